@@ -1,0 +1,181 @@
+"""`tracker dates` (working-day arithmetic) and `tracker timeline` (an inspection's milestones).
+
+This is the only place in timelines/ that may read the clock: ``--today`` defaults to the
+machine's date here, and is passed to the pure engine as a parameter.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+
+from timelines.calendar import WorkingCalendar, default_calendar
+from timelines.engine import Milestone, compute, to_json
+from timelines.offsets import Offset
+from timelines.rules import FACT_KEYS, INSPECTION_PROCESSES, SOS_ANCHORS
+
+
+class DateType(click.ParamType):
+    """An ISO date (YYYY-MM-DD)."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date: use YYYY-MM-DD", param, ctx)
+
+
+DATE = DateType()
+
+
+def _calendar(added: tuple[date, ...], removed: tuple[date, ...]) -> WorkingCalendar:
+    if not added and not removed:
+        return default_calendar()
+    return WorkingCalendar(added=added, removed=removed)
+
+
+def _holiday_options(command):  # noqa: ANN001, ANN201 - a decorator
+    command = click.option(
+        "--remove-holiday", "removed", type=DATE, multiple=True,
+        help="Treat this bank holiday as a working day.",
+    )(command)
+    return click.option(
+        "--add-holiday", "added", type=DATE, multiple=True,
+        help="Treat this weekday as a bank holiday (e.g. one announced by the government).",
+    )(command)
+
+
+@click.group()
+def dates() -> None:
+    """Working-day arithmetic (England & Wales bank holidays)."""
+
+
+@dates.command("add")
+@click.argument("start")
+@click.argument("offset")
+@_holiday_options
+def add(start: str, offset: str, added: tuple[date, ...], removed: tuple[date, ...]) -> None:
+    """Print START + OFFSET, e.g. `2024-12-20 "32 working days"` -> 2025-02-07.
+
+    OFFSET: "N working days", "N calendar days", "N weeks", "N months", "N years",
+    "the week following", or "N hours" (then START may be a date and time).
+    """
+    try:
+        parsed = Offset.parse(offset)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="OFFSET") from None
+    anchor = _parse_start(start, timestamp=parsed.is_timestamp)
+    try:
+        result = parsed.apply(anchor, _calendar(added, removed))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(result.isoformat())
+
+
+def _parse_start(text: str, *, timestamp: bool) -> date | datetime:
+    try:
+        return datetime.fromisoformat(text) if timestamp else date.fromisoformat(text)
+    except ValueError:
+        expected = "YYYY-MM-DDTHH:MM" if timestamp else "YYYY-MM-DD"
+        message = f"{text!r} is not a date: use {expected}"
+        raise click.BadParameter(message, param_hint="START") from None
+
+
+@dates.command("between")
+@click.argument("start", type=DATE)
+@click.argument("end", type=DATE)
+@_holiday_options
+def between(start: date, end: date, added: tuple[date, ...], removed: tuple[date, ...]) -> None:
+    """Print the number of working days after START up to and including END."""
+    try:
+        click.echo(str(_calendar(added, removed).working_days_between(start, end)))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _parse_pairs(pairs: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    parsed = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint=option)
+        parsed.append((key.strip(), value.strip()))
+    return parsed
+
+
+def _parse_facts(pairs: tuple[str, ...]) -> dict[str, date | datetime]:
+    facts: dict[str, date | datetime] = {}
+    for key, value in _parse_pairs(pairs, "--fact"):
+        if key not in FACT_KEYS:
+            raise click.BadParameter(
+                f"unknown fact {key!r} (known: {', '.join(FACT_KEYS)})", param_hint="--fact"
+            )
+        try:
+            parse = datetime.fromisoformat if "T" in value else date.fromisoformat
+            facts[key] = parse(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{key}={value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+                param_hint="--fact",
+            ) from None
+    return facts
+
+
+@click.command()
+@click.argument("process", type=click.Choice(INSPECTION_PROCESSES))
+@click.option("--day0", type=DATE, required=True, help="Last day of the inspection or visit.")
+@click.option("--fact", "fact_pairs", multiple=True, metavar="KEY=DATE",
+              help=f"A fact that has happened; KEY is one of: {', '.join(FACT_KEYS)}.")
+@click.option("--today", type=DATE, default=None, help="Judge statuses as of this date.")
+@click.option("--override", "override_pairs", multiple=True, metavar="KEY=OFFSET",
+              help='A stage duration for this review, e.g. draft_report="40 working days".')
+@click.option("--sos-anchor", type=click.Choice(SOS_ANCHORS), default=SOS_ANCHORS[0],
+              help="Which fact counts as the Secretary of State receiving an UN.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_holiday_options
+def timeline(
+    process: str, day0: date, fact_pairs: tuple[str, ...], today: date | None,
+    override_pairs: tuple[str, ...], sos_anchor: str, as_json: bool,
+    added: tuple[date, ...], removed: tuple[date, ...],
+) -> None:
+    """Print the milestones of an inspection (PROCESS) from its facts."""
+    facts = _parse_facts(fact_pairs)
+    overrides = dict(_parse_pairs(override_pairs, "--override"))
+    try:
+        milestones = compute(
+            process, day0, facts, today=today or date.today(),
+            calendar=_calendar(added, removed), overrides=overrides, sos_anchor=sos_anchor,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        document = {"process": process, "day0": day0.isoformat(),
+                    "milestones": [to_json(m) for m in milestones]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_table(milestones))
+
+
+def _due_text(milestone: Milestone) -> str:
+    if milestone.window:
+        return f"{milestone.window[0].isoformat()}..{milestone.window[1].isoformat()}"
+    if milestone.due_at:
+        return milestone.due_at.strftime("%Y-%m-%d %H:%M %Z")
+    return milestone.due.isoformat() if milestone.due else "-"
+
+
+def _table(milestones: list[Milestone]) -> str:
+    rows = [("Milestone", "Due", "Status", "Owner", "Rule")]
+    rows += [
+        (m.label, _due_text(m), m.status.replace("_", " "), m.owner, m.rule) for m in milestones
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  "
+             + row[4] for row in rows]
+    return "\n".join(lines)
