@@ -166,8 +166,7 @@ class WorkingCalendar:
         working day, which has the same working days after it, so n >= 1 is exact. n == 0 must
         return the start itself (the roll would move it), and n < 0 rolls forward instead.
         """
-        starts = as_day_array(days)
-        offsets = np.broadcast_to(np.asarray(n, dtype=np.int64), starts.shape)
+        starts, offsets = np.broadcast_arrays(as_day_array(days), np.asarray(n, dtype=np.int64))
         self._check_array_in_range(starts)
         result = np.busday_offset(starts, offsets, roll="backward", busdaycal=self.busdaycalendar)
         if (offsets < 0).any():

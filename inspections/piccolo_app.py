@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from inspections.tables import (
+    Establishment,
+    EstablishmentMember,
+    Inspection,
+    InspectionEvent,
+    InspectionTeamMember,
+    Recommendation,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="inspections",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[
+        Establishment,
+        EstablishmentMember,
+        Inspection,
+        InspectionTeamMember,
+        InspectionEvent,
+        Recommendation,
+    ],
+    migration_dependencies=["tracker.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,5 @@
+"""Demo data for the timelines domain (idempotent)."""
+
+
+async def load() -> None:
+    return None

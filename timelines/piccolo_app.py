@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from timelines.tables import Holiday, MilestoneChange, StoredMilestone
+
+APP_CONFIG = AppConfig(
+    app_name="timelines",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[StoredMilestone, Holiday, MilestoneChange],
+    migration_dependencies=["inspections.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,4 @@
+"""HTTP handlers of the timelines domain: pages (ROUTES) and the JSON API (API_ROUTES)."""
+
+ROUTES: list = []
+API_ROUTES: list = []

@@ -1,0 +1,1 @@
+"""The shell of the inspection tracker: settings, database, users, login, audit, templating."""

@@ -1,0 +1,100 @@
+"""create_app(): wires the domains, templates, security and the database into one Litestar app."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+
+import actionplans.routes
+import factcheck.routes
+import inspections.routes
+import timelines.routes
+from tracker.access import access_guard, public, signed_in
+from tracker.api import api_router
+from tracker.db import bind_engine, engine_from_url
+from tracker.errors import EXCEPTION_HANDLERS
+from tracker.middleware import ContextMiddleware, HostCheck, security_headers_hook
+from tracker.settings import PROJECT_ROOT, Settings, load_settings
+from tracker.templating import template_config
+from tracker.web import admin, auth, home
+
+DOMAINS = [inspections.routes, factcheck.routes, actionplans.routes, timelines.routes]
+
+
+def _page_routes() -> list:
+    routes = [*auth.ROUTES, *home.ROUTES, *admin.ROUTES]
+    for domain in DOMAINS:
+        routes.extend(domain.ROUTES)
+    return routes
+
+
+def _api_routes() -> list:
+    return [handler for domain in DOMAINS for handler in domain.API_ROUTES]
+
+
+def create_app(settings: Settings | None = None, engine=None) -> Litestar:
+    settings = settings or load_settings()
+    engine = engine or engine_from_url(settings.database_url)
+    bind_engine(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        pooled = settings.database_url.startswith("postgres") and settings.is_production
+        if pooled:
+            await engine.start_connection_pool(max_size=10)
+        try:
+            yield
+        finally:
+            if pooled:
+                await engine.close_connection_pool()
+
+    static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], opt=public())
+    assets = create_static_files_router(
+        path="/assets", directories=[PROJECT_ROOT / "static" / "assets"], opt=public(), name="assets"
+    )
+    openapi = (
+        OpenAPIConfig(
+            title="Inspection tracker API",
+            version="1",
+            path="/api/v1/schema",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/api/v1/schema", route_handlers=[], opt=signed_in()),
+        )
+        if settings.openapi_enabled
+        else None
+    )
+
+    app = Litestar(
+        route_handlers=[*_page_routes(), api_router(_api_routes()), static, assets],
+        guards=[access_guard],
+        middleware=[DefineMiddleware(ContextMiddleware, settings=settings)],
+        before_send=[security_headers_hook(settings)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=template_config(),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=["/api/v1"],
+        ),
+        plugins=[HTMXPlugin()],
+        openapi_config=openapi,
+        request_max_body_size=settings.upload_limit_mb * 1024 * 1024,
+        debug=settings.debug and not settings.is_production,
+        lifespan=[lifespan],
+        logging_config=None,
+    )
+    app.asgi_handler = HostCheck(app.asgi_handler, settings.allowed_hosts)
+    app.state.settings = settings
+    app.state.engine = engine
+    return app

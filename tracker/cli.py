@@ -1,0 +1,185 @@
+"""The `tracker` command. Each domain adds its own subcommands here."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+
+import click
+
+from timelines.cli import dates, timeline
+from tracker.roles import Role
+
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+@click.group()
+def main() -> None:
+    """Inspection tracker: HMIP and HMPPS inspection lifecycle."""
+
+
+main.add_command(dates)
+main.add_command(timeline)
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database tables."""
+    from tracker.db import migrate as run_migrations
+
+    run(run_migrations())
+    click.echo("Database is up to date.")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo data (safe to run twice) and print the demo logins."""
+    from tracker.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    run(load_demo())
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, _name, roles, establishment, _group in DEMO_USERS:
+        scope = f" — {establishment}" if establishment else ""
+        click.echo(f"  {username:<14} {', '.join(r.label for r in roles)}{scope}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(
+        "tracker.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="The person's full name")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, required=True)
+@click.option("--establishment", "establishments", multiple=True, help="Establishment name (repeatable)")
+@click.option("--prison-group", default="")
+@click.option("--email", default="")
+def user_create(username, display_name, roles, establishments, prison_group, email) -> None:
+    """Create a user; asks for the password."""
+    from tracker.users import UserError, create_user
+
+    password = getpass.getpass("Password (12 characters or more): ")
+    try:
+        ids = run(_establishment_ids(establishments))
+        run(
+            create_user(
+                username,
+                display_name,
+                password,
+                [Role(r) for r in roles],
+                email=email,
+                establishment_ids=ids,
+                prison_group=prison_group,
+            )
+        )
+    except UserError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {username.lower()}.")
+
+
+async def _establishment_ids(names) -> list[int]:
+    from inspections.tables import Establishment
+
+    ids = []
+    for name in names:
+        row = await Establishment.select(Establishment.id).where(Establishment.name == name).first()
+        if row is None:
+            raise click.ClickException(f"No establishment called {name!r}")
+        ids.append(row["id"])
+    return ids
+
+
+async def _require_user(username: str) -> int:
+    from tracker.users import user_id_for
+
+    user_id = await user_id_for(username)
+    if user_id is None:
+        raise click.ClickException(f"No user called {username!r}")
+    return user_id
+
+
+@user.command("deactivate")
+@click.argument("username")
+def user_deactivate(username: str) -> None:
+    """Deactivate a user and end all their sessions now."""
+    from tracker import audit
+    from tracker.users import deactivate_user
+
+    async def go():
+        user_id = await _require_user(username)
+        ended = await deactivate_user(user_id)
+        await audit.record(
+            "user.deactivate",
+            actor="cli",
+            object_type="user",
+            object_id=user_id,
+            detail=f"sessions_ended={ended}",
+        )
+        return ended
+
+    click.echo(f"Deactivated {username}; ended {run(go())} session(s).")
+
+
+@user.command("roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, required=True)
+@click.option("--establishment", "establishments", multiple=True)
+def user_roles(username: str, roles, establishments) -> None:
+    """Replace a user's roles (and establishments)."""
+    from tracker.users import UserError, set_roles
+
+    async def go():
+        user_id = await _require_user(username)
+        await set_roles(user_id, [Role(r) for r in roles], await _establishment_ids(establishments))
+
+    try:
+        run(go())
+    except UserError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{username}: {', '.join(roles)}")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--label", default="cli")
+def user_token(username: str, label: str) -> None:
+    """Print a new personal API token (shown once; stored hashed)."""
+    from tracker.sessions import create_api_token
+
+    async def go():
+        return await create_api_token(await _require_user(username), label)
+
+    click.echo(run(go()))
+
+
+def register(command) -> None:
+    """Domains add their own subcommands (e.g. `tracker remind`)."""
+    main.add_command(command)
+
+
+from tracker import domain_commands  # noqa: E402,F401 - wires each domain's commands

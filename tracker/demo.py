@@ -1,0 +1,58 @@
+"""Demo data: a believable set of establishments, users of every role and inspections.
+
+Loading is idempotent: each domain's loader checks what is already there before adding.
+"""
+
+from __future__ import annotations
+
+from tracker.roles import Role
+from tracker.users import create_user, user_id_for
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for local demo logins only
+
+DEMO_USERS = [
+    ("leader", "Tom Leader", [Role.HMIP_TEAM_LEADER], None, ""),
+    ("inspector", "Ina Spector", [Role.HMIP_INSPECTOR], None, ""),
+    ("hmipmanager", "Helen Programme", [Role.HMIP_MANAGER], None, ""),
+    ("scrutiny", "Sam Scrutiny", [Role.HMPPS_SCRUTINY], None, ""),
+    ("hmppsmanager", "Pat Director", [Role.HMPPS_MANAGER], None, ""),
+    ("governor", "Gill Governor", [Role.ESTABLISHMENT], "HMP Example", ""),
+    ("admin", "Ada Admin", [Role.ADMIN], None, ""),
+]
+
+
+async def load_users() -> list[tuple[str, str]]:
+    from inspections.tables import Establishment
+
+    created = []
+    for username, name, roles, establishment_name, group in DEMO_USERS:
+        if await user_id_for(username):
+            continue
+        establishment_ids = []
+        if establishment_name:
+            row = (
+                await Establishment.select(Establishment.id)
+                .where(Establishment.name == establishment_name)
+                .first()
+            )
+            establishment_ids = [row["id"]] if row else []
+        await create_user(
+            username, name, DEMO_PASSWORD, roles, establishment_ids=establishment_ids, prison_group=group
+        )
+        created.append((username, ", ".join(r.label for r in roles)))
+    return created
+
+
+async def load_demo() -> None:
+    """Every domain's demo loader, in dependency order."""
+    import actionplans.demo
+    import factcheck.demo
+    import inspections.demo
+    import timelines.demo
+
+    await inspections.demo.load_establishments()
+    await load_users()
+    await inspections.demo.load()
+    await factcheck.demo.load()
+    await actionplans.demo.load()
+    await timelines.demo.load()

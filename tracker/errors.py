@@ -1,0 +1,82 @@
+"""GOV.UK-style error pages and JSON errors for the API (Litestar exception handlers are sync:
+denials are audited where they are raised, see tracker/access.py)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.response import Redirect, Template
+
+from tracker import audit
+
+logger = logging.getLogger("tracker.errors")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _reference(request: Request) -> str:
+    return audit.request_id(request)[:8].upper()
+
+
+def _page(request: Request, template: str, status: int, **context) -> Response:
+    if _is_api(request):
+        return Response(
+            {"status_code": status, "detail": context.get("detail", ""), "reference": _reference(request)},
+            status_code=status,
+            media_type=MediaType.JSON,
+        )
+    return Template(
+        template_name=template,
+        context={"reference": _reference(request), **context},
+        status_code=status,
+    )
+
+
+def not_authorised(request: Request, exc: NotAuthorizedException) -> Response:
+    if _is_api(request):
+        return _page(request, "", 401, detail="Authentication required")
+    target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if request.headers.get("hx-request") == "true":
+        return Response("", status_code=401, headers={"HX-Redirect": target})
+    return Redirect(path=target)
+
+
+def permission_denied(request: Request, exc: PermissionDeniedException) -> Response:
+    return _page(request, "errors/403.html", 403, detail="Forbidden")
+
+
+def not_found(request: Request, exc: NotFoundException) -> Response:
+    return _page(request, "errors/404.html", 404, detail="Not found")
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status >= 500:
+        return server_error(request, exc)
+    detail = exc.detail if status in (400, 405, 409, 413, 415, 429) else "Request could not be processed"
+    return _page(request, "errors/generic.html", status, detail=detail, status=status)
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    logger.error("Unhandled error, reference %s", _reference(request), exc_info=exc)
+    return _page(request, "errors/500.html", 500, detail="Internal server error")
+
+
+EXCEPTION_HANDLERS = {
+    NotAuthorizedException: not_authorised,
+    PermissionDeniedException: permission_denied,
+    NotFoundException: not_found,
+    HTTPException: http_error,
+    500: server_error,
+    Exception: server_error,
+}

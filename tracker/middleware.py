@@ -1,0 +1,133 @@
+"""Per-request context (request id, who is asking) and the headers every response carries."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from http.cookies import SimpleCookie
+from uuid import uuid4
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from tracker.sessions import principal_for_api_token, principal_for_session
+from tracker.settings import Settings
+
+STATIC_PREFIXES = ("/static/", "/assets/")
+
+# The one inline script GOV.UK Frontend's page template needs; the CSP allows exactly this.
+GOVUK_INLINE_SCRIPT = (
+    "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype "
+    "? ' govuk-frontend-supported' : '');"
+)
+GOVUK_SCRIPT_HASH = base64.b64encode(hashlib.sha256(GOVUK_INLINE_SCRIPT.encode()).digest()).decode()
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' 'sha256-{GOVUK_SCRIPT_HASH}'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+def session_cookie_name(settings: Settings) -> str:
+    return "__Host-session" if settings.secure_cookies else "tracker_session"
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+class ContextMiddleware:
+    """Gives each request an id and resolves the principal from the session cookie or a token."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.cookie_name = session_cookie_name(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state.setdefault("request_id", uuid4().hex)
+        if not scope["path"].startswith(STATIC_PREFIXES):
+            scope["user"] = await self._principal(scope)
+        else:
+            scope["user"] = None
+        await self.app(scope, receive, send)
+
+    async def _principal(self, scope: Scope):
+        authorization = _header(scope, b"authorization")
+        if authorization.lower().startswith("bearer "):
+            return await principal_for_api_token(authorization[7:].strip())
+        cookies = SimpleCookie()
+        try:
+            cookies.load(_header(scope, b"cookie"))
+        except Exception:  # noqa: BLE001 - a malformed cookie header means no session
+            return None
+        morsel = cookies.get(self.cookie_name)
+        if morsel is None or not morsel.value:
+            return None
+        return await principal_for_session(morsel.value, self.settings)
+
+
+def security_headers_hook(settings: Settings):
+    """A before-send hook, so 404, 405, 413, 500 and static files carry the headers too."""
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if settings.secure_cookies:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        path = scope.get("path", "")
+        if not path.startswith(STATIC_PREFIXES):
+            headers["Cache-Control"] = "no-store"
+        request_id = scope.get("state", {}).get("request_id")
+        if request_id:
+            headers["X-Request-Id"] = request_id
+
+    return before_send
+
+
+class HostCheck:
+    """Refuses a request for a host the service does not answer to (400), whatever the port."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "*" not in self.allowed:
+            host = _header(scope, b"host").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.allowed:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b"Invalid host header"})
+                return
+        await self.app(scope, receive, send)

@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from tracker.tables import ApiToken, AppUser, AuditEvent, UserRole, UserSession
+
+APP_CONFIG = AppConfig(
+    app_name="tracker",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[AppUser, UserRole, UserSession, ApiToken, AuditEvent],
+    migration_dependencies=[],
+    commands=[],
+)

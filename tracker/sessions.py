@@ -1,0 +1,129 @@
+"""Server-side sessions and personal API tokens, and turning either into a Principal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tracker.clock import now_utc
+from tracker.principal import Principal
+from tracker.roles import Role
+from tracker.settings import Settings
+from tracker.tables import ApiToken, AppUser, UserRole, UserSession
+from tracker.tokens import new_token, token_hash
+
+# Writing last_seen on every request would turn each read into a write; a minute is precise enough.
+LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+
+
+async def start_session(user_id: int) -> str:
+    """A brand-new session id at every sign-in, so a planted id is worth nothing."""
+    token = new_token()
+    now = now_utc()
+    await UserSession.insert(
+        UserSession(token_hash=token_hash(token), user=user_id, created_at=now, last_seen_at=now)
+    )
+    return token
+
+
+async def end_session(token: str) -> None:
+    await UserSession.update({UserSession.ended_at: now_utc()}).where(
+        (UserSession.token_hash == token_hash(token)) & UserSession.ended_at.is_null()
+    )
+
+
+async def end_all_sessions(user_id: int) -> int:
+    ended = await UserSession.update({UserSession.ended_at: now_utc()}, returning=[UserSession.id]).where(
+        (UserSession.user == user_id) & UserSession.ended_at.is_null()
+    )
+    return len(ended)
+
+
+async def principal_for_session(token: str, settings: Settings) -> Principal | None:
+    row = (
+        await UserSession.select(
+            UserSession.id, UserSession.user, UserSession.created_at, UserSession.last_seen_at
+        )
+        .where((UserSession.token_hash == token_hash(token)) & UserSession.ended_at.is_null())
+        .first()
+    )
+    if row is None:
+        return None
+    now = now_utc()
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    absolute = timedelta(hours=settings.session_absolute_hours)
+    if now - row["last_seen_at"] > idle or now - row["created_at"] > absolute:
+        await UserSession.update({UserSession.ended_at: now}).where(UserSession.id == row["id"])
+        return None
+    principal = await load_principal(row["user"], session_id=row["id"])
+    if principal is None:
+        return None
+    if now - row["last_seen_at"] > LAST_SEEN_RESOLUTION:
+        await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
+    return principal
+
+
+async def create_api_token(user_id: int, label: str = "") -> str:
+    token = new_token()
+    await ApiToken.insert(
+        ApiToken(token_hash=token_hash(token), user=user_id, label=label, created_at=now_utc())
+    )
+    return token
+
+
+async def principal_for_api_token(token: str) -> Principal | None:
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.user)
+        .where((ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null())
+        .first()
+    )
+    if row is None:
+        return None
+    await ApiToken.update({ApiToken.last_used_at: now_utc()}).where(ApiToken.id == row["id"])
+    principal = await load_principal(row["user"])
+    if principal is None:
+        return None
+    return Principal(**{**principal.__dict__, "via_token": True})
+
+
+async def revoke_api_tokens(user_id: int) -> None:
+    await ApiToken.update({ApiToken.revoked_at: now_utc()}).where(
+        (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+    )
+
+
+async def load_principal(user_id: int, session_id: int | None = None) -> Principal | None:
+    user = (
+        await AppUser.select(
+            AppUser.id, AppUser.username, AppUser.display_name, AppUser.active, AppUser.prison_group
+        )
+        .where(AppUser.id == user_id)
+        .first()
+    )
+    if user is None or not user["active"]:
+        return None
+    roles = await UserRole.select(UserRole.role).where(UserRole.user == user_id)
+    role_set = frozenset(Role(r["role"]) for r in roles if r["role"] in Role._value2member_map_)
+    return Principal(
+        user_id=user["id"],
+        username=user["username"],
+        display_name=user["display_name"],
+        roles=role_set,
+        establishment_ids=await _establishments_for(user_id, role_set, user["prison_group"]),
+        prison_group=user["prison_group"],
+        session_id=session_id,
+    )
+
+
+async def _establishments_for(user_id: int, roles: frozenset[Role], prison_group: str) -> frozenset[int]:
+    from inspections.tables import Establishment, EstablishmentMember
+
+    ids: set[int] = set()
+    if Role.ESTABLISHMENT in roles:
+        rows = await EstablishmentMember.select(EstablishmentMember.establishment).where(
+            EstablishmentMember.user == user_id
+        )
+        ids |= {r["establishment"] for r in rows}
+    if Role.HMPPS_MANAGER in roles and prison_group:
+        rows = await Establishment.select(Establishment.id).where(Establishment.prison_group == prison_group)
+        ids |= {r["id"] for r in rows}
+    return frozenset(ids)

@@ -1,0 +1,90 @@
+"""Settings, every one an environment variable with a safe default for local use."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def _local_secret_key() -> str:
+    """A random key kept in var/ so local sessions survive restarts. Production sets SECRET_KEY."""
+    path = VAR_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    environment: str = "local"
+    debug: bool = False
+    secure_cookies: bool = False
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    upload_limit_mb: int = 20
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_sender: str = "inspection-tracker@localhost"
+    openapi_enabled: bool = True
+    sos_receipt_fact: str = "un_letter_sent"
+    irp_draft_offset: str = "10 working days"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    environment = os.environ.get("TRACKER_ENV", "local")
+    production = environment == "production"
+    default_db = f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"
+    secret = os.environ.get("SECRET_KEY") or ("" if production else _local_secret_key())
+    if production and len(secret) < 32:
+        raise RuntimeError("SECRET_KEY must be set to at least 32 characters in production")
+    hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", default_db),
+        secret_key=secret,
+        environment=environment,
+        debug=_bool("TRACKER_DEBUG", False),
+        secure_cookies=_bool("SECURE_COOKIES", production),
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12),
+        upload_limit_mb=_int("UPLOAD_LIMIT_MB", 20),
+        smtp_host=os.environ.get("SMTP_HOST", "127.0.0.1"),
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_sender=os.environ.get("SMTP_SENDER", "inspection-tracker@localhost"),
+        openapi_enabled=_bool("OPENAPI_ENABLED", not production),
+        sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
+        irp_draft_offset=os.environ.get("IRP_DRAFT_OFFSET", "10 working days"),
+    )

@@ -1,0 +1,62 @@
+"""Users, their roles, sessions, API tokens and the append-only audit log."""
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class AppUser(Table, tablename="app_user"):
+    username = Varchar(length=150, unique=True, index=True)
+    display_name = Varchar(length=200)
+    email = Varchar(length=254, default="")
+    password_hash = Varchar(length=255, secret=True)
+    active = Boolean(default=True)
+    prison_group = Varchar(length=100, default="", help_text="Scope for an HMPPS manager")
+    created_at = Timestamptz()
+    deactivated_at = Timestamptz(null=True, default=None)
+
+
+class UserRole(Table, tablename="user_role"):
+    user = ForeignKey(AppUser, index=True)
+    role = Varchar(length=40)
+
+
+class UserSession(Table, tablename="user_session"):
+    """Server-side sessions: survive restarts and are shared by every worker."""
+
+    token_hash = Varchar(length=64, unique=True, index=True)
+    user = ForeignKey(AppUser, index=True)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    ended_at = Timestamptz(null=True, default=None)
+
+
+class ApiToken(Table, tablename="api_token"):
+    token_hash = Varchar(length=64, unique=True, index=True)
+    user = ForeignKey(AppUser, index=True)
+    label = Varchar(length=100, default="")
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Append-only: the database refuses UPDATE and DELETE (see the tracker migrations)."""
+
+    at = Timestamptz(index=True)
+    actor_id = Integer(null=True, default=None, index=True)
+    actor = Varchar(length=150, default="", index=True)
+    roles = Varchar(length=255, default="")
+    action = Varchar(length=60, index=True)
+    object_type = Varchar(length=60, default="", index=True)
+    object_id = Varchar(length=60, default="", index=True)
+    outcome = Varchar(length=20, default="success")
+    request_id = Varchar(length=36, default="")
+    client_address = Varchar(length=64, default="")
+    detail = Text(default="")

@@ -1,0 +1,132 @@
+"""The Jinja environment: the project's templates, govuk-frontend-jinja's macros, and filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+from markupsafe import Markup
+
+from tracker.clock import LONDON
+from tracker.navigation import items_for
+from tracker.settings import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+SERVICE_NAME = "Inspection tracker"
+
+
+def govuk_date(value: date | datetime | str | None, with_weekday: bool = False) -> str:
+    """Dates the GOV.UK way: 3 March 2025 (or Friday 21 March 2025)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
+    text = f"{value.day} {value:%B %Y}"
+    return f"{value:%A} {text}" if with_weekday else text
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """3 March 2025 at 2:05pm, in London time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON) if value.tzinfo else value
+    hour = local.hour % 12 or 12
+    return f"{govuk_date(local.date())} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+
+
+def safe_href(url: str | None) -> str:
+    """Only http(s) and in-app relative URLs become links; anything else (javascript:) is dropped."""
+    if not url:
+        return ""
+    parsed = urlparse(url.strip())
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return url.strip()
+    if (
+        not parsed.scheme
+        and not parsed.netloc
+        and url.strip().startswith("/")
+        and not url.strip().startswith("//")
+    ):
+        return url.strip()
+    return ""
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def errors_list(errors: dict[str, str]) -> list[dict]:
+    """GOV.UK error summary items; date inputs link to their day field."""
+    return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
+
+
+def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(directory)),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["govuk_date"] = govuk_date
+    env.filters["govuk_datetime"] = govuk_datetime
+    env.filters["safe_href"] = safe_href
+    env.globals["plural"] = plural
+    env.globals["errors_list"] = errors_list
+    env.globals["nav_items"] = items_for
+    env.globals["service_name"] = SERVICE_NAME
+    env.globals["Markup"] = Markup
+    return env
+
+
+def template_config() -> TemplateConfig:
+    environment = build_environment()
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
+
+
+def is_fragment_request(request: Request) -> bool:
+    """A partial page only for a plain htmx request: not boosted, not a history restore."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+    **context,
+) -> Template:
+    """The whole page, or just `fragment` for an htmx request. Always varies on HX-Request."""
+    name = fragment if fragment and is_fragment_request(request) else template
+    return Template(
+        template_name=name,
+        context=context,
+        status_code=status_code,
+        headers={"Vary": "HX-Request"},
+    )
