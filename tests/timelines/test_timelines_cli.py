@@ -1,0 +1,99 @@
+"""The `tracker dates` and `tracker timeline` contract."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tracker.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_dates_add():
+    result = run("dates", "add", "2024-12-20", "32 working days")
+    assert result.exit_code == 0 and result.output == "2025-02-07\n"
+    assert run("dates", "add", "2023-05-05", "1 working day").output == "2023-05-09\n"
+    assert run("dates", "add", "2024-11-30", "3 months").output == "2025-02-28\n"
+    assert run("dates", "add", "2025-03-14", "the week following").output == "2025-03-21\n"
+    assert run("dates", "add", "2025-03-29T10:00", "24 hours").output == "2025-03-30T11:00:00+01:00\n"
+
+
+def test_dates_add_with_an_admin_holiday():
+    result = run("dates", "add", "2025-03-04", "15 working days", "--add-holiday", "2025-03-24")
+    assert result.output == "2025-03-26\n"
+
+
+def test_dates_between():
+    assert run("dates", "between", "2024-12-20", "2025-02-07").output == "32\n"
+    assert run("dates", "between", "2025-02-07", "2024-12-20").output == "-32\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["dates", "add", "2024-12-20", "32 wrking days"], "'32 wrking days'"),
+        (["dates", "add", "2024-02-30", "3 days"], "'2024-02-30'"),
+        (["dates", "between", "2024-12-20", "soon"], "'soon'"),
+        (["timeline", "audit", "--day0", "2025-03-14"], "'audit'"),
+        (["timeline", "irp", "--day0", "14/03/2025"], "'14/03/2025'"),
+        (["timeline", "irp", "--day0", "2025-03-14", "--fact", "drafted=2025-03-20"], "'drafted'"),
+        (["timeline", "irp", "--day0", "2025-03-14", "--fact", "draft_sent=20 March"], "draft_sent"),
+        (["timeline", "irp", "--day0", "2025-03-14", "--fact", "draft_sent"], "'draft_sent'"),
+        (["timeline", "thematic", "--day0", "2025-03-14", "--override", "draft_report=soon"], "'soon'"),
+    ],
+)
+def test_bad_input_exits_non_zero_naming_what_was_wrong(args, named):
+    result = run(*args)
+    assert result.exit_code != 0
+    assert named in result.output
+
+
+def test_timeline_json_without_facts():
+    result = run("timeline", "full-inspection", "--day0", "2024-12-20", "--today", "2025-01-06",
+                 "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["process"] == "full-inspection" and document["day0"] == "2024-12-20"
+    by_key = {m["key"]: m for m in document["milestones"]}
+    draft = by_key["draft_report"]
+    assert draft["due"] == "2025-02-07"
+    assert draft["rule"] == "32 working days after the inspection ended — MoU ¶31"
+    assert draft["source"] == "MoU ¶31" and draft["owner"] == "hmip"
+    assert draft["status"] == "not_yet_due" and draft["window"] is None
+    assert by_key["factcheck_return"] == {**by_key["factcheck_return"], "due": None,
+                                          "status": "waiting"}
+    for milestone in document["milestones"]:
+        assert {"key", "label", "due", "window", "rule", "source", "owner", "status"} <= set(
+            milestone)
+
+
+def test_timeline_json_with_facts():
+    result = run("timeline", "full-inspection", "--day0", "2025-01-17", "--fact",
+                 "draft_sent=2025-03-04", "--today", "2025-03-26", "--json")
+    by_key = {m["key"]: m for m in json.loads(result.output)["milestones"]}
+    assert by_key["factcheck_return"]["due"] == "2025-03-25"
+    assert by_key["factcheck_return"]["status"] == "overdue"
+    assert by_key["indicative_publication"]["window"] == ["2025-04-22", "2025-04-29"]
+
+
+def test_timeline_table():
+    result = run("timeline", "irp", "--day0", "2025-06-04", "--today", "2025-06-04")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["Milestone", "Due", "Status"]
+    assert any("IRP report published" in line and "2025-07-09" in line for line in lines)
+
+
+def test_installed_tracker_command():
+    tracker = Path(sys.executable).parent / "tracker"
+    completed = subprocess.run(  # noqa: S603
+        [str(tracker), "dates", "add", "2024-12-20", "32 working days"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )
+    assert completed.stdout == "2025-02-07\n"
