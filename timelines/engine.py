@@ -369,10 +369,16 @@ class BatchResult:
     def __init__(self, chunks: list[_Columns], case_count: int) -> None:
         self._chunks = chunks
         self.case_count = case_count
-        self._by_case: list[list[tuple[int, int]]] = [[] for _ in range(case_count)]
-        for chunk_index, chunk in enumerate(chunks):
-            for position, case in enumerate(chunk.case.tolist()):
-                self._by_case[case].append((chunk_index, position))
+        self._index: list[list[tuple[int, int]]] | None = None
+
+    def _by_case(self) -> list[list[tuple[int, int]]]:
+        """(chunk, position) of each case's milestones in rule order, built on first use."""
+        if self._index is None:
+            self._index = [[] for _ in range(self.case_count)]
+            for chunk_index, chunk in enumerate(self._chunks):
+                for position, case in enumerate(chunk.case.tolist()):
+                    self._index[case].append((chunk_index, position))
+        return self._index
 
     def __len__(self) -> int:
         return sum(len(chunk.case) for chunk in self._chunks)
@@ -387,7 +393,7 @@ class BatchResult:
         return np.concatenate([getattr(c, name) for c in self._chunks])
 
     def milestones(self, case: int) -> list[Milestone]:
-        return [self._materialise(self._chunks[c], p) for c, p in self._by_case[case]]
+        return [self._materialise(self._chunks[c], p) for c, p in self._by_case()[case]]
 
     def all_milestones(self) -> list[list[Milestone]]:
         return [self.milestones(case) for case in range(self.case_count)]
@@ -430,8 +436,11 @@ def compute_batch(
         for case in group:
             check_extensions(case.extensions, rules)
         facts = _fact_columns(group, rules)
+        extended = [position for position, case in enumerate(group) if case.extensions]
         for the_rule in rules:
-            chunks.append(_rule_columns(the_rule, members, group, facts, today, calendar))
+            chunks.append(
+                _rule_columns(the_rule, members, group, extended, facts, today, calendar)
+            )
     return BatchResult(chunks, len(cases))
 
 
@@ -448,6 +457,7 @@ def _rule_columns(
     the_rule: Rule,
     members: list[int],
     group: Sequence[Case],
+    extended: Sequence[int],
     facts: Mapping[str, np.ndarray],
     today: date,
     calendar: WorkingCalendar,
@@ -466,7 +476,7 @@ def _rule_columns(
         done_on=done_on, status=status, working_days=working, calendar_days=days,
         original_due=np.full(size, _NAT), exact={},
     )
-    _add_exact(columns, group, today, calendar)
+    _add_exact(columns, group, extended, today, calendar)
     return columns
 
 
@@ -546,14 +556,22 @@ def _day_difference(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
 
 
 def _add_exact(
-    columns: _Columns, group: Sequence[Case], today: date, calendar: WorkingCalendar
+    columns: _Columns, group: Sequence[Case], extended: Sequence[int], today: date,
+    calendar: WorkingCalendar,
 ) -> None:
-    """Hour rules and extended milestones are rare: compute those one at a time."""
+    """Hour rules and extended milestones are rare: compute those one at a time.
+
+    ``extended`` lists the positions in ``group`` of cases that have any extension.
+    """
     the_rule = columns.rule
-    for position, case in enumerate(group):
-        extended = any(e.key == the_rule.key for e in case.extensions)
-        if not (extended or the_rule.is_timestamp):
-            continue
+    if the_rule.is_timestamp:
+        positions: Sequence[int] = range(len(group))
+    else:
+        positions = [
+            p for p in extended if any(e.key == the_rule.key for e in group[p].extensions)
+        ]
+    for position in positions:
+        case = group[position]
         known = {DAY0: case.day0, **case.facts}
         exact = evaluate(
             the_rule, known, today=today, calendar=calendar, extensions=case.extensions

@@ -13,6 +13,7 @@ import calendar as month_calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -65,6 +66,10 @@ class Offset:
     @classmethod
     def parse(cls, text: str) -> Offset:
         """Parse "15 working days", "7 days", "3 months before", "the week following" ..."""
+        return _parse_offset(str(text))
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> Offset:
         clean = _normalise(text)
         if _WEEK_FOLLOWING_RE.match(clean):
             return cls(1, WEEK_FOLLOWING)
@@ -148,6 +153,10 @@ class WindowOffset:
 
     @classmethod
     def parse(cls, text: str) -> WindowOffset:
+        return _parse_window(str(text))
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> WindowOffset:
         match = _WINDOW_RE.match(_normalise(text))
         if not match:
             raise ValueError(f"not a window: {text!r} (expected e.g. '10 to 15 working days')")
@@ -162,6 +171,16 @@ class WindowOffset:
 
     def describe(self, anchor_phrase: str) -> str:
         return f"between {self.opens.amount} and {self.closes} after {anchor_phrase}"
+
+
+@lru_cache(maxsize=1024)
+def _parse_offset(text: str) -> Offset:
+    return Offset._parse_uncached(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_window(text: str) -> WindowOffset:
+    return WindowOffset._parse_uncached(text)
 
 
 def add_months(day: date, months: int) -> date:

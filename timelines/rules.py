@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from timelines.calendar import WorkingCalendar, default_calendar
 from timelines.offsets import Offset, WindowOffset
@@ -137,6 +138,9 @@ class Rule:
 
     def describe(self) -> str:
         """The rule in words with its source: "32 working days after ... — MoU ¶31"."""
+        return _describe(self)
+
+    def _describe_uncached(self) -> str:
         if self.not_applicable:
             return f"not applicable to this review — {self.source}"
         if self.wording:
@@ -153,6 +157,11 @@ class Rule:
         if self.overridden:
             text += " (set for this review)"
         return text
+
+
+@lru_cache(maxsize=1024)
+def _describe(the_rule: Rule) -> str:
+    return the_rule._describe_uncached()
 
 
 def _full_inspection_rules(process: str = FULL_INSPECTION) -> tuple[Rule, ...]:
