@@ -39,7 +39,16 @@ def hash_password_sync(password: str) -> str:
 
 
 async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(_hasher.hash, password)
+    return await anyio.to_thread.run_sync(hash_password_sync, password)
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Tests hash hundreds of passwords; the production cost would only slow them down."""
+    global _hasher, _DUMMY_HASH
+    from argon2.profiles import CHEAPEST
+
+    _hasher = PasswordHasher.from_parameters(CHEAPEST)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password-at-all")
 
 
 def _verify(stored_hash: str | None, password: str) -> bool:

@@ -32,8 +32,12 @@ async def end_session(token: str) -> None:
 
 
 async def end_all_sessions(user_id: int) -> int:
-    ended = await UserSession.update({UserSession.ended_at: now_utc()}, returning=[UserSession.id]).where(
+    ended = (
+        await UserSession.update({UserSession.ended_at: now_utc()})
+        .where(
         (UserSession.user == user_id) & UserSession.ended_at.is_null()
+        )
+        .returning(UserSession.id)
     )
     return len(ended)
 

@@ -33,6 +33,7 @@ async def create_user(
     problem = password_problem(password, username)
     if problem:
         raise UserError(problem)
+    _check_scope(roles := sorted(set(roles)), establishment_ids := sorted(set(establishment_ids)))
     user = AppUser(
         username=username,
         display_name=display_name.strip() or username,
@@ -51,8 +52,7 @@ async def set_roles(user_id: int, roles: Iterable[Role], establishment_ids: Iter
 
     roles = sorted(set(roles))
     establishment_ids = sorted(set(establishment_ids))
-    if Role.ESTABLISHMENT in roles and not establishment_ids:
-        raise UserError("Choose the establishment an establishment user belongs to")
+    _check_scope(roles, establishment_ids)
     await UserRole.delete().where(UserRole.user == user_id)
     await EstablishmentMember.delete().where(EstablishmentMember.user == user_id)
     if roles:
@@ -61,6 +61,11 @@ async def set_roles(user_id: int, roles: Iterable[Role], establishment_ids: Iter
         await EstablishmentMember.insert(
             *[EstablishmentMember(user=user_id, establishment=e) for e in establishment_ids]
         )
+
+
+def _check_scope(roles: list[Role], establishment_ids: list[int]) -> None:
+    if Role.ESTABLISHMENT in roles and not establishment_ids:
+        raise UserError("Choose the establishment an establishment user belongs to")
 
 
 async def deactivate_user(user_id: int) -> int:

@@ -1,0 +1,167 @@
+"""Test fixtures: a fresh, migrated database for every test (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), the app, an HTTP client, and a live server for browser tests.
+
+Tests are plain synchronous functions. Piccolo opens a connection per query (no pool) in
+tests, so `run(coroutine)` may set up data on its own event loop while the app serves
+requests on the test client's loop.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+
+from tests.support import make_settings
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_configure(config):
+    from tracker.passwords import use_cheap_hashing_for_tests
+
+    use_cheap_hashing_for_tests()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that touches the database is marked `db`, so it runs again on PostgreSQL."""
+    db_fixtures = {"db", "app", "client", "live_server"}
+    for item in items:
+        if db_fixtures & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+from tests.support import run  # noqa: E402
+
+
+@pytest.fixture(name="run")
+def run_fixture():
+    return run
+
+
+async def _migrate(engine) -> None:
+    from tracker.db import bind_engine, migrate
+
+    bind_engine(engine)
+    await migrate()
+
+
+def _quiet_migrate(engine) -> None:
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        run(_migrate(engine))
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory, worker_id):
+    """A migrated database that each test copies (SQLite file) or clones (PostgreSQL template)."""
+    from tracker.db import engine_from_url
+
+    if PG_URL:
+        name = f"tracker_template_{worker_id}"
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+        _pg_admin(f'CREATE DATABASE "{name}"')
+        _quiet_migrate(engine_from_url(_pg_url_for(name)))
+        yield name
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _quiet_migrate(engine_from_url(f"sqlite:///{path}"))
+        yield path
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def _pg_url_for(name: str) -> str:
+    base, _, _old = PG_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    async def go():
+        connection = await asyncpg.connect(_pg_url_for("postgres"))
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    run(go())
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    if PG_URL:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        yield _pg_url_for(name)
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db(database_url):
+    from tracker.db import bind_engine, engine_from_url
+
+    engine = engine_from_url(database_url)
+    bind_engine(engine)
+    return engine
+
+
+@pytest.fixture
+def settings(database_url):
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def app(db, settings):
+    from tracker.app import create_app
+
+    return create_app(settings, engine=db)
+
+
+@pytest.fixture
+def client(app):
+    from litestar.testing import TestClient
+
+    with TestClient(app=app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by uvicorn on a free loopback port, for browser tests."""
+    from tests.support import LiveServer
+
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

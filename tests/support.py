@@ -1,0 +1,175 @@
+"""Helpers shared by every domain's tests: users, sign-in, forms with CSRF, a live server."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Iterable
+
+from tracker.roles import Role
+from tracker.settings import Settings
+
+PASSWORD = "correct-horse-battery-9"
+CSRF_FIELD = re.compile(r'name="csrf-token" content="([^"]*)"')
+
+
+def make_settings(database_url: str, **overrides) -> Settings:
+    values = dict(
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-1234567890",
+        allowed_hosts=("testserver", "testserver.local", "127.0.0.1", "localhost"),
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def run(awaitable):
+    """Run a coroutine or a Piccolo query to completion on a fresh event loop."""
+
+    async def wait():
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(wait())
+    # Playwright's sync API keeps a loop running in this thread: use another thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, wait()).result()
+
+
+def make_establishment(name: str = "HMP Example", **fields) -> int:
+    from inspections.tables import Establishment
+
+    async def go():
+        row = Establishment(
+            name=name,
+            code=fields.pop("code", name[-3:].upper()),
+            kind=fields.pop("kind", "prison"),
+            cohort=fields.pop("cohort", "adult"),
+            operator=fields.pop("operator", "public"),
+            prison_group=fields.pop("prison_group", "Yorkshire"),
+            region=fields.pop("region", "North East"),
+            **fields,
+        )
+        await row.save()
+        return row.id
+
+    return run(go())
+
+
+def make_user(
+    username: str,
+    roles: Iterable[Role] | Role,
+    establishment_ids: Iterable[int] = (),
+    prison_group: str = "",
+    password: str = PASSWORD,
+) -> int:
+    from tracker.users import create_user
+
+    if isinstance(roles, Role):
+        roles = [roles]
+    return run(
+        create_user(
+            username,
+            username.title(),
+            password,
+            list(roles),
+            establishment_ids=establishment_ids,
+            prison_group=prison_group,
+        )
+    )
+
+
+def csrf_token(client, path: str = "/accessibility") -> str:
+    match = CSRF_FIELD.search(client.get(path).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, *, token_from: str = "/accessibility", **kwargs):
+    """POST a form as a browser would: with the CSRF token from a page the user had open."""
+    payload = {"_csrf_token": csrf_token(client, token_from), **(data or {})}
+    return client.post(url, data=payload, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs)
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    response = post_form(client, "/login", {"username": username, "password": password, "next": "/"})
+    assert response.status_code == 302, response.text[:500]
+    return response
+
+
+def date_fields(name: str, value) -> dict:
+    """GOV.UK date-input fields for a date."""
+    return {f"{name}-day": str(value.day), f"{name}-month": str(value.month), f"{name}-year": str(value.year)}
+
+
+def audit_rows(action: str | None = None, **filters) -> list[dict]:
+    from tracker.tables import AuditEvent
+
+    async def go():
+        query = AuditEvent.select().order_by(AuditEvent.id)
+        if action:
+            query = query.where(AuditEvent.action == action)
+        for key, value in filters.items():
+            query = query.where(getattr(AuditEvent, key) == value)
+        return await query
+
+    return run(go())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn in a background thread, serving one test's app on loopback."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("live server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+def browser_sign_in(page, server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.2 A/AA violations on the page as it is now (axe-core, bundled offline)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
