@@ -173,3 +173,52 @@ def axe_violations(page) -> list[str]:
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
         for v in results.response["violations"]
     ]
+
+
+def make_inspection(
+    establishment_id: int,
+    *,
+    kind: str = "full",
+    start=None,
+    end=None,
+    team_leader_id: int | None = None,
+    **fields,
+) -> int:
+    """An inspection with stored milestones, as the service would create it."""
+    from datetime import date, timedelta
+
+    from inspections.tables import Inspection
+    from timelines.store import refresh_inspection
+    from tracker.clock import now_utc
+
+    end = end or date(2025, 3, 14)
+    start = start or end - timedelta(days=11)
+
+    async def go():
+        row = Inspection(
+            establishment=establishment_id,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+            team_leader=team_leader_id,
+            created_at=now_utc(),
+            **fields,
+        )
+        await row.save()
+        await refresh_inspection(row.id, today=fields.get("today"))
+        return row.id
+
+    return run(go())
+
+
+def record_fact(inspection_id: int, kind: str, on, *, by: int | None = None, today=None, **detail) -> int:
+    from inspections.events import record_event
+
+    return run(record_event(inspection_id, kind, on, by_user_id=by, detail=detail or None, today=today))
+
+
+def stored_milestones(inspection_id: int) -> dict[str, dict]:
+    from timelines.tables import StoredMilestone
+
+    rows = run(StoredMilestone.select().where(StoredMilestone.inspection == inspection_id))
+    return {r["key"]: r for r in rows}

@@ -126,13 +126,24 @@ def test_admin_creates_an_establishment_user_and_deactivates_a_leaver(client):
     est = make_establishment("HMP Example")
     make_user("ada", Role.ADMIN)
     sign_in(client, "ada")
-    bad = post_form(client, "/admin/users/new", {"username": "liaison", "display_name": "Lia Son",
-                                                  "roles": "establishment", "password": "short"})
+    bad = post_form(
+        client,
+        "/admin/users/new",
+        {"username": "liaison", "display_name": "Lia Son", "roles": "establishment", "password": "short"},
+    )
     assert "Choose the establishment" in bad.text or "12 characters" in bad.text
     assert 'value="liaison"' in bad.text
-    ok = post_form(client, "/admin/users/new", {"username": "liaison", "display_name": "Lia Son",
-                                                 "roles": "establishment", "establishments": str(est),
-                                                 "password": "a long enough password"})
+    ok = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "username": "liaison",
+            "display_name": "Lia Son",
+            "roles": "establishment",
+            "establishments": str(est),
+            "password": "a long enough password",
+        },
+    )
     assert ok.status_code == 302
     listing = client.get(ok.headers["location"])
     assert "User liaison created" in listing.text

@@ -109,7 +109,11 @@ def test_idle_session_expires(client):
 
 def test_next_only_follows_in_app_paths(client):
     make_user("sam", Role.HMPPS_SCRUTINY)
-    for target, expected in [("/admin/users", "/admin/users"), ("https://evil.example/", "/"), ("//evil", "/")]:
+    for target, expected in [
+        ("/admin/users", "/admin/users"),
+        ("https://evil.example/", "/"),
+        ("//evil", "/"),
+    ]:
         client.cookies.clear()
         response = post_form(client, "/login", {"username": "sam", "password": PASSWORD, "next": target})
         assert response.headers["location"] == expected

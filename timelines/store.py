@@ -1,0 +1,184 @@
+"""Stored milestones: the engine's answer for each inspection, kept for fast indexed queries.
+
+Rewritten in the same transaction as the fact that changed them (`refresh_inspection`), and for
+every open inspection when the calendar or a rule changes (`refresh_all`). Each due date that
+moves is recorded in MilestoneChange, so a user can see why a date changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+from timelines.calendar import WorkingCalendar
+from timelines.engine import Extension, Milestone, compute
+from timelines.rules import FACT_KEYS, FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
+from timelines.tables import Holiday, MilestoneChange, StoredMilestone
+from tracker.clock import now_utc, today_london
+
+PROCESS_FOR_KIND = {"full": FULL_INSPECTION, "irp": IRP, "thematic": THEMATIC}
+EXTENSION_EVENT = "deadline_extended"
+
+
+@lru_cache(maxsize=8)
+def _calendar(added: tuple[date, ...], removed: tuple[date, ...]) -> WorkingCalendar:
+    return WorkingCalendar(added=added, removed=removed)
+
+
+async def current_calendar() -> WorkingCalendar:
+    """The working-day calendar with the admins' added and removed holidays."""
+    rows = await Holiday.select(Holiday.day, Holiday.change).order_by(Holiday.day)
+    added = tuple(r["day"] for r in rows if r["change"] == "added")
+    removed = tuple(r["day"] for r in rows if r["change"] == "removed")
+    return _calendar(added, removed)
+
+
+def processes_for(inspection: dict) -> list[str]:
+    processes = [PROCESS_FOR_KIND[inspection["kind"]]]
+    if inspection["kind"] == "full" and inspection.get("urgent_notification"):
+        processes.append(URGENT_NOTIFICATION)
+    return processes
+
+
+def facts_from_events(events: Iterable[dict]) -> tuple[dict, list[Extension]]:
+    """The latest standing event of each fact kind (a correction supersedes the original)."""
+    events = list(events)
+    superseded = {e["supersedes"] for e in events if e.get("supersedes")}
+    facts: dict = {}
+    extensions: list[Extension] = []
+    for event in sorted(events, key=lambda e: e["id"]):
+        if event["id"] in superseded or event["kind"] in ("retracted",):
+            continue
+        if event["kind"] in FACT_KEYS:
+            facts[event["kind"]] = event.get("occurred_at") or event["occurred_on"]
+        elif event["kind"] == EXTENSION_EVENT:
+            detail = event.get("detail") or {}
+            extensions.append(
+                Extension(
+                    key=detail["key"],
+                    new_due=date.fromisoformat(detail["new_due"]) if detail.get("new_due") else None,
+                    plus_working_days=detail.get("plus_working_days"),
+                    reason=detail.get("reason", ""),
+                )
+            )
+    return facts, extensions
+
+
+def milestones_for(
+    inspection: dict,
+    events: Iterable[dict],
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    sos_anchor: str = "un_letter_sent",
+) -> list[Milestone]:
+    """Every milestone of one inspection from its row and its events (no database access)."""
+    facts, extensions = facts_from_events(events)
+    overrides = inspection.get("stage_overrides") or {}
+    if isinstance(overrides, str):
+        import json
+
+        overrides = json.loads(overrides or "{}")
+    result: list[Milestone] = []
+    for process in processes_for(inspection):
+        keys = {r.key for r in _rules(process)}
+        result.extend(
+            compute(
+                process,
+                inspection["end_date"],
+                facts,
+                today=today,
+                calendar=calendar,
+                extensions=[e for e in extensions if e.key in keys],
+                overrides={k: v for k, v in overrides.items() if k in keys},
+                sos_anchor=sos_anchor,
+            )
+        )
+    return result
+
+
+def _rules(process: str):
+    from timelines.rules import rules_for
+
+    return rules_for(process)
+
+
+async def load_inspection_inputs(inspection_id: int) -> tuple[dict, list[dict]]:
+    from inspections.tables import Inspection, InspectionEvent
+
+    inspection = await Inspection.select().where(Inspection.id == inspection_id).first()
+    events = await InspectionEvent.select().where(InspectionEvent.inspection == inspection_id)
+    return inspection, events
+
+
+async def refresh_inspection(
+    inspection_id: int, *, today: date | None = None, reason: str = "", sos_anchor: str | None = None
+) -> list[Milestone]:
+    """Recompute and store one inspection's milestones. Call inside the fact's transaction."""
+    from tracker.settings import load_settings
+
+    inspection, events = await load_inspection_inputs(inspection_id)
+    calendar = await current_calendar()
+    milestones = milestones_for(
+        inspection,
+        events,
+        today=today or today_london(),
+        calendar=calendar,
+        sos_anchor=sos_anchor or load_settings().sos_receipt_fact,
+    )
+    await store(inspection, milestones, calendar.version, reason=reason)
+    return milestones
+
+
+async def store(inspection: dict, milestones: list[Milestone], calendar_version: str, *, reason: str) -> None:
+    previous = {
+        r["key"]: r["due"]
+        for r in await StoredMilestone.select(StoredMilestone.key, StoredMilestone.due).where(
+            StoredMilestone.inspection == inspection["id"]
+        )
+    }
+    now = now_utc()
+    changes = [
+        MilestoneChange(
+            inspection=inspection["id"],
+            key=m.key,
+            old_due=previous[m.key],
+            new_due=m.due,
+            reason=reason or "recomputed",
+            changed_at=now,
+        )
+        for m in milestones
+        if m.key in previous
+        and previous[m.key] is not None
+        and m.due is not None
+        and previous[m.key] != m.due
+    ]
+    await StoredMilestone.delete().where(StoredMilestone.inspection == inspection["id"])
+    await StoredMilestone.insert(*[_row(inspection, m, calendar_version, now) for m in milestones])
+    if changes:
+        await MilestoneChange.insert(*changes)
+
+
+def _row(inspection: dict, m: Milestone, calendar_version: str, now) -> StoredMilestone:
+    return StoredMilestone(
+        inspection=inspection["id"],
+        establishment=inspection["establishment"],
+        process=m.process,
+        key=m.key,
+        label=m.label,
+        owner=m.owner,
+        kind=m.kind,
+        due=m.due,
+        window_open=m.window[0] if m.window else None,
+        window_close=m.window[1] if m.window else None,
+        due_at=m.due_at,
+        original_due=m.original_due,
+        done_on=m.done_on,
+        status=m.status,
+        working_days=m.working_days,
+        rule=m.rule[:300],
+        source=m.source,
+        calendar_version=calendar_version,
+        computed_at=now,
+    )
