@@ -6,9 +6,9 @@ import asyncio
 import re
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from tracker.roles import Role
 from tracker.settings import Settings
