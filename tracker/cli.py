@@ -177,6 +177,37 @@ def user_token(username: str, label: str) -> None:
     click.echo(run(go()))
 
 
+@main.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target: str) -> None:
+    """Write a consistent online backup of the database to TARGET."""
+    from tracker.backup import BackupError, backup
+    from tracker.settings import load_settings
+
+    try:
+        path = backup(load_settings().database_url, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path}")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the database with the backup in SOURCE (stop the app first)."""
+    from tracker.backup import BackupError, restore
+    from tracker.settings import load_settings
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    try:
+        restore(load_settings().database_url, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("Restored.")
+
+
 def register(command) -> None:
     """Domains add their own subcommands (e.g. `tracker remind`)."""
     main.add_command(command)

@@ -1,0 +1,91 @@
+"""Consistent online backups and restores of the whole database (SECURITY.md F6).
+
+SQLite: the sqlite3 online backup API copies a consistent snapshot while the app runs.
+PostgreSQL: pg_dump's custom format, restored with pg_restore --clean.
+Uploaded files live in the database, so a backup holds them too.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess  # noqa: S404 - runs pg_dump/pg_restore with fixed arguments, no shell
+from pathlib import Path
+
+
+class BackupError(RuntimeError):
+    pass
+
+
+def _sqlite_path(database_url: str) -> Path:
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    if not found:
+        raise BackupError(f"{name} is not installed")
+    return str(found)
+
+
+def backup(database_url: str, target: Path) -> Path:
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if database_url.startswith("sqlite:///"):
+        source = sqlite3.connect(_sqlite_path(database_url))
+        destination = sqlite3.connect(target)
+        try:
+            with destination:
+                source.backup(destination)
+        finally:
+            destination.close()
+            source.close()
+        return target
+    result = subprocess.run(  # noqa: S603 - fixed argument list
+        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", database_url],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise BackupError(result.stderr.strip() or "pg_dump failed")
+    return target
+
+
+def restore(database_url: str, source: Path) -> None:
+    """Replace the database's contents with the backup. Stop the app first."""
+    source = Path(source)
+    if not source.exists():
+        raise BackupError(f"No backup at {source}")
+    if database_url.startswith("sqlite:///"):
+        _check_sqlite_backup(source)
+        path = _sqlite_path(database_url)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(source, path)
+        return
+    result = subprocess.run(  # noqa: S603 - fixed argument list
+        [
+            _pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            f"--dbname={database_url}",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise BackupError(result.stderr.strip() or "pg_restore failed")
+
+
+def _check_sqlite_backup(source: Path) -> None:
+    try:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as connection:
+            ok = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{source} is not a usable backup: {error}") from error
+    if ok != "ok":
+        raise BackupError(f"{source} failed its integrity check: {ok}")
