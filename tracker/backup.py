@@ -59,10 +59,14 @@ def restore(database_url: str, source: Path) -> None:
         raise BackupError(f"No backup at {source}")
     if database_url.startswith("sqlite:///"):
         _check_sqlite_backup(source)
-        path = _sqlite_path(database_url)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(source, path)
+        # Copy page by page through SQLite itself, so the WAL and any open reader stay coherent.
+        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        live_db = sqlite3.connect(_sqlite_path(database_url), timeout=30)
+        try:
+            backup_db.backup(live_db)
+        finally:
+            live_db.close()
+            backup_db.close()
         return
     result = subprocess.run(  # noqa: S603 - fixed argument list
         [

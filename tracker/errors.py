@@ -28,17 +28,21 @@ def _reference(request: Request) -> str:
     return audit.request_id(request)[:8].upper()
 
 
-def _page(request: Request, template: str, status: int, **context) -> Response:
+def _page(request: Request, template: str, status_code: int, **context) -> Response:
     if _is_api(request):
         return Response(
-            {"status_code": status, "detail": context.get("detail", ""), "reference": _reference(request)},
-            status_code=status,
+            {
+                "status_code": status_code,
+                "detail": context.get("detail", ""),
+                "reference": _reference(request),
+            },
+            status_code=status_code,
             media_type=MediaType.JSON,
         )
     return Template(
         template_name=template,
         context={"reference": _reference(request), **context},
-        status_code=status,
+        status_code=status_code,
     )
 
 

@@ -34,9 +34,7 @@ async def end_session(token: str) -> None:
 async def end_all_sessions(user_id: int) -> int:
     ended = (
         await UserSession.update({UserSession.ended_at: now_utc()})
-        .where(
-        (UserSession.user == user_id) & UserSession.ended_at.is_null()
-        )
+        .where((UserSession.user == user_id) & UserSession.ended_at.is_null())
         .returning(UserSession.id)
     )
     return len(ended)
@@ -64,6 +62,11 @@ async def principal_for_session(token: str, settings: Settings) -> Principal | N
     if now - row["last_seen_at"] > LAST_SEEN_RESOLUTION:
         await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
     return principal
+
+
+async def touch_session(session_id: int | None) -> None:
+    if session_id is not None:
+        await UserSession.update({UserSession.last_seen_at: now_utc()}).where(UserSession.id == session_id)
 
 
 async def create_api_token(user_id: int, label: str = "") -> str:

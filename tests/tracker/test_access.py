@@ -148,3 +148,31 @@ def test_admin_creates_an_establishment_user_and_deactivates_a_leaver(client):
     listing = client.get(ok.headers["location"])
     assert "User liaison created" in listing.text
     assert audit_rows("user.create")[-1]["actor"] == "ada"
+
+
+def _concrete(path: str) -> str:
+    import re
+
+    return re.sub(r"\{[^}:]+(:[^}]+)?\}", "1", path)
+
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_every_unsafe_page_route_needs_a_csrf_token(app, client):
+    """Enumerated from the app: a form post without the token is refused before any work."""
+    make_user("ada", Role.ADMIN)
+    sign_in(client, "ada")
+    checked = 0
+    for path, handler in all_route_handlers(app):
+        if path.startswith("/api/"):
+            continue
+        for method in handler.http_methods & UNSAFE:
+            response = client.request(method, _concrete(path), data={"anything": "x"})
+            assert response.status_code == 403, (method, path, response.status_code)
+            checked += 1
+    assert checked >= 3
+
+
+def test_trace_is_refused(client):
+    assert client.request("TRACE", "/login").status_code in (404, 405)

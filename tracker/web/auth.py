@@ -8,11 +8,11 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from tracker import audit
-from tracker.access import public, signed_in
+from tracker.access import current, public, signed_in
 from tracker.forms import Form
 from tracker.login import authenticate
 from tracker.middleware import session_cookie_name
-from tracker.sessions import end_session, load_principal, start_session
+from tracker.sessions import end_session, load_principal, start_session, touch_session
 from tracker.templating import render
 
 FAILURE_MESSAGES = {
@@ -35,7 +35,12 @@ def safe_next(value: str | None) -> str:
 @get("/login", opt=public(), name="login")
 async def login_page(request: Request) -> Template:
     return render(
-        request, "auth/login.html", form={}, errors={}, next=safe_next(request.query_params.get("next"))
+        request,
+        "auth/login.html",
+        form={},
+        errors={},
+        next=safe_next(request.query_params.get("next")),
+        timed_out=request.query_params.get("timed_out") == "1",
     )
 
 
@@ -95,6 +100,12 @@ async def logout(request: Request) -> Response:
     return response
 
 
+@post("/session/keep-alive", opt=signed_in(), status_code=204)
+async def keep_alive(request: Request) -> None:
+    """The timeout warning's "Stay signed in": resolving the session already renewed it."""
+    await touch_session(current(request).session_id)
+
+
 @get("/signed-out", opt=public())
 async def signed_out(request: Request) -> Template:
     return render(request, "auth/signed_out.html")
@@ -105,4 +116,4 @@ async def health() -> str:
     return "ok"
 
 
-ROUTES = [login_page, login_submit, logout, signed_out, health]
+ROUTES = [login_page, login_submit, logout, keep_alive, signed_out, health]
