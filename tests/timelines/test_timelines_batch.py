@@ -13,11 +13,24 @@ from timelines.rules import rules_for
 
 CAL = default_calendar()
 STAGES = {
-    "full-inspection": ["debrief_held", "debrief_note_sent", "draft_sent", "factcheck_returned",
-                        "hmip_response_sent", "press_release_shared", "published",
-                        "action_plan_received"],
-    "thematic": ["draft_sent", "factcheck_returned", "hmip_response_sent",
-                 "press_release_shared", "published", "action_plan_received"],
+    "full-inspection": [
+        "debrief_held",
+        "debrief_note_sent",
+        "draft_sent",
+        "factcheck_returned",
+        "hmip_response_sent",
+        "press_release_shared",
+        "published",
+        "action_plan_received",
+    ],
+    "thematic": [
+        "draft_sent",
+        "factcheck_returned",
+        "hmip_response_sent",
+        "press_release_shared",
+        "published",
+        "action_plan_received",
+    ],
     "irp": ["draft_sent", "factcheck_returned", "published"],
     "urgent-notification": ["un_letter_sent", "un_published", "sos_responded"],
 }
@@ -35,8 +48,9 @@ def random_case(rng: random.Random, near: date) -> Case:
         moment = moment + timedelta(days=rng.randrange(0, 40))
         value = moment
         if process == "urgent-notification" and rng.random() < 0.5:
-            value = datetime(moment.year, moment.month, moment.day, rng.randrange(24),
-                             tzinfo=ZoneInfo("Europe/London"))
+            value = datetime(
+                moment.year, moment.month, moment.day, rng.randrange(24), tzinfo=ZoneInfo("Europe/London")
+            )
         facts[key] = value
     keys = [r.key for r in rules_for(process)]
     extensions = [
@@ -45,18 +59,29 @@ def random_case(rng: random.Random, near: date) -> Case:
     ]
     overrides = {}
     if process == "thematic" and rng.random() < 0.5:
-        overrides = {"draft_report": f"{rng.randrange(20, 60)} working days",
-                     "publication": "5 to 20 working days", "action_plan": "n/a"}
-    return Case(process, day0, facts, extensions, overrides,
-                sos_anchor=rng.choice(["un_letter_sent", "un_published"]))
+        overrides = {
+            "draft_report": f"{rng.randrange(20, 60)} working days",
+            "publication": "5 to 20 working days",
+            "action_plan": "n/a",
+        }
+    return Case(
+        process, day0, facts, extensions, overrides, sos_anchor=rng.choice(["un_letter_sent", "un_published"])
+    )
 
 
 def assert_batch_equals_compute(cases, today):
     result = compute_batch(cases, today=today, calendar=CAL)
     for index, case in enumerate(cases):
-        expected = compute(case.process, case.day0, case.facts, today=today, calendar=CAL,
-                           extensions=case.extensions, overrides=case.overrides,
-                           sos_anchor=case.sos_anchor)
+        expected = compute(
+            case.process,
+            case.day0,
+            case.facts,
+            today=today,
+            calendar=CAL,
+            extensions=case.extensions,
+            overrides=case.overrides,
+            sos_anchor=case.sos_anchor,
+        )
         assert result.milestones(index) == expected, case
 
 
@@ -66,8 +91,15 @@ def test_batch_equals_compute_on_a_random_population():
         cases = [random_case(rng, today) for _ in range(300)]
         assert_batch_equals_compute(cases, today)
         statuses = set(compute_batch(cases, today=today, calendar=CAL).column("status"))
-        assert statuses >= {"waiting", "not_yet_due", "due_soon", "overdue", "done_on_time",
-                            "done_late", "done"}
+        assert statuses >= {
+            "waiting",
+            "not_yet_due",
+            "due_soon",
+            "overdue",
+            "done_on_time",
+            "done_late",
+            "done",
+        }
 
 
 @settings(max_examples=40, deadline=None)
@@ -84,5 +116,4 @@ def test_batch_columns():
     due = dict(zip(keys, result.column("due").astype(object).tolist(), strict=True))
     assert due["irp_publication"] == date(2025, 7, 9)
     assert due["draft_report"] == date(2025, 2, 7)
-    assert set(result.column("status")) <= {"waiting", "overdue", "due_today", "not_yet_due",
-                                            "due_soon"}
+    assert set(result.column("status")) <= {"waiting", "overdue", "due_today", "not_yet_due", "due_soon"}

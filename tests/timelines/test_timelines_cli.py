@@ -55,8 +55,7 @@ def test_bad_input_exits_non_zero_naming_what_was_wrong(args, named):
 
 
 def test_timeline_json_without_facts():
-    result = run("timeline", "full-inspection", "--day0", "2024-12-20", "--today", "2025-01-06",
-                 "--json")
+    result = run("timeline", "full-inspection", "--day0", "2024-12-20", "--today", "2025-01-06", "--json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["process"] == "full-inspection" and document["day0"] == "2024-12-20"
@@ -66,16 +65,23 @@ def test_timeline_json_without_facts():
     assert draft["rule"] == "32 working days after the inspection ended — MoU ¶31"
     assert draft["source"] == "MoU ¶31" and draft["owner"] == "hmip"
     assert draft["status"] == "not_yet_due" and draft["window"] is None
-    assert by_key["factcheck_return"] == {**by_key["factcheck_return"], "due": None,
-                                          "status": "waiting"}
+    assert by_key["factcheck_return"] == {**by_key["factcheck_return"], "due": None, "status": "waiting"}
     for milestone in document["milestones"]:
-        assert {"key", "label", "due", "window", "rule", "source", "owner", "status"} <= set(
-            milestone)
+        assert {"key", "label", "due", "window", "rule", "source", "owner", "status"} <= set(milestone)
 
 
 def test_timeline_json_with_facts():
-    result = run("timeline", "full-inspection", "--day0", "2025-01-17", "--fact",
-                 "draft_sent=2025-03-04", "--today", "2025-03-26", "--json")
+    result = run(
+        "timeline",
+        "full-inspection",
+        "--day0",
+        "2025-01-17",
+        "--fact",
+        "draft_sent=2025-03-04",
+        "--today",
+        "2025-03-26",
+        "--json",
+    )
     by_key = {m["key"]: m for m in json.loads(result.output)["milestones"]}
     assert by_key["factcheck_return"]["due"] == "2025-03-25"
     assert by_key["factcheck_return"]["status"] == "overdue"
@@ -94,6 +100,9 @@ def test_installed_tracker_command():
     tracker = Path(sys.executable).parent / "tracker"
     completed = subprocess.run(  # noqa: S603
         [str(tracker), "dates", "add", "2024-12-20", "32 working days"],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     assert completed.stdout == "2025-02-07\n"

@@ -37,9 +37,17 @@ def timeline(process="full-inspection", day0=DAY0, today=date(2025, 3, 14), **kw
 def test_full_inspection_with_no_facts():
     ms = timeline()
     assert list(ms) == [
-        "debrief", "debrief_note_to_hq", "draft_report", "draft_report_limit",
-        "indicative_publication", "factcheck_return", "hmip_response", "publication",
-        "publication_aim", "press_release", "action_plan",
+        "debrief",
+        "debrief_note_to_hq",
+        "draft_report",
+        "draft_report_limit",
+        "indicative_publication",
+        "factcheck_return",
+        "hmip_response",
+        "publication",
+        "publication_aim",
+        "press_release",
+        "action_plan",
     ]
     assert ms["debrief"].due == DAY0 and ms["debrief"].status == DUE_TODAY
     assert ms["debrief_note_to_hq"].due == date(2025, 3, 21)  # JOURNEYS: Friday 21 March
@@ -48,8 +56,14 @@ def test_full_inspection_with_no_facts():
     assert ms["draft_report"].rule == "32 working days after the inspection ended — MoU ¶31"
     assert ms["draft_report_limit"].due == date(2025, 5, 2)  # 7 weeks
     assert ms["publication_aim"].due == date(2025, 6, 20)  # 14 weeks
-    for key in ("indicative_publication", "factcheck_return", "hmip_response", "publication",
-                "press_release", "action_plan"):
+    for key in (
+        "indicative_publication",
+        "factcheck_return",
+        "hmip_response",
+        "publication",
+        "press_release",
+        "action_plan",
+    ):
         assert ms[key].status == WAITING and ms[key].due is None
 
 
@@ -81,8 +95,7 @@ def test_full_inspection_journey_through_every_stage():
 
 
 def test_domain_journey_fact_check_return_due_25_march():
-    ms = timeline(day0=date(2025, 1, 17), facts={"draft_sent": date(2025, 3, 4)},
-                  today=date(2025, 3, 4))
+    ms = timeline(day0=date(2025, 1, 17), facts={"draft_sent": date(2025, 3, 4)}, today=date(2025, 3, 4))
     factcheck = ms["factcheck_return"]
     assert factcheck.due == date(2025, 3, 25)
     assert factcheck.rule == "15 working days after the draft was received — MoU ¶32"
@@ -108,29 +121,38 @@ def test_status_against_today(today, status, working_days):
 
 
 def test_a_fact_arriving_late_is_done_late_by_working_days():
-    m = timeline(facts={"draft_sent": date(2025, 3, 4), "factcheck_returned": date(2025, 4, 1)},
-                 today=date(2025, 5, 1))["factcheck_return"]
+    m = timeline(
+        facts={"draft_sent": date(2025, 3, 4), "factcheck_returned": date(2025, 4, 1)}, today=date(2025, 5, 1)
+    )["factcheck_return"]
     assert (m.status, m.working_days, m.calendar_days) == (DONE_LATE, 5, 7)
     assert m.done_on == date(2025, 4, 1)
 
 
 def test_late_over_easter_counts_only_working_days():
     # Return due Tue 15 April 2025 (draft 25 March); returned Wed 23 April: late by 16, 17, 22, 23.
-    m = timeline(facts={"draft_sent": date(2025, 3, 25), "factcheck_returned": date(2025, 4, 23)},
-                 today=date(2025, 5, 1))["factcheck_return"]
+    m = timeline(
+        facts={"draft_sent": date(2025, 3, 25), "factcheck_returned": date(2025, 4, 23)},
+        today=date(2025, 5, 1),
+    )["factcheck_return"]
     assert m.due == date(2025, 4, 15)
     assert (m.status, m.working_days) == (DONE_LATE, 4)
 
 
 def test_done_early_records_working_days_to_spare():
-    m = timeline(facts={"draft_sent": date(2025, 3, 4), "factcheck_returned": date(2025, 3, 20)},
-                 today=date(2025, 5, 1))["factcheck_return"]
+    m = timeline(
+        facts={"draft_sent": date(2025, 3, 4), "factcheck_returned": date(2025, 3, 20)},
+        today=date(2025, 5, 1),
+    )["factcheck_return"]
     assert (m.status, m.working_days) == (DONE_ON_TIME, 3)
 
 
 def test_a_calendar_day_deadline_on_a_saturday_is_not_rolled():
-    ms = timeline("urgent-notification", day0=date(2025, 3, 22), today=date(2025, 3, 30),
-                  facts={"un_letter_sent": date(2025, 3, 30)})
+    ms = timeline(
+        "urgent-notification",
+        day0=date(2025, 3, 22),
+        today=date(2025, 3, 30),
+        facts={"un_letter_sent": date(2025, 3, 30)},
+    )
     assert ms["un_letter"].due == date(2025, 3, 29)
     assert (ms["un_letter"].status, ms["un_letter"].working_days) == (DONE_LATE, 0)
     assert ms["un_letter"].calendar_days == 1
@@ -149,8 +171,9 @@ def test_later_facts_never_remove_earlier_milestones():
 
 
 def test_hmip_may_publish_without_the_fact_check_return():
-    ms = timeline(today=date(2025, 7, 1), facts={"draft_sent": date(2025, 4, 30),
-                                                  "published": date(2025, 6, 25)})
+    ms = timeline(
+        today=date(2025, 7, 1), facts={"draft_sent": date(2025, 4, 30), "published": date(2025, 6, 25)}
+    )
     assert ms["factcheck_return"].status == OVERDUE
     assert "may publish anyway" in ms["factcheck_return"].note
 
@@ -162,8 +185,10 @@ def test_press_release_due_before_an_early_publication():
     ms = timeline(facts=facts, today=date(2025, 4, 9))
     assert ms["publication"].window == (date(2025, 4, 24), date(2025, 5, 1))
     assert ms["press_release"].due == date(2025, 4, 30)
-    ms = timeline(facts={**facts, "published": date(2025, 4, 28),
-                         "press_release_shared": date(2025, 4, 28)}, today=date(2025, 4, 28))
+    ms = timeline(
+        facts={**facts, "published": date(2025, 4, 28), "press_release_shared": date(2025, 4, 28)},
+        today=date(2025, 4, 28),
+    )
     assert ms["press_release"].due == date(2025, 4, 25)
     assert (ms["press_release"].status, ms["press_release"].working_days) == (DONE_LATE, 1)
 
@@ -181,26 +206,29 @@ def test_weekend_and_bank_holiday_anchors():
 
 
 def test_action_plan_month_end_clamping():
-    ms = timeline(day0=date(2023, 8, 1), facts={"published": date(2023, 11, 30)},
-                  today=date(2024, 1, 1))
+    ms = timeline(day0=date(2023, 8, 1), facts={"published": date(2023, 11, 30)}, today=date(2024, 1, 1))
     assert ms["action_plan"].due == date(2024, 2, 29)
     assert ms["action_plan"].rule == "3 months after the report was published — MoU ¶37"
-    ms = timeline(day0=date(2024, 8, 1), facts={"published": date(2024, 11, 30)},
-                  today=date(2025, 1, 1))
+    ms = timeline(day0=date(2024, 8, 1), facts={"published": date(2024, 11, 30)}, today=date(2025, 1, 1))
     assert ms["action_plan"].due == date(2025, 2, 28)
 
 
 def test_extension_keeps_the_original_due_date():
     facts = {"draft_sent": date(2025, 3, 4), "factcheck_returned": date(2025, 4, 1)}
-    extension = Extension("factcheck_return", plus_working_days=5, reason="Complex report",
-                          by="Head of Scrutiny")
+    extension = Extension(
+        "factcheck_return", plus_working_days=5, reason="Complex report", by="Head of Scrutiny"
+    )
     m = timeline(facts=facts, today=date(2025, 4, 2), extensions=[extension])["factcheck_return"]
     assert (m.due, m.original_due, m.status) == (date(2025, 4, 1), date(2025, 3, 25), DONE_ON_TIME)
     assert m.extension_reasons == ("Complex report",)
     moved = Extension("factcheck_return", new_due=date(2025, 3, 28), reason="Agreed")
     m = timeline(facts=facts, today=date(2025, 4, 2), extensions=[moved])["factcheck_return"]
     assert (m.due, m.original_due, m.status, m.working_days) == (
-        date(2025, 3, 28), date(2025, 3, 25), DONE_LATE, 2)
+        date(2025, 3, 28),
+        date(2025, 3, 25),
+        DONE_LATE,
+        2,
+    )
 
 
 def test_extension_of_a_window_moves_its_close():
@@ -220,39 +248,59 @@ def test_bad_extensions_are_refused():
 
 def test_admin_added_holiday_moves_a_running_deadline():
     facts = {"draft_sent": date(2025, 3, 4)}
-    moved = compute("full-inspection", DAY0, facts, today=date(2025, 3, 5),
-                    calendar=WorkingCalendar(added=[date(2025, 3, 24)]))
+    moved = compute(
+        "full-inspection",
+        DAY0,
+        facts,
+        today=date(2025, 3, 5),
+        calendar=WorkingCalendar(added=[date(2025, 3, 24)]),
+    )
     assert {m.key: m for m in moved}["factcheck_return"].due == date(2025, 3, 26)
 
 
 def test_urgent_notification_and_24_hours_across_the_clock_change():
     sent = datetime(2025, 3, 29, 10, 0, tzinfo=LONDON)
-    ms = timeline("urgent-notification", day0=date(2025, 3, 24), today=date(2025, 3, 30),
-                  facts={"un_letter_sent": sent,
-                         "un_published": datetime(2025, 3, 30, 10, 30, tzinfo=LONDON)})
+    ms = timeline(
+        "urgent-notification",
+        day0=date(2025, 3, 24),
+        today=date(2025, 3, 30),
+        facts={"un_letter_sent": sent, "un_published": datetime(2025, 3, 30, 10, 30, tzinfo=LONDON)},
+    )
     assert ms["un_letter"].due == date(2025, 3, 31)
     assert ms["un_letter"].status == DONE_ON_TIME
     assert ms["un_publication"].due_at == datetime(2025, 3, 30, 11, 0, tzinfo=LONDON)
     assert ms["un_publication"].status == DONE_ON_TIME
     assert ms["sos_response"].due == date(2025, 4, 26)  # 28 calendar days after 29 March
     assert ms["sos_response"].owner == "sos"
-    late = timeline("urgent-notification", day0=date(2025, 3, 24), today=date(2025, 3, 30),
-                    facts={"un_letter_sent": sent,
-                           "un_published": datetime(2025, 3, 30, 11, 30, tzinfo=LONDON)})
+    late = timeline(
+        "urgent-notification",
+        day0=date(2025, 3, 24),
+        today=date(2025, 3, 30),
+        facts={"un_letter_sent": sent, "un_published": datetime(2025, 3, 30, 11, 30, tzinfo=LONDON)},
+    )
     assert (late["un_publication"].status, late["un_publication"].working_days) == (DONE_LATE, 0)
 
 
 def test_un_publication_from_a_date_only_fact():
-    ms = timeline("urgent-notification", day0=date(2025, 3, 21), today=date(2025, 3, 27),
-                  facts={"un_letter_sent": date(2025, 3, 27)})
+    ms = timeline(
+        "urgent-notification",
+        day0=date(2025, 3, 21),
+        today=date(2025, 3, 27),
+        facts={"un_letter_sent": date(2025, 3, 27)},
+    )
     assert ms["un_publication"].due == date(2025, 3, 28) and ms["un_publication"].due_at is None
     assert ms["sos_response"].due == date(2025, 4, 24)
 
 
 def test_sos_response_anchor_is_a_parameter():
     facts = {"un_letter_sent": date(2025, 3, 27), "un_published": date(2025, 3, 28)}
-    ms = timeline("urgent-notification", day0=date(2025, 3, 21), facts=facts,
-                  today=date(2025, 3, 28), sos_anchor="un_published")
+    ms = timeline(
+        "urgent-notification",
+        day0=date(2025, 3, 21),
+        facts=facts,
+        today=date(2025, 3, 28),
+        sos_anchor="un_published",
+    )
     assert ms["sos_response"].due == date(2025, 4, 25)
     assert "letter published" in ms["sos_response"].rule
     with pytest.raises(ValueError, match="sos_anchor"):
@@ -264,8 +312,9 @@ def test_irp_timeline():
     assert ms["irp_draft"].due == date(2025, 6, 18)
     assert ms["irp_draft"].derived
     assert ms["irp_publication"].due == date(2025, 7, 9)
-    ms = timeline("irp", day0=date(2025, 6, 4), today=date(2025, 6, 19),
-                  facts={"draft_sent": date(2025, 6, 18)})
+    ms = timeline(
+        "irp", day0=date(2025, 6, 4), today=date(2025, 6, 19), facts={"draft_sent": date(2025, 6, 18)}
+    )
     assert ms["irp_factcheck_return"].due == date(2025, 7, 2)
     assert ms["irp_factcheck_return"].owner == "scrutiny"
 
@@ -276,9 +325,14 @@ def test_thematic_stages_follow_the_full_inspection_unless_set_per_review():
     assert default["draft_report"].due == date(2025, 2, 7)
     assert default["draft_report"].source == "MoU ¶53 (¶31)"
     tailored = timeline(
-        "thematic", day0=date(2024, 12, 20), facts={"hmip_response_sent": date(2025, 4, 8)},
-        overrides={"draft_report": "40 working days", "publication": "5 to 10 working days",
-                   "action_plan": "not applicable"},
+        "thematic",
+        day0=date(2024, 12, 20),
+        facts={"hmip_response_sent": date(2025, 4, 8)},
+        overrides={
+            "draft_report": "40 working days",
+            "publication": "5 to 10 working days",
+            "action_plan": "not applicable",
+        },
     )
     assert tailored["draft_report"].due == date(2025, 2, 19)
     assert tailored["draft_report"].rule.endswith("(set for this review)")
@@ -300,22 +354,37 @@ def test_unknown_inputs_are_refused_with_their_names():
 
 
 def test_programme_rules():
-    adult = programme_status("adult_full_inspection", {"last_full_inspection": date(2021, 7, 12)},
-                             today=date(2026, 7, 13), calendar=CAL)
+    adult = programme_status(
+        "adult_full_inspection",
+        {"last_full_inspection": date(2021, 7, 12)},
+        today=date(2026, 7, 13),
+        calendar=CAL,
+    )
     assert (adult.due, adult.status, adult.working_days) == (date(2026, 7, 12), OVERDUE, 1)
-    cyp = programme_status("cyp_full_inspection", {"last_full_inspection": date(2024, 8, 31)},
-                           today=date(2025, 1, 1), calendar=CAL)
+    cyp = programme_status(
+        "cyp_full_inspection",
+        {"last_full_inspection": date(2024, 8, 31)},
+        today=date(2025, 1, 1),
+        calendar=CAL,
+    )
     assert cyp.window == (date(2026, 2, 28), date(2026, 8, 31))
-    irp = programme_status("irp_visit", {"last_full_inspection": date(2024, 5, 31),
-                                         "irp_visit": date(2025, 3, 3)},
-                           today=date(2025, 4, 1), calendar=CAL)
+    irp = programme_status(
+        "irp_visit",
+        {"last_full_inspection": date(2024, 5, 31), "irp_visit": date(2025, 3, 3)},
+        today=date(2025, 4, 1),
+        calendar=CAL,
+    )
     assert irp.window == (date(2025, 1, 31), date(2025, 5, 31)) and irp.status == DONE_ON_TIME
-    visit = programme_status("cyp_visit", {"last_visit": date(2024, 2, 29)},
-                             today=date(2025, 2, 1), calendar=CAL)
+    visit = programme_status(
+        "cyp_visit", {"last_visit": date(2024, 2, 29)}, today=date(2025, 2, 1), calendar=CAL
+    )
     assert visit.due == date(2025, 2, 28)
-    notice = programme_status("announced_inspection_notice",
-                              {"planned_inspection_start": date(2025, 8, 31)},
-                              today=date(2025, 1, 1), calendar=CAL)
+    notice = programme_status(
+        "announced_inspection_notice",
+        {"planned_inspection_start": date(2025, 8, 31)},
+        today=date(2025, 1, 1),
+        calendar=CAL,
+    )
     assert notice.due == date(2025, 2, 28)
     assert notice.rule == "6 months before the announced inspection starts — MoU ¶8"
 
@@ -324,8 +393,9 @@ def test_recurring_obligations():
     assert next_recurring("concerns_database_share", date(2024, 11, 30)) == date(2025, 2, 28)
     assert next_recurring("mou_review", date(2024, 2, 29)) == date(2025, 2, 28)
     assert next_recurring("stakeholder_survey", date(2025, 1, 15)) == date(2026, 1, 15)
-    survey = recurring_status("inspection_plan_consultation", date(2024, 3, 1),
-                              today=date(2025, 3, 3), calendar=CAL)
+    survey = recurring_status(
+        "inspection_plan_consultation", date(2024, 3, 1), today=date(2025, 3, 3), calendar=CAL
+    )
     assert (survey.due, survey.status) == (date(2025, 3, 1), OVERDUE)
     never = recurring_status("hub_mou_review", None, today=date(2025, 3, 3), calendar=CAL)
     assert never.status == WAITING and never.owner == "hmpps"
