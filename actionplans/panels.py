@@ -1,0 +1,128 @@
+"""Home page panels and the sections on the inspection and establishment pages."""
+
+from __future__ import annotations
+
+from actionplans import services
+from actionplans.access import may_read_inspection_plan
+from tracker.access import establishment_scope
+from tracker.clock import today_london
+from tracker.roles import Role
+
+
+async def establishment_panel(request, principal) -> dict | None:
+    """ "The report was published 10 June, the action plan is due 10 September"."""
+    if not principal.has(Role.ESTABLISHMENT) or not principal.establishment_ids:
+        return None
+    from timelines.tables import StoredMilestone
+
+    today = today_london()
+    ids = list(principal.establishment_ids)
+    milestones = (
+        await StoredMilestone.select(
+            StoredMilestone.inspection,
+            StoredMilestone.establishment.name.as_alias("establishment_name"),
+            StoredMilestone.due,
+            StoredMilestone.status,
+            StoredMilestone.working_days,
+            StoredMilestone.rule,
+            StoredMilestone.source,
+        )
+        .where(
+            StoredMilestone.key == "action_plan",
+            StoredMilestone.due.is_not_null(),
+            StoredMilestone.establishment.is_in(ids),
+        )
+        .order_by(StoredMilestone.due, ascending=False)
+    )
+    reports = []
+    for row in milestones:
+        plan = await services.plan_for_inspection(row["inspection"])
+        if plan and plan["status"] == "published":
+            continue
+        row["plan"] = plan
+        row["published_on"] = await services.published_on(row["inspection"])
+        reports.append(row)
+    overdue = await services.overdue_actions(ids, today)
+    if not reports and not overdue:
+        return None
+    return {
+        "template": "actionplans/_home_establishment.html",
+        "reports": reports,
+        "overdue": overdue,
+        "PLAN_STATUSES": services.PLAN_STATUSES,
+    }
+
+
+async def scrutiny_panel(request, principal) -> dict | None:
+    if not principal.has(Role.HMPPS_SCRUTINY):
+        return None
+    plans = await services.plans_in_scope(None, ["submitted"])
+    return {"template": "actionplans/_home_scrutiny.html", "plans": plans}
+
+
+async def manager_panel(request, principal) -> dict | None:
+    if not principal.has(Role.HMPPS_MANAGER):
+        return None
+    plans = await services.plans_in_scope(establishment_scope(principal), ["accepted", "cleared"])
+    if not plans:
+        return None
+    return {
+        "template": "actionplans/_home_manager.html",
+        "plans": plans,
+        "PLAN_STATUSES": services.PLAN_STATUSES,
+    }
+
+
+async def _summary(plan: dict) -> dict:
+    today = today_london()
+    detail = await services.plan_detail(plan, today=today)
+    return {
+        "plan": plan,
+        "counts": detail["counts"],
+        "recommendations": len(detail["items"]),
+        "status_label": services.PLAN_STATUSES[plan["status"]],
+        "colour": services.PLAN_STATUS_COLOURS[plan["status"]],
+    }
+
+
+async def inspection_section(request, principal, inspection: dict) -> dict | None:
+    """This inspection's plan, and the establishment's current plan from before it (MoU ¶38)."""
+    this_plan = None
+    if await may_read_inspection_plan(principal, inspection):
+        plan = await services.plan_for_inspection(inspection["id"])
+        this_plan = await _summary(plan) if plan else None
+        milestone = await services.milestone(inspection["id"])
+    else:
+        milestone = None
+    previous = await services.current_plan_for_establishment(
+        inspection["establishment"], before=inspection["end_date"]
+    )
+    previous_summary = None
+    if previous:
+        previous_inspection = await services.get_inspection(previous["inspection"])
+        if await may_read_inspection_plan(principal, previous_inspection):
+            previous_summary = await _summary(previous)
+            previous_summary["inspection"] = previous_inspection
+    if not this_plan and not previous_summary and not (milestone and milestone["due"]):
+        return None
+    return {
+        "template": "actionplans/_inspection_section.html",
+        "actionplan_section": {
+            "inspection": inspection,
+            "this": this_plan,
+            "milestone": milestone if milestone and milestone["due"] else None,
+            "previous": previous_summary,
+        },
+    }
+
+
+async def establishment_section(request, principal, establishment: dict) -> dict | None:
+    plan = await services.current_plan_for_establishment(establishment["id"])
+    if plan is None:
+        return None
+    inspection = await services.get_inspection(plan["inspection"])
+    if not await may_read_inspection_plan(principal, inspection):
+        return None
+    summary = await _summary(plan)
+    summary["inspection"] = inspection
+    return {"template": "actionplans/_establishment_section.html", "actionplan_section": summary}
