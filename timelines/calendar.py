@@ -125,9 +125,7 @@ class WorkingCalendar:
         """Working days after ``start`` up to and including ``end``; negative if end < start."""
         self._check_in_range(start)
         self._check_in_range(end)
-        return bisect_right(self._working, end.toordinal()) - bisect_right(
-            self._working, start.toordinal()
-        )
+        return bisect_right(self._working, end.toordinal()) - bisect_right(self._working, start.toordinal())
 
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Weekday holidays after ``start`` up to and including ``end``, with their names.
@@ -170,9 +168,7 @@ class WorkingCalendar:
         self._check_array_in_range(starts)
         result = np.busday_offset(starts, offsets, roll="backward", busdaycal=self.busdaycalendar)
         if (offsets < 0).any():
-            forward = np.busday_offset(
-                starts, offsets, roll="forward", busdaycal=self.busdaycalendar
-            )
+            forward = np.busday_offset(starts, offsets, roll="forward", busdaycal=self.busdaycalendar)
             result = np.where(offsets < 0, forward, result)
         result = np.where(offsets == 0, starts, result)
         self._check_array_in_range(result)
@@ -219,4 +215,3 @@ def as_day_array(days: np.ndarray | Sequence[date | None]) -> np.ndarray:
 def default_calendar() -> WorkingCalendar:
     """The shared calendar without admin changes (built once: about 0.1 s)."""
     return WorkingCalendar()
-

@@ -42,11 +42,17 @@ def _calendar(added: tuple[date, ...], removed: tuple[date, ...]) -> WorkingCale
 
 def _holiday_options(command):  # noqa: ANN001, ANN201 - a decorator
     command = click.option(
-        "--remove-holiday", "removed", type=DATE, multiple=True,
+        "--remove-holiday",
+        "removed",
+        type=DATE,
+        multiple=True,
         help="Treat this bank holiday as a working day.",
     )(command)
     return click.option(
-        "--add-holiday", "added", type=DATE, multiple=True,
+        "--add-holiday",
+        "added",
+        type=DATE,
+        multiple=True,
         help="Treat this weekday as a bank holiday (e.g. one announced by the government).",
     )(command)
 
@@ -130,33 +136,61 @@ def _parse_facts(pairs: tuple[str, ...]) -> dict[str, date | datetime]:
 @click.command()
 @click.argument("process", type=click.Choice(INSPECTION_PROCESSES))
 @click.option("--day0", type=DATE, required=True, help="Last day of the inspection or visit.")
-@click.option("--fact", "fact_pairs", multiple=True, metavar="KEY=DATE",
-              help=f"A fact that has happened; KEY is one of: {', '.join(FACT_KEYS)}.")
+@click.option(
+    "--fact",
+    "fact_pairs",
+    multiple=True,
+    metavar="KEY=DATE",
+    help=f"A fact that has happened; KEY is one of: {', '.join(FACT_KEYS)}.",
+)
 @click.option("--today", type=DATE, default=None, help="Judge statuses as of this date.")
-@click.option("--override", "override_pairs", multiple=True, metavar="KEY=OFFSET",
-              help='A stage duration for this review, e.g. draft_report="40 working days".')
-@click.option("--sos-anchor", type=click.Choice(SOS_ANCHORS), default=SOS_ANCHORS[0],
-              help="Which fact counts as the Secretary of State receiving an UN.")
+@click.option(
+    "--override",
+    "override_pairs",
+    multiple=True,
+    metavar="KEY=OFFSET",
+    help='A stage duration for this review, e.g. draft_report="40 working days".',
+)
+@click.option(
+    "--sos-anchor",
+    type=click.Choice(SOS_ANCHORS),
+    default=SOS_ANCHORS[0],
+    help="Which fact counts as the Secretary of State receiving an UN.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_holiday_options
 def timeline(
-    process: str, day0: date, fact_pairs: tuple[str, ...], today: date | None,
-    override_pairs: tuple[str, ...], sos_anchor: str, as_json: bool,
-    added: tuple[date, ...], removed: tuple[date, ...],
+    process: str,
+    day0: date,
+    fact_pairs: tuple[str, ...],
+    today: date | None,
+    override_pairs: tuple[str, ...],
+    sos_anchor: str,
+    as_json: bool,
+    added: tuple[date, ...],
+    removed: tuple[date, ...],
 ) -> None:
     """Print the milestones of an inspection (PROCESS) from its facts."""
     facts = _parse_facts(fact_pairs)
     overrides = dict(_parse_pairs(override_pairs, "--override"))
     try:
         milestones = compute(
-            process, day0, facts, today=today or date.today(),
-            calendar=_calendar(added, removed), overrides=overrides, sos_anchor=sos_anchor,
+            process,
+            day0,
+            facts,
+            today=today or date.today(),
+            calendar=_calendar(added, removed),
+            overrides=overrides,
+            sos_anchor=sos_anchor,
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
-        document = {"process": process, "day0": day0.isoformat(),
-                    "milestones": [to_json(m) for m in milestones]}
+        document = {
+            "process": process,
+            "day0": day0.isoformat(),
+            "milestones": [to_json(m) for m in milestones],
+        }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(_table(milestones))
@@ -172,10 +206,10 @@ def _due_text(milestone: Milestone) -> str:
 
 def _table(milestones: list[Milestone]) -> str:
     rows = [("Milestone", "Due", "Status", "Owner", "Rule")]
-    rows += [
-        (m.label, _due_text(m), m.status.replace("_", " "), m.owner, m.rule) for m in milestones
-    ]
+    rows += [(m.label, _due_text(m), m.status.replace("_", " "), m.owner, m.rule) for m in milestones]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  "
-             + row[4] for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        for row in rows
+    ]
     return "\n".join(lines)

@@ -58,7 +58,14 @@ DONE_LATE = "done_late"
 DONE = "done"
 NOT_APPLICABLE = "not_applicable"
 STATUSES = (
-    WAITING, NOT_YET_DUE, DUE_SOON, DUE_TODAY, OVERDUE, DONE_ON_TIME, DONE_LATE, DONE,
+    WAITING,
+    NOT_YET_DUE,
+    DUE_SOON,
+    DUE_TODAY,
+    OVERDUE,
+    DONE_ON_TIME,
+    DONE_LATE,
+    DONE,
     NOT_APPLICABLE,
 )
 OPEN_STATUSES = (NOT_YET_DUE, DUE_SOON, DUE_TODAY, OVERDUE)
@@ -79,9 +86,7 @@ class Extension:
 
     def __post_init__(self) -> None:
         if (self.new_due is None) == (self.plus_working_days is None):
-            raise ValueError(
-                f"extension of {self.key!r}: give exactly one of new_due and plus_working_days"
-            )
+            raise ValueError(f"extension of {self.key!r}: give exactly one of new_due and plus_working_days")
 
     def apply(self, due: date, calendar: WorkingCalendar) -> date:
         if self.new_due is not None:
@@ -145,9 +150,7 @@ def process_rules(
 ) -> tuple[Rule, ...]:
     """The process's rules with this inspection's overrides and Secretary of State anchor."""
     if process not in INSPECTION_PROCESSES:
-        raise ValueError(
-            f"unknown process {process!r} (expected one of {', '.join(INSPECTION_PROCESSES)})"
-        )
+        raise ValueError(f"unknown process {process!r} (expected one of {', '.join(INSPECTION_PROCESSES)})")
     if sos_anchor not in SOS_ANCHORS:
         raise ValueError(f"sos_anchor must be one of {', '.join(SOS_ANCHORS)}, not {sos_anchor!r}")
     rules = rules_for(process)
@@ -202,9 +205,7 @@ def compute(
     rules = process_rules(process, overrides, sos_anchor)
     check_extensions(extensions, rules)
     known: dict[str, Fact | None] = {DAY0: day0, **facts}
-    return [
-        evaluate(r, known, today=today, calendar=calendar, extensions=extensions) for r in rules
-    ]
+    return [evaluate(r, known, today=today, calendar=calendar, extensions=extensions) for r in rules]
 
 
 def evaluate(
@@ -233,20 +234,39 @@ def evaluate(
         window = (window[0], due) if window else None
     status, working, days = _status(due, due_at, done_at, today, calendar)
     return _milestone(
-        the_rule, status=status, done_on=done_on, due=due, window=window, due_at=due_at,
-        original_due=original_due, working_days=working, calendar_days=days, proposed=proposed,
+        the_rule,
+        status=status,
+        done_on=done_on,
+        due=due,
+        window=window,
+        due_at=due_at,
+        original_due=original_due,
+        working_days=working,
+        calendar_days=days,
+        proposed=proposed,
         extension_reasons=reasons,
     )
 
 
 def _milestone(the_rule: Rule, **values: Any) -> Milestone:
     defaults: dict[str, Any] = {
-        "due": None, "window": None, "due_at": None, "original_due": None, "working_days": 0,
+        "due": None,
+        "window": None,
+        "due_at": None,
+        "original_due": None,
+        "working_days": 0,
     }
     return Milestone(
-        key=the_rule.key, label=the_rule.label, process=the_rule.process, kind=the_rule.kind,
-        owner=the_rule.owner, source=the_rule.source, rule=the_rule.describe(),
-        derived=the_rule.derived, note=the_rule.note, **{**defaults, **values},
+        key=the_rule.key,
+        label=the_rule.label,
+        process=the_rule.process,
+        kind=the_rule.kind,
+        owner=the_rule.owner,
+        source=the_rule.source,
+        rule=the_rule.describe(),
+        derived=the_rule.derived,
+        note=the_rule.note,
+        **{**defaults, **values},
     )
 
 
@@ -278,7 +298,10 @@ def _timestamp_due(offset: Offset, anchor: Fact) -> tuple[date, None, datetime |
 
 
 def _status(
-    due: date, due_at: datetime | None, done_at: Fact | None, today: date,
+    due: date,
+    due_at: datetime | None,
+    done_at: Fact | None,
+    today: date,
     calendar: WorkingCalendar,
 ) -> tuple[str, int, int]:
     """(status, working_days, calendar_days) as described in the module docstring."""
@@ -321,9 +344,7 @@ def programme_status(
     ``announced_inspection_notice``.
     """
     check_facts(facts, PROGRAMME_FACT_KEYS)
-    return evaluate(
-        rule(PROGRAMME, key), facts, today=today, calendar=calendar, extensions=extensions
-    )
+    return evaluate(rule(PROGRAMME, key), facts, today=today, calendar=calendar, extensions=extensions)
 
 
 def next_recurring(key: str, last_done: date, calendar: WorkingCalendar | None = None) -> date:
@@ -420,9 +441,7 @@ def _to_date(value: np.datetime64) -> date | None:
     return None if np.isnat(value) else value.astype(object)
 
 
-def compute_batch(
-    cases: Sequence[Case], *, today: date, calendar: WorkingCalendar
-) -> BatchResult:
+def compute_batch(cases: Sequence[Case], *, today: date, calendar: WorkingCalendar) -> BatchResult:
     """``compute`` for many inspections, vectorised rule by rule over the population."""
     groups: dict[tuple, list[int]] = {}
     for index, case in enumerate(cases):
@@ -438,9 +457,7 @@ def compute_batch(
         facts = _fact_columns(group, rules)
         extended = [position for position, case in enumerate(group) if case.extensions]
         for the_rule in rules:
-            chunks.append(
-                _rule_columns(the_rule, members, group, extended, facts, today, calendar)
-            )
+            chunks.append(_rule_columns(the_rule, members, group, extended, facts, today, calendar))
     return BatchResult(chunks, len(cases))
 
 
@@ -472,16 +489,26 @@ def _rule_columns(
         working, days = np.zeros(size, np.int64), np.zeros(size, np.int64)
         due, opens, proposed = (np.full(size, _NAT) for _ in range(3))
     columns = _Columns(
-        case=np.asarray(members), rule=the_rule, due=due, opens=opens, proposed=proposed,
-        done_on=done_on, status=status, working_days=working, calendar_days=days,
-        original_due=np.full(size, _NAT), exact={},
+        case=np.asarray(members),
+        rule=the_rule,
+        due=due,
+        opens=opens,
+        proposed=proposed,
+        done_on=done_on,
+        status=status,
+        working_days=working,
+        calendar_days=days,
+        original_due=np.full(size, _NAT),
+        exact={},
     )
     _add_exact(columns, group, extended, today, calendar)
     return columns
 
 
 def _due_columns(
-    the_rule: Rule, anchors: np.ndarray, facts: Mapping[str, np.ndarray],
+    the_rule: Rule,
+    anchors: np.ndarray,
+    facts: Mapping[str, np.ndarray],
     calendar: WorkingCalendar,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(due, window open, proposed) arrays; NaT where the anchor fact is missing."""
@@ -504,7 +531,10 @@ def _due_columns(
 
 
 def _proposed_columns(
-    the_rule: Rule, anchors: np.ndarray, opens: np.ndarray, closes: np.ndarray,
+    the_rule: Rule,
+    anchors: np.ndarray,
+    opens: np.ndarray,
+    closes: np.ndarray,
     calendar: WorkingCalendar,
 ) -> np.ndarray:
     if not the_rule.proposed:
@@ -533,19 +563,28 @@ def _status_columns(
     codes = {name: _STATUS_CODES[name] for name in STATUSES}
     status = np.select(
         [~has_due & done, ~has_due, late, on_time, overdue, due_today, soon],
-        [codes[DONE], codes[WAITING], codes[DONE_LATE], codes[DONE_ON_TIME], codes[OVERDUE],
-         codes[DUE_TODAY], codes[DUE_SOON]],
+        [
+            codes[DONE],
+            codes[WAITING],
+            codes[DONE_LATE],
+            codes[DONE_ON_TIME],
+            codes[OVERDUE],
+            codes[DUE_TODAY],
+            codes[DUE_SOON],
+        ],
         codes[NOT_YET_DUE],
     )
     working = np.select(
-        [~has_due, late, on_time, overdue], [0, due_to_done, -due_to_done, -today_to_due],
+        [~has_due, late, on_time, overdue],
+        [0, due_to_done, -due_to_done, -today_to_due],
         today_to_due,
     )
     done_minus_due = _day_difference(done_on, due)
     today_minus_due = _day_difference(np.full(due.shape, today_day), due)
     days = np.select(
         [~has_due, late, on_time, overdue],
-        [0, done_minus_due, -done_minus_due, today_minus_due], -today_minus_due,
+        [0, done_minus_due, -done_minus_due, today_minus_due],
+        -today_minus_due,
     )
     return status, working.astype(np.int64), days.astype(np.int64)
 
@@ -556,7 +595,10 @@ def _day_difference(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
 
 
 def _add_exact(
-    columns: _Columns, group: Sequence[Case], extended: Sequence[int], today: date,
+    columns: _Columns,
+    group: Sequence[Case],
+    extended: Sequence[int],
+    today: date,
     calendar: WorkingCalendar,
 ) -> None:
     """Hour rules and extended milestones are rare: compute those one at a time.
@@ -567,15 +609,11 @@ def _add_exact(
     if the_rule.is_timestamp:
         positions: Sequence[int] = range(len(group))
     else:
-        positions = [
-            p for p in extended if any(e.key == the_rule.key for e in group[p].extensions)
-        ]
+        positions = [p for p in extended if any(e.key == the_rule.key for e in group[p].extensions)]
     for position in positions:
         case = group[position]
         known = {DAY0: case.day0, **case.facts}
-        exact = evaluate(
-            the_rule, known, today=today, calendar=calendar, extensions=case.extensions
-        )
+        exact = evaluate(the_rule, known, today=today, calendar=calendar, extensions=case.extensions)
         columns.exact[position] = exact
         columns.status[position] = _STATUS_CODES[exact.status]
         columns.due[position] = exact.due if exact.due else _NAT

@@ -211,9 +211,7 @@ def week_following_batch(days: np.ndarray, calendar: WorkingCalendar) -> np.ndar
     # 1970-01-01 was a Thursday: (ordinal - 4) % 7 is 0 on Mondays.
     weekday = (days.astype(np.int64) - 4) % 7
     next_sunday = days + (13 - weekday).astype("timedelta64[D]")
-    return np.busday_offset(
-        next_sunday, 0, roll="backward", busdaycal=calendar.busdaycalendar
-    )
+    return np.busday_offset(next_sunday, 0, roll="backward", busdaycal=calendar.busdaycalendar)
 
 
 def as_london(moment: datetime) -> datetime:
@@ -226,8 +224,6 @@ def as_london(moment: datetime) -> datetime:
 def add_hours(anchor: date | datetime, hours: int) -> datetime:
     """Elapsed hours (real time, so across a clock change the wall-clock hour moves)."""
     if not isinstance(anchor, datetime):
-        raise ValueError(
-            f"an hours rule needs a date and time, not just the date {anchor.isoformat()}"
-        )
+        raise ValueError(f"an hours rule needs a date and time, not just the date {anchor.isoformat()}")
     utc = as_london(anchor).astimezone(UTC)
     return (utc + timedelta(hours=hours)).astimezone(LONDON)

@@ -2,12 +2,30 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from timelines.tables import Holiday, MilestoneChange, StoredMilestone
+from timelines.tables import (
+    CalendarChange,
+    CalendarFeedToken,
+    Holiday,
+    MilestoneChange,
+    ProgrammeImport,
+    RecurringDone,
+    SentReminder,
+    StoredMilestone,
+)
 
 APP_CONFIG = AppConfig(
     app_name="timelines",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[StoredMilestone, Holiday, MilestoneChange],
+    table_classes=[
+        StoredMilestone,
+        Holiday,
+        MilestoneChange,
+        RecurringDone,
+        CalendarFeedToken,
+        SentReminder,
+        CalendarChange,
+        ProgrammeImport,
+    ],
     migration_dependencies=["inspections.piccolo_app"],
     commands=[],
 )

@@ -7,15 +7,17 @@ moves is recorded in MilestoneChange, so a user can see why a date changed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
 from timelines.calendar import WorkingCalendar
-from timelines.engine import Extension, Milestone, compute
+from timelines.engine import Case, Extension, Milestone, compute, compute_batch
 from timelines.rules import FACT_KEYS, FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
 from timelines.tables import Holiday, MilestoneChange, StoredMilestone
-from tracker.clock import now_utc, today_london
+from tracker import clock
+from tracker.clock import now_utc
 
 PROCESS_FOR_KIND = {"full": FULL_INSPECTION, "irp": IRP, "thematic": THEMATIC}
 EXTENSION_EVENT = "deadline_extended"
@@ -77,8 +79,6 @@ def milestones_for(
     facts, extensions = facts_from_events(events)
     overrides = inspection.get("stage_overrides") or {}
     if isinstance(overrides, str):
-        import json
-
         overrides = json.loads(overrides or "{}")
     result: list[Milestone] = []
     for process in processes_for(inspection):
@@ -123,7 +123,7 @@ async def refresh_inspection(
     milestones = milestones_for(
         inspection,
         events,
-        today=today or today_london(),
+        today=today or clock.today_london(),
         calendar=calendar,
         sos_anchor=sos_anchor or load_settings().sos_receipt_fact,
     )
@@ -131,7 +131,10 @@ async def refresh_inspection(
     return milestones
 
 
-async def store(inspection: dict, milestones: list[Milestone], calendar_version: str, *, reason: str) -> None:
+async def store(
+    inspection: dict, milestones: list[Milestone], calendar_version: str, *, reason: str
+) -> list[MilestoneChange]:
+    """Replace one inspection's stored milestones; returns the due dates that moved."""
     previous = {
         r["key"]: r["due"]
         for r in await StoredMilestone.select(StoredMilestone.key, StoredMilestone.due).where(
@@ -158,6 +161,69 @@ async def store(inspection: dict, milestones: list[Milestone], calendar_version:
     await StoredMilestone.insert(*[_row(inspection, m, calendar_version, now) for m in milestones])
     if changes:
         await MilestoneChange.insert(*changes)
+    return changes
+
+
+async def refresh_all(reason: str, *, today: date | None = None) -> list[dict]:
+    """Recompute every inspection that is not closed (after a calendar or rule change).
+
+    Uses the vectorised ``compute_batch``; call it inside the transaction that made the change.
+    Returns each due date that moved: inspection, establishment, key, label, old_due, new_due.
+    """
+    from inspections.tables import Inspection, InspectionEvent
+    from tracker.settings import load_settings
+
+    today = today or clock.today_london()
+    sos_anchor = load_settings().sos_receipt_fact
+    inspections = await Inspection.select().where(Inspection.closed == False)  # noqa: E712
+    if not inspections:
+        return []
+    events: dict[int, list[dict]] = {}
+    for event in await InspectionEvent.select().where(
+        InspectionEvent.inspection.is_in([i["id"] for i in inspections])
+    ):
+        events.setdefault(event["inspection"], []).append(event)
+    calendar = await current_calendar()
+    cases: list[Case] = []
+    owners: list[int] = []
+    for position, inspection in enumerate(inspections):
+        facts, extensions = facts_from_events(events.get(inspection["id"], []))
+        overrides = inspection.get("stage_overrides") or {}
+        if isinstance(overrides, str):
+            overrides = json.loads(overrides or "{}")
+        for process in processes_for(inspection):
+            keys = {r.key for r in _rules(process)}
+            cases.append(
+                Case(
+                    process=process,
+                    day0=inspection["end_date"],
+                    facts=facts,
+                    extensions=tuple(e for e in extensions if e.key in keys),
+                    overrides={k: v for k, v in overrides.items() if k in keys},
+                    sos_anchor=sos_anchor,
+                )
+            )
+            owners.append(position)
+    batch = compute_batch(cases, today=today, calendar=calendar)
+    per_inspection: dict[int, list[Milestone]] = {}
+    for case_index, position in enumerate(owners):
+        per_inspection.setdefault(position, []).extend(batch.milestones(case_index))
+    moved: list[dict] = []
+    for position, milestones in per_inspection.items():
+        inspection = inspections[position]
+        labels = {m.key: m.label for m in milestones}
+        for change in await store(inspection, milestones, calendar.version, reason=reason):
+            moved.append(
+                {
+                    "inspection": inspection["id"],
+                    "establishment": inspection["establishment"],
+                    "key": change.key,
+                    "label": labels.get(change.key, change.key),
+                    "old_due": change.old_due,
+                    "new_due": change.new_due,
+                }
+            )
+    return moved
 
 
 def _row(inspection: dict, m: Milestone, calendar_version: str, now) -> StoredMilestone:

@@ -1,0 +1,116 @@
+"""The managers' overdue dashboard: filters (from the URL), counts by dimension, the rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from timelines.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE
+from timelines.work import SIDES, STATUS_LABELS, sort_items
+
+STATUS_CHOICES = {
+    OVERDUE: "Overdue",
+    DUE_TODAY: "Due today",
+    DUE_SOON: "Due soon (5 working days or fewer)",
+    NOT_YET_DUE: "Not yet due",
+    "open": "Everything open",
+}
+FILTER_NAMES = ("status", "stage", "establishment", "group", "side")
+
+
+def parse_filters(params: Mapping[str, str]) -> dict[str, str]:
+    """Known filters only, unknown values dropped; status defaults to overdue."""
+    filters = {name: (params.get(name) or "").strip()[:100] for name in FILTER_NAMES}
+    if filters["status"] not in STATUS_CHOICES:
+        filters["status"] = OVERDUE
+    if filters["side"] and filters["side"] not in SIDES:
+        filters["side"] = ""
+    if filters["establishment"] and not filters["establishment"].isdigit():
+        filters["establishment"] = ""
+    return filters
+
+
+def matches(item: dict, filters: Mapping[str, str], *, ignore: str = "") -> bool:
+    checks = {
+        "status": lambda v: v == "open" or item["status"] == v,
+        "stage": lambda v: item["key"] == v,
+        "establishment": lambda v: str(item["establishment"]) == v,
+        "group": lambda v: (item["prison_group"] or "") == v,
+        "side": lambda v: item["owner"] == v,
+    }
+    return all(checks[name](value) for name, value in filters.items() if value and name != ignore)
+
+
+def apply(items: list[dict], filters: Mapping[str, str]) -> list[dict]:
+    return sort_items([i for i in items if matches(i, filters)])
+
+
+def query(filters: Mapping[str, str], **changes: str) -> str:
+    """The query string for these filters with some changed ('' removes one)."""
+    merged = {**filters, **changes}
+    return urlencode({k: v for k, v in merged.items() if v})
+
+
+def breakdowns(rows: list[dict], filters: Mapping[str, str]) -> list[dict]:
+    """Counts of the filtered rows by stage, establishment, prison group and side, as links."""
+    by_stage = Counter((r["key"], r["label"]) for r in rows)
+    by_establishment = Counter((str(r["establishment"]), r["establishment_name"]) for r in rows)
+    by_group = Counter((r["prison_group"] or "", r["prison_group"] or "No prison group") for r in rows)
+    by_side = Counter((r["owner"], SIDES.get(r["owner"], r["owner"])) for r in rows)
+    sections = [
+        ("stage", "By stage", by_stage),
+        ("side", "By who holds the ball", by_side),
+        ("group", "By prison group", by_group),
+        ("establishment", "By establishment", by_establishment),
+    ]
+    result = []
+    for name, title, counter in sections:
+        entries = [
+            {
+                "value": value,
+                "label": label,
+                "count": count,
+                "href": "/dashboard?" + query(filters, **{name: value}),
+                "current": filters.get(name) == value,
+            }
+            for (value, label), count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0][1]))
+        ]
+        result.append({"name": name, "title": title, "entries": entries, "active": bool(filters.get(name))})
+    return result
+
+
+def choices(items: list[dict]) -> dict[str, list[tuple[str, str]]]:
+    """Options for the filter form, from what this person may see."""
+    stages = sorted({(i["key"], i["label"]) for i in items}, key=lambda kv: kv[1])
+    establishments = sorted(
+        {(str(i["establishment"]), i["establishment_name"]) for i in items}, key=lambda kv: kv[1]
+    )
+    groups = sorted({(i["prison_group"], i["prison_group"]) for i in items if i["prison_group"]})
+    return {
+        "status": list(STATUS_CHOICES.items()),
+        "stage": stages,
+        "establishment": establishments,
+        "group": groups,
+        "side": list(SIDES.items()),
+    }
+
+
+def describe(filters: Mapping[str, str], items: list[dict]) -> list[dict]:
+    """The active filters in words, each with a link that removes it."""
+    names = {
+        "stage": {i["key"]: i["label"] for i in items},
+        "establishment": {str(i["establishment"]): i["establishment_name"] for i in items},
+        "side": SIDES,
+    }
+    result = []
+    for name in FILTER_NAMES:
+        value = filters.get(name)
+        if not value or name == "status":
+            continue
+        label = names.get(name, {}).get(value, value)
+        result.append({"name": name, "label": label, "href": "/dashboard?" + query(filters, **{name: ""})})
+    return result
+
+
+STATUS_TEXT = STATUS_LABELS

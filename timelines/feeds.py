@@ -1,0 +1,194 @@
+"""Private iCalendar feeds of the deadlines a person owns (RFC 5545, the icalendar package).
+
+The feed URL holds a secret token; only its hash is stored, so the URL is shown once, when made.
+Making a new one revokes the old. The route is public: the token alone decides whose deadlines,
+and the owner's current roles and establishments decide what is in it (a deactivated user's feed
+is gone). One all-day event per milestone, UID = inspection id + key, so a changed due date
+updates the event already in the calendar. Nothing confidential goes in (no debrief note).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from icalendar import Calendar, Event
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from timelines.store import current_calendar
+from timelines.tables import CalendarFeedToken
+from timelines.work import my_items, my_recurring
+from tracker import audit, clock
+from tracker.access import current, public, signed_in
+from tracker.clock import now_utc
+from tracker.sessions import load_principal
+from tracker.templating import render
+from tracker.tokens import new_token, token_hash
+
+PRODID = "-//HMIP and HMPPS//Inspection tracker//EN"
+UID_DOMAIN = "inspection-tracker"
+
+
+async def create_feed_token(user_id: int) -> str:
+    """A new feed token for this user (any older one is revoked). Returns the secret once."""
+    from tracker.db import write_transaction
+
+    token = new_token()
+    async with write_transaction(CalendarFeedToken._meta.db):
+        await revoke_feed_tokens(user_id)
+        await CalendarFeedToken.insert(
+            CalendarFeedToken(user=user_id, token_hash=token_hash(token), created_at=now_utc())
+        )
+    return token
+
+
+async def revoke_feed_tokens(user_id: int) -> int:
+    live = await CalendarFeedToken.count().where(
+        CalendarFeedToken.user == user_id, CalendarFeedToken.revoked_at.is_null()
+    )
+    await CalendarFeedToken.update({CalendarFeedToken.revoked_at: now_utc()}).where(
+        CalendarFeedToken.user == user_id, CalendarFeedToken.revoked_at.is_null()
+    )
+    return live
+
+
+async def user_for_token(token: str) -> int | None:
+    row = (
+        await CalendarFeedToken.select(CalendarFeedToken.id, CalendarFeedToken.user)
+        .where(CalendarFeedToken.token_hash == token_hash(token), CalendarFeedToken.revoked_at.is_null())
+        .first()
+    )
+    if row is None:
+        return None
+    await CalendarFeedToken.update({CalendarFeedToken.last_used_at: now_utc()}).where(
+        CalendarFeedToken.id == row["id"]
+    )
+    return row["user"]
+
+
+def build_calendar(items: list[dict], recurring: list[dict], *, name: str, stamp) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for item in items:
+        event = Event()
+        event.add("uid", f"inspection-{item['inspection']}-{item['key']}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item["due"])
+        event.add("dtend", item["due"] + timedelta(days=1))
+        event.add("summary", f"{item['establishment_name']}: {item['label']} due")
+        event.add("description", f"{item['rule']}\nWith: {item['side']}\nInspection {item['inspection']}")
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    for obligation in recurring:
+        if obligation["due"] is None:
+            continue
+        event = Event()
+        event.add("uid", f"recurring-{obligation['key']}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", obligation["due"])
+        event.add("dtend", obligation["due"] + timedelta(days=1))
+        event.add("summary", f"{obligation['label']} due")
+        event.add("description", obligation["rule"])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+async def feed_for_user(user_id: int, *, today: date) -> bytes | None:
+    principal = await load_principal(user_id)
+    if principal is None:
+        return None
+    calendar = await current_calendar()
+    items = await my_items(principal, today=today, calendar=calendar, within=None)
+    recurring = await my_recurring(principal, today=today, calendar=calendar)
+    return build_calendar(
+        items, recurring, name=f"Inspection deadlines: {principal.display_name}", stamp=now_utc()
+    )
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+
+def _feed_url(request: Request, token: str) -> str:
+    return f"{request.base_url}".rstrip("/") + f"/feeds/{token}.ics"
+
+
+async def _feed_state(user_id: int) -> dict | None:
+    return (
+        await CalendarFeedToken.select(CalendarFeedToken.created_at, CalendarFeedToken.last_used_at)
+        .where(CalendarFeedToken.user == user_id, CalendarFeedToken.revoked_at.is_null())
+        .first()
+    )
+
+
+@get("/my-work/calendar-feed", opt=signed_in())
+async def feed_page(request: Request) -> Template:
+    principal = current(request)
+    return render(
+        request,
+        "timelines/calendar_feed.html",
+        feed=await _feed_state(principal.user_id),
+        url=None,
+        revoked=request.query_params.get("done") == "revoked",
+    )
+
+
+@post("/my-work/calendar-feed", opt=signed_in())
+async def feed_create(request: Request) -> Template:
+    """Shows the new URL once (it is not stored), so this page is rendered, not redirected to."""
+    principal = current(request)
+    token = await create_feed_token(principal.user_id)
+    await audit.record(
+        "feed.create", request=request, object_type="calendar_feed", object_id=principal.user_id
+    )
+    return render(
+        request,
+        "timelines/calendar_feed.html",
+        feed=await _feed_state(principal.user_id),
+        url=_feed_url(request, token),
+        revoked=False,
+    )
+
+
+@post("/my-work/calendar-feed/revoke", opt=signed_in())
+async def feed_revoke(request: Request) -> Redirect:
+    principal = current(request)
+    count = await revoke_feed_tokens(principal.user_id)
+    await audit.record(
+        "feed.revoke",
+        request=request,
+        object_type="calendar_feed",
+        object_id=principal.user_id,
+        detail=f"revoked={count}",
+    )
+    return Redirect(path="/my-work/calendar-feed?done=revoked")
+
+
+@get("/feeds/{filename:str}", opt=public())
+async def feed(request: Request, filename: FromPath[str]) -> Response:
+    token = filename.removesuffix(".ics")
+    user_id = await user_for_token(token) if filename.endswith(".ics") and token else None
+    body = await feed_for_user(user_id, today=clock.today_london()) if user_id else None
+    if body is None:
+        await audit.record("feed.read", request=request, object_type="calendar_feed", outcome="denied")
+        raise NotFoundException("Page not found")
+    await audit.record(
+        "feed.read", request=request, object_type="calendar_feed", object_id=user_id, actor="feed"
+    )
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="deadlines.ics"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+ROUTES = [feed_page, feed_create, feed_revoke, feed]

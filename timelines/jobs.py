@@ -1,0 +1,58 @@
+"""`tracker remind` (daily reminder digests) and `tracker refresh-milestones` (recompute all open
+inspections, e.g. nightly or after a rule change). Exported as COMMANDS for tracker/domain_commands.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import click
+
+from timelines.cli import DATE
+
+
+def _today(value: date | None) -> date:
+    from tracker.clock import today_london
+
+    return value or today_london()
+
+
+@click.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print the digests; send and record nothing.")
+@click.option("--today", "today", type=DATE, default=None, help="Run as if today were DATE (YYYY-MM-DD).")
+def remind(dry_run: bool, today: date | None) -> None:
+    """Email each person a digest of their deadlines due soon, due today or overdue (run daily)."""
+    from timelines.reminders import send_reminders
+
+    day = _today(today)
+    try:
+        digests = asyncio.run(send_reminders(day, dry_run=dry_run))
+    except OSError as error:
+        raise click.ClickException(f"Could not send email: {error}") from error
+    verb = "Would send" if dry_run else "Sent"
+    for digest in digests:
+        click.echo(f"{verb} to {digest.username} <{digest.email}>: {digest.subject}")
+        if dry_run:
+            for entry in digest.entries:
+                click.echo(f"  [{entry.kind}] {entry.text}")
+    click.echo(f"{verb} {len(digests)} digest(s) for {day.isoformat()}.")
+
+
+@click.command("refresh-milestones")
+@click.option("--today", "today", type=DATE, default=None, help="Statuses as of DATE (YYYY-MM-DD).")
+def refresh_milestones(today: date | None) -> None:
+    """Recompute the stored milestones of every open inspection (recording moved due dates)."""
+    from timelines.store import refresh_all
+    from timelines.tables import StoredMilestone
+    from tracker.db import write_transaction
+
+    async def go():
+        async with write_transaction(StoredMilestone._meta.db):
+            return await refresh_all("nightly recompute", today=_today(today))
+
+    moved = asyncio.run(go())
+    click.echo(f"Recomputed open inspections; {len(moved)} due date(s) moved.")
+
+
+COMMANDS = [remind, refresh_milestones]

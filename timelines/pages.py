@@ -1,0 +1,254 @@
+"""Pages for people: My work, the overdue dashboard, recurring obligations, the calculator."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Redirect, Template
+
+from timelines import calculator, dashboard
+from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
+from timelines.rules import RECURRING, rules_for
+from timelines.store import current_calendar
+from timelines.work import (
+    counts,
+    mark_recurring_done,
+    may_mark_recurring,
+    my_items,
+    my_recurring,
+    open_items,
+    recurring_obligations,
+    scope_for,
+)
+from tracker import audit, clock
+from tracker.access import allow, current, deny_as_not_found, establishment_scope, signed_in
+from tracker.forms import Form, date_parts
+from tracker.roles import Role
+from tracker.templating import render
+
+DASHBOARD_ROLES = allow(Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY, Role.ESTABLISHMENT)
+RECURRING_VIEW = allow(Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY)
+RECURRING_MARK = allow(Role.HMIP_MANAGER, Role.HMPPS_MANAGER)
+QUICK_PICKS = [
+    ("0", "Today"),
+    ("3", "Next 3 working days"),
+    ("5", "Next 5 working days"),
+    ("10", "Next 10 working days"),
+    ("all", "Everything open"),
+]
+
+
+def _within(value: str | None) -> tuple[str, int | None]:
+    if value == "all":
+        return "all", None
+    if value in {"0", "3", "5", "10"}:
+        return value, int(value)
+    return "5", 5
+
+
+def _format(request: Request) -> str:
+    value = request.query_params.get("format", "csv")
+    return value if value in FORMATS else "csv"
+
+
+# -- My work --------------------------------------------------------------------------------------
+
+
+@get("/my-work", opt=signed_in(), name="my_work")
+async def my_work(request: Request) -> Template:
+    principal = current(request)
+    today = clock.today_london()
+    calendar = await current_calendar()
+    pick, within = _within(request.query_params.get("within"))
+    items = await my_items(principal, today=today, calendar=calendar, within=within)
+    recurring = await my_recurring(principal, today=today, calendar=calendar)
+    return render(
+        request,
+        "timelines/my_work.html",
+        fragment="timelines/_my_work_results.html",
+        items=items,
+        counts=counts(items),
+        recurring=recurring,
+        pick=pick,
+        picks=QUICK_PICKS,
+        today=today,
+    )
+
+
+@get("/my-work/export", opt=signed_in())
+async def my_work_export(request: Request) -> Response:
+    principal = current(request)
+    pick, within = _within(request.query_params.get("within"))
+    items = await my_items(
+        principal, today=clock.today_london(), calendar=await current_calendar(), within=within
+    )
+    fmt = _format(request)
+    await audit.record(
+        "export",
+        request=request,
+        object_type="my_work",
+        detail=f"format={fmt} within={pick} rows={len(items)}",
+    )
+    return export_response(frame(items, MILESTONE_COLUMNS), fmt, "my-work")
+
+
+async def home_panel(request: Request, principal) -> dict | None:
+    """The home page's summary of this person's work: counts and a link."""
+    today = clock.today_london()
+    calendar = await current_calendar()
+    items = await my_items(principal, today=today, calendar=calendar, within=5)
+    recurring = [
+        r
+        for r in await my_recurring(principal, today=today, calendar=calendar)
+        if r["status"] in ("overdue", "due_today", "due_soon")
+    ]
+    return {
+        "template": "timelines/_home_panel.html",
+        "work_counts": counts(items),
+        "work_total": len(items),
+        "recurring_due": recurring,
+        "first_items": items[:5],
+    }
+
+
+# -- the dashboard ----------------------------------------------------------------------------------
+
+
+async def _dashboard_rows(request: Request) -> tuple[dict, list[dict], list[dict]]:
+    """(filters, every open item this person may see, the filtered rows). 404 for another's id."""
+    principal = current(request)
+    filters = dashboard.parse_filters(request.query_params)
+    if filters["establishment"]:
+        scope = establishment_scope(principal)
+        if scope is not None and int(filters["establishment"]) not in scope:
+            await deny_as_not_found(request, "establishment", filters["establishment"])
+    items = await open_items(
+        await scope_for(principal), today=clock.today_london(), calendar=await current_calendar()
+    )
+    return filters, items, dashboard.apply(items, filters)
+
+
+@get("/dashboard", opt=DASHBOARD_ROLES, name="dashboard")
+async def dashboard_page(request: Request) -> Template:
+    filters, items, rows = await _dashboard_rows(request)
+    return render(
+        request,
+        "timelines/dashboard.html",
+        fragment="timelines/_dashboard_body.html",
+        filters=filters,
+        rows=rows,
+        breakdowns=dashboard.breakdowns(rows, filters),
+        choices=dashboard.choices(items),
+        active=dashboard.describe(filters, items),
+        query=dashboard.query(filters),
+        status_label=dashboard.STATUS_CHOICES[filters["status"]],
+    )
+
+
+@get("/dashboard/export", opt=DASHBOARD_ROLES)
+async def dashboard_export(request: Request) -> Response:
+    filters, _items, rows = await _dashboard_rows(request)
+    fmt = _format(request)
+    await audit.record(
+        "export",
+        request=request,
+        object_type="dashboard",
+        detail=f"format={fmt} rows={len(rows)} " + dashboard.query(filters),
+    )
+    return export_response(frame(rows, MILESTONE_COLUMNS), fmt, "overdue-dashboard")
+
+
+# -- recurring obligations --------------------------------------------------------------------------
+
+
+@get("/recurring", opt=RECURRING_VIEW)
+async def recurring_page(request: Request) -> Template:
+    principal = current(request)
+    items = await recurring_obligations(today=clock.today_london(), calendar=await current_calendar())
+    for item in items:
+        item["may_mark"] = may_mark_recurring(principal, item["owner"])
+    done = request.query_params.get("done", "")
+    done_item = next((i for i in items if i["key"] == done), None)
+    return render(request, "timelines/recurring.html", items=items, done_item=done_item)
+
+
+def _recurring_rule(key: str):
+    return next((r for r in rules_for(RECURRING) if r.key == key), None)
+
+
+async def _recurring_form(request: Request, key: str, form: dict, errors: dict) -> Template:
+    principal = current(request)
+    the_rule = _recurring_rule(key)
+    if the_rule is None:
+        await deny_as_not_found(request, "recurring", key)
+    if not may_mark_recurring(principal, the_rule.owner):
+        raise PermissionDeniedException("You do not have access to this page")
+    return render(request, "timelines/recurring_done.html", rule=the_rule, form=form, errors=errors)
+
+
+@get("/recurring/done", opt=RECURRING_MARK)
+async def recurring_done_form(request: Request) -> Template:
+    key = request.query_params.get("key", "")
+    parts = date_parts(clock.today_london())
+    form = {"key": key, **{f"done_on-{k}": v for k, v in parts.items()}}
+    return await _recurring_form(request, key, form, {})
+
+
+@post("/recurring/done", opt=RECURRING_MARK)
+async def recurring_done_submit(request: Request) -> Response:
+    principal = current(request)
+    form = await Form.from_request(request)
+    key = form.raw("key")
+    the_rule = _recurring_rule(key)
+    if the_rule is None or not may_mark_recurring(principal, the_rule.owner):
+        return await _recurring_form(request, key, {}, {})
+    done_on = form.date("done_on", "the date it was done")
+    note = form.text("note", "a note", required=False, max_length=300)
+    if done_on and done_on > clock.today_london():
+        form.error("done_on", "The date it was done must be today or in the past")
+    if not form.ok:
+        return await _recurring_form(request, key, dict(form.data), form.errors)
+    next_due = await mark_recurring_done(key, done_on, by_user_id=principal.user_id, note=note)
+    await audit.record(
+        "recurring.done", request=request, object_type="recurring", object_id=key, detail=f"next={next_due}"
+    )
+    return Redirect(path=f"/recurring?done={key}")
+
+
+# -- the calculator ---------------------------------------------------------------------------------
+
+
+@get("/calculator", opt=signed_in())
+async def calculator_page(request: Request) -> Template:
+    params = request.query_params
+    form = Form({k: params.get(k) for k in params})
+    result = None
+    if params.get("rule") or any(params.get(f"start-{p}") for p in ("day", "month", "year")):
+        start = form.date("start", "the start date")
+        chosen = form.choice("rule", "a rule", [v for v, _t in calculator.rule_choices()])
+        the_rule = calculator.find_rule(chosen) if chosen else None
+        if form.ok and the_rule and start:
+            try:
+                result = calculator.calculate(the_rule, start, await current_calendar())
+            except ValueError:
+                form.error("start", "The start date must be between 2000 and 2060")
+    return render(
+        request,
+        "timelines/calculator.html",
+        form=dict(form.data),
+        errors=form.errors,
+        result=result,
+        rules=calculator.rule_choices(),
+    )
+
+
+ROUTES = [
+    my_work,
+    my_work_export,
+    dashboard_page,
+    dashboard_export,
+    recurring_page,
+    recurring_done_form,
+    recurring_done_submit,
+    calculator_page,
+]
