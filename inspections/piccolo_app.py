@@ -3,9 +3,13 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from inspections.tables import (
+    Debrief,
+    DebriefNote,
     Establishment,
     EstablishmentMember,
+    FollowUp,
     Inspection,
+    InspectionEstablishment,
     InspectionEvent,
     InspectionTeamMember,
     Recommendation,
@@ -21,6 +25,10 @@ APP_CONFIG = AppConfig(
         InspectionTeamMember,
         InspectionEvent,
         Recommendation,
+        InspectionEstablishment,
+        Debrief,
+        DebriefNote,
+        FollowUp,
     ],
     migration_dependencies=["tracker.piccolo_app"],
     commands=[],

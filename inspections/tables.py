@@ -3,6 +3,7 @@
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -82,3 +83,51 @@ class Recommendation(Table, tablename="recommendation"):
     area = Varchar(length=200, default="")
     kind = Varchar(length=30, default="recommendation")  # or area_of_concern
     position = Integer(default=0)
+
+
+# -- added by issue 4: thematic visits, the final debrief and its note, IRP follow-ups -------------
+
+
+class InspectionEstablishment(Table, tablename="thematic_visit"):
+    """Establishments visited by a thematic review (besides Inspection.establishment)."""
+
+    inspection = ForeignKey(Inspection, index=True)
+    establishment = ForeignKey(Establishment, index=True)
+
+
+class Debrief(Table, tablename="debrief"):
+    """The formal final-day debrief (MoU ¶23, ¶25). One per inspection; edits bump version."""
+
+    inspection = ForeignKey(Inspection, unique=True, index=True)
+    held_on = Date()
+    attendees = JSON(default="[]")  # keys of ATTENDEES
+    representative = Varchar(length=200, default="")  # who represented the PGD/ED, if anyone
+    absence_notice = Varchar(length=20, default="")  # in_advance, none, not_needed
+    notice_given_on = Date(null=True, default=None)
+    judgements = JSON(default="{}")  # healthy prison test -> 1..4 (full inspections)
+    progress = JSON(default="{}")  # recommendation id -> progress judgement (IRPs)
+    recorded_by = ForeignKey(AppUser, null=True)
+    recorded_at = Timestamptz()
+    version = Integer(default=1)
+
+
+class DebriefNote(Table, tablename="debrief_note"):
+    """The confidential debrief note (MoU ¶25): text and an optional file held in the database."""
+
+    inspection = ForeignKey(Inspection, unique=True, index=True)
+    text = Text(default="")
+    file_name = Varchar(length=255, default="")
+    file_type = Varchar(length=100, default="")
+    file_size = Integer(default=0)
+    file_content = Bytea(null=True, default=None)
+    scan_result = Varchar(length=60, default="")
+    recorded_by = ForeignKey(AppUser, null=True)
+    recorded_at = Timestamptz()
+    version = Integer(default=1)
+
+
+class FollowUp(Table, tablename="irp_follow_up"):
+    """A recommendation of the previous full inspection that an IRP follows up (MoU ¶45)."""
+
+    inspection = ForeignKey(Inspection, index=True)
+    recommendation = ForeignKey(Recommendation, index=True)

@@ -1,0 +1,262 @@
+"""JSON API (mounted under /api/v1): the same access rules and services as the pages.
+
+The debrief note never appears here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+
+from inspections import services
+from inspections.permissions import LEADERS, READERS, load_inspection, may_edit, scoped
+from inspections.services import InspectionInput
+from inspections.tables import Establishment, Inspection, InspectionTeamMember
+from timelines.engine import to_json
+from timelines.rules import FACT_KEYS
+from timelines.store import current_calendar, milestones_for
+from tracker import audit
+from tracker.access import current, establishment_scope, signed_in
+from tracker.clock import today_london
+from tracker.roles import Role
+from tracker.settings import load_settings
+
+
+def bad_request(message: str, errors: dict | None = None) -> Response:
+    return Response({"status_code": 400, "detail": message, "errors": errors or {}}, status_code=400)
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _establishment_json(row: dict) -> dict:
+    keys = ("id", "name", "code", "kind", "cohort", "operator", "prison_group", "region", "active")
+    data = {k: row[k] for k in keys}
+    data["operational_on"] = _iso(row["operational_on"])
+    data["hmpps_notified_on"] = _iso(row["hmpps_notified_on"])
+    data["late_notice"] = services.late_notice(row)
+    return data
+
+
+def _inspection_json(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "establishment_id": row["establishment"],
+        "establishment": row.get("establishment_name", ""),
+        "kind": row["kind"],
+        "title": row["title"],
+        "start_date": _iso(row["start_date"]),
+        "end_date": _iso(row["end_date"]),
+        "announced": row["announced"],
+        "announced_on": _iso(row.get("announced_on")),
+        "team_leader_id": row["team_leader"],
+        "follows": row.get("follows"),
+        "urgent_notification": row["urgent_notification"],
+        "partner_inspectorates": [p for p in (row.get("partner_inspectorates") or "").split(",") if p],
+    }
+
+
+@get("/establishments", opt=signed_in())
+async def api_establishments(request: Request) -> list[dict]:
+    rows = await scoped(
+        Establishment.select().order_by(Establishment.name), current(request), Establishment.id
+    )
+    return [_establishment_json(r) for r in rows]
+
+
+@get("/inspections", opt=READERS)
+async def api_inspections(request: Request) -> list[dict]:
+    principal = current(request)
+    query = Inspection.select(
+        *Inspection.all_columns(exclude=[Inspection.stage_overrides]),
+        Inspection.establishment.name.as_alias("establishment_name"),
+    ).order_by(Inspection.start_date, ascending=False)
+    query = scoped(query, principal, Inspection.establishment)
+    if principal.has(Role.HMIP_INSPECTOR) and not principal.has(
+        Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT
+    ):
+        on_team = InspectionTeamMember.select(InspectionTeamMember.inspection).where(
+            InspectionTeamMember.user == principal.user_id
+        )
+        query = query.where((Inspection.team_leader == principal.user_id) | Inspection.id.is_in(on_team))
+    return [_inspection_json(r) for r in await query]
+
+
+@get("/inspections/{inspection_id:int}", opt=READERS)
+async def api_inspection(request: Request, inspection_id: FromPath[int]) -> dict:
+    row = await load_inspection(request, inspection_id)
+    data = _inspection_json(row)
+    data["milestones"] = [
+        {
+            k: _iso(v)
+            for k, v in m.items()
+            if k in ("key", "label", "due", "status", "owner", "rule", "source", "working_days", "done_on")
+        }
+        for m in await services.stored_milestones(inspection_id)
+    ]
+    return data
+
+
+@get("/inspections/{inspection_id:int}/timeline", opt=READERS)
+async def api_timeline(request: Request, inspection_id: FromPath[int]) -> dict:
+    row = await load_inspection(request, inspection_id)
+    events = await services.events_with_names(inspection_id)
+    milestones = milestones_for(
+        row,
+        events,
+        today=today_london(),
+        calendar=await current_calendar(),
+        sos_anchor=load_settings().sos_receipt_fact,
+    )
+    return {
+        "inspection_id": inspection_id,
+        "day0": row["end_date"].isoformat(),
+        "milestones": [to_json(m) for m in milestones],
+    }
+
+
+def _date(payload: dict, key: str, errors: dict, *, required: bool = True) -> date | None:
+    value = payload.get(key)
+    if value in (None, ""):
+        if required:
+            errors[key] = f"{key} is required (YYYY-MM-DD)"
+        return None
+    if not isinstance(value, str):
+        errors[key] = f"{key} must be a date string YYYY-MM-DD"
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[key] = f"{key} must be a real date in the form YYYY-MM-DD"
+        return None
+
+
+async def _payload(request: Request) -> dict | None:
+    try:
+        payload = await request.json()
+    except Exception:  # noqa: BLE001 - any malformed body is a 400
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _int(payload: dict, key: str, errors: dict, *, required: bool = False) -> int | None:
+    value = payload.get(key)
+    if value is None:
+        if required:
+            errors[key] = f"{key} is required"
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[key] = f"{key} must be a whole number"
+        return None
+    return value
+
+
+def _int_list(payload: dict, key: str, errors: dict) -> list[int]:
+    value = payload.get(key, [])
+    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+        errors[key] = f"{key} must be a list of whole numbers"
+        return []
+    return value
+
+
+@post("/inspections", opt=LEADERS, status_code=201)
+async def api_create_inspection(request: Request) -> Response:
+    principal = current(request)
+    payload = await _payload(request)
+    if payload is None:
+        return bad_request("The body must be a JSON object")
+    errors: dict[str, str] = {}
+    data = InspectionInput(
+        establishment_id=_int(payload, "establishment_id", errors, required=True),
+        kind=str(payload.get("kind", "")),
+        title=str(payload.get("title", ""))[:300],
+        start_date=_date(payload, "start_date", errors),
+        end_date=_date(payload, "end_date", errors),
+        announced=bool(payload.get("announced", False)),
+        announced_on=_date(payload, "announced_on", errors, required=False),
+        team_leader_id=_int(payload, "team_leader_id", errors)
+        or (principal.user_id if principal.has(Role.HMIP_TEAM_LEADER) else None),
+        team_ids=_int_list(payload, "team_ids", errors),
+        partners=[str(p) for p in payload.get("partner_inspectorates", []) if isinstance(p, str)],
+        coordinator=str(payload.get("coordinator", ""))[:200],
+        liaison_officer=str(payload.get("liaison_officer", ""))[:200],
+        follows_id=_int(payload, "follows", errors),
+        visited_ids=_int_list(payload, "visited_establishment_ids", errors),
+        stage_overrides={str(k): str(v)[:60] for k, v in (payload.get("stage_overrides") or {}).items()}
+        if isinstance(payload.get("stage_overrides"), dict)
+        else {},
+    )
+    today = today_london()
+    warnings = await services.check_inspection(
+        data, today=today, scope=establishment_scope(principal), errors=errors
+    )
+    if principal.has(Role.HMIP_TEAM_LEADER) and not principal.has(Role.HMIP_MANAGER):
+        if data.team_leader_id != principal.user_id:
+            errors.setdefault("team_leader_id", "A team leader can only create inspections they lead")
+    if errors:
+        return bad_request("The inspection is not valid", errors)
+    new_id = await services.create_inspection(data, by_user_id=principal.user_id, today=today)
+    await audit.record(
+        "inspection.create", request=request, object_type="inspection", object_id=new_id, detail="api"
+    )
+    return Response({"id": new_id, "warnings": warnings, "href": f"/inspections/{new_id}"}, status_code=201)
+
+
+@post("/inspections/{inspection_id:int}/events", opt=READERS, status_code=201)
+async def api_record_event(request: Request, inspection_id: FromPath[int]) -> Response:
+    principal = current(request)
+    row = await load_inspection(request, inspection_id)
+    payload = await _payload(request)
+    if payload is None:
+        return bad_request("The body must be a JSON object")
+    errors: dict[str, str] = {}
+    kind = payload.get("kind")
+    if kind not in FACT_KEYS:
+        errors["kind"] = f"kind must be one of: {', '.join(FACT_KEYS)}"
+    occurred_on = _date(payload, "occurred_on", errors)
+    today = today_london()
+    if occurred_on and occurred_on > today:
+        errors["occurred_on"] = "occurred_on must be today or in the past"
+    if errors:
+        return bad_request("The event is not valid", errors)
+    allowed = may_edit(principal, row) or (
+        kind == "factcheck_returned" and principal.has(Role.HMPPS_SCRUTINY)
+    )
+    if not allowed:
+        await audit.record(
+            "denied",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            outcome="denied",
+            detail="api event",
+        )
+        return Response(
+            {"status_code": 403, "detail": "You cannot record this on this inspection"}, status_code=403
+        )
+    note = payload.get("note")
+    detail = {"note": note[:2000]} if isinstance(note, str) and note else {}
+    event_id = await services.record(
+        inspection_id, kind, occurred_on, by_user_id=principal.user_id, today=today, detail=detail
+    )
+    await audit.record(
+        "inspection.event",
+        request=request,
+        object_type="inspection",
+        object_id=inspection_id,
+        detail=f"kind={kind} event={event_id} api",
+    )
+    return Response({"id": event_id, "kind": kind, "occurred_on": occurred_on.isoformat()}, status_code=201)
+
+
+API_ROUTES = [
+    api_establishments,
+    api_inspections,
+    api_create_inspection,
+    api_inspection,
+    api_timeline,
+    api_record_event,
+]

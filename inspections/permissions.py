@@ -1,0 +1,127 @@
+"""Who may read and change an inspection, its debrief and its confidential debrief note.
+
+Route rules (`opt=`) say which roles may use a route at all; the functions here add the row
+rules: an establishment's users and a prison group's HMPPS manager see only their
+establishments (404 for anything else, audited), HMIP inspectors only the inspections they are
+on, team leaders change only the inspections they lead, and the debrief note goes only to those
+MoU ¶25 names.
+"""
+
+from __future__ import annotations
+
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+
+from inspections.tables import Establishment, Inspection, InspectionTeamMember
+from tracker import audit
+from tracker.access import allow, current, deny_as_not_found, establishment_scope, require_establishment
+from tracker.principal import Principal
+from tracker.roles import Role
+
+READERS = allow(
+    Role.HMIP_TEAM_LEADER,
+    Role.HMIP_INSPECTOR,
+    Role.HMIP_MANAGER,
+    Role.HMPPS_SCRUTINY,
+    Role.HMPPS_MANAGER,
+    Role.ESTABLISHMENT,
+)
+LEADERS = allow(Role.HMIP_TEAM_LEADER, Role.HMIP_MANAGER)
+NOTE_READERS = READERS
+ESTABLISHMENT_EDITORS = allow(Role.HMIP_MANAGER, Role.ADMIN)
+PROGRAMME_READERS = allow(Role.HMIP_MANAGER, Role.HMPPS_MANAGER)
+
+
+async def inspection_row(inspection_id: int) -> dict | None:
+    return (
+        await Inspection.select(
+            *Inspection.all_columns(),
+            Inspection.establishment.name.as_alias("establishment_name"),
+            Inspection.establishment.kind.as_alias("establishment_kind"),
+            Inspection.establishment.cohort.as_alias("establishment_cohort"),
+            Inspection.team_leader.display_name.as_alias("team_leader_name"),
+        )
+        .where(Inspection.id == inspection_id)
+        .output(load_json=True)
+        .first()
+    )
+
+
+async def team_ids(inspection_id: int) -> set[int]:
+    rows = await InspectionTeamMember.select(InspectionTeamMember.user).where(
+        InspectionTeamMember.inspection == inspection_id
+    )
+    return {r["user"] for r in rows}
+
+
+async def on_team(principal: Principal, row: dict) -> bool:
+    return row["team_leader"] == principal.user_id or principal.user_id in await team_ids(row["id"])
+
+
+async def may_read(principal: Principal, row: dict) -> bool:
+    """Establishment scope is checked first; this adds the HMIP inspector's team rule."""
+    if principal.has(
+        Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT
+    ):
+        return True
+    if principal.has(Role.HMIP_INSPECTOR):
+        return await on_team(principal, row)
+    return False
+
+
+def may_edit(principal: Principal, row: dict) -> bool:
+    if principal.has(Role.HMIP_MANAGER):
+        return True
+    return principal.has(Role.HMIP_TEAM_LEADER) and row["team_leader"] == principal.user_id
+
+
+async def may_read_note(principal: Principal, row: dict) -> bool:
+    """MoU ¶25: the inspection's HMIP team, HMIP managers, the Scrutiny Team, HMPPS managers for
+    the establishment and the establishment itself (scope already checked by `load_inspection`)."""
+    if principal.has(Role.HMIP_MANAGER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT):
+        return True
+    if principal.has(Role.HMIP_TEAM_LEADER, Role.HMIP_INSPECTOR):
+        return await on_team(principal, row)
+    return False
+
+
+async def load_inspection(request, inspection_id: int) -> dict:
+    """The inspection, or 404 (audited) when it is not there or not this person's to see."""
+    row = await inspection_row(inspection_id)
+    if row is None:
+        raise NotFoundException("Page not found")
+    await require_establishment(request, row["establishment"], "inspection", inspection_id)
+    if not await may_read(current(request), row):
+        await deny_as_not_found(request, "inspection", inspection_id)
+    return row
+
+
+async def load_for_edit(request, inspection_id: int) -> dict:
+    """The inspection for a change: 404 as for reading, then 403 (audited) if not theirs to change."""
+    row = await load_inspection(request, inspection_id)
+    if not may_edit(current(request), row):
+        await audit.record(
+            "denied",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            outcome="denied",
+            detail=request.url.path,
+        )
+        raise PermissionDeniedException("Only the inspection's team leader or an HMIP manager can do this")
+    return row
+
+
+async def load_establishment(request, establishment_id: int) -> dict:
+    row = await Establishment.select().where(Establishment.id == establishment_id).first()
+    if row is None:
+        raise NotFoundException("Page not found")
+    await require_establishment(request, establishment_id, "establishment", establishment_id)
+    return row
+
+
+def scoped(query, principal: Principal, column):
+    """Limit a query to the establishments this person may see."""
+    scope = establishment_scope(principal)
+    if scope is None:
+        return query
+    return query.where(column.is_in(sorted(scope) or [-1]))

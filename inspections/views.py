@@ -1,0 +1,147 @@
+"""What the inspection pages show: milestone rows, the timeline of facts, the next action."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from inspections.constants import EVENT_LABELS, EVENT_SOURCES, OWNER_SHORT, STATUS_TAGS
+from timelines.engine import OPEN_STATUSES
+from timelines.rules import rules_for
+from tracker.principal import Principal
+from tracker.roles import Role
+from tracker.templating import govuk_date, govuk_datetime
+
+ACTION_LINKS = {
+    "debrief": ("Log the final debrief", "/inspections/{id}/debrief"),
+    "debrief_note_to_hq": (
+        "Record the debrief note sent to HMPPS HQ",
+        "/inspections/{id}/events/new?kind=debrief_note_sent",
+    ),
+    "un_letter": (
+        "Record the letter sent to the Secretary of State",
+        "/inspections/{id}/events/new?kind=un_letter_sent",
+    ),
+    "un_publication": ("Record the letter published", "/inspections/{id}/events/new?kind=un_published"),
+    "sos_response": (
+        "Record the Secretary of State's response",
+        "/inspections/{id}/events/new?kind=sos_responded",
+    ),
+}
+
+
+def offset_words(process: str, key: str) -> str:
+    for candidate in rules_for(process):
+        if candidate.key == key:
+            return candidate.offset or candidate.window or ""
+    return ""
+
+
+def days_text(m: dict) -> str:
+    status, days = m["status"], m["working_days"] or 0
+    unit = "working day" if days == 1 else "working days"
+    if status == "overdue":
+        return f"{days} {unit} overdue"
+    if status in ("not_yet_due", "due_soon"):
+        return f"{days} {unit} left"
+    if status == "due_today":
+        return "Due today"
+    if status == "done_late":
+        return f"Done {govuk_date(m['done_on'])}, {days} {unit} late"
+    if status in ("done_on_time", "done"):
+        return f"Done {govuk_date(m['done_on'])}" if m["done_on"] else "Done"
+    return ""
+
+
+def due_text(m: dict) -> str:
+    if m.get("due_at"):
+        return govuk_datetime(m["due_at"])
+    if m.get("window_open") and m.get("window_close"):
+        return f"{govuk_date(m['window_open'])} to {govuk_date(m['window_close'])}"
+    if m.get("due"):
+        return govuk_date(m["due"], True)
+    return "When the earlier step happens"
+
+
+def milestone_rows(milestones: list[dict]) -> list[dict]:
+    rows = []
+    for m in milestones:
+        text, colour = STATUS_TAGS.get(m["status"], (m["status"], "grey"))
+        rows.append(
+            {
+                **m,
+                "tag_text": text,
+                "tag_colour": colour,
+                "days_text": days_text(m),
+                "due_text": due_text(m),
+                "owner_text": OWNER_SHORT.get(m["owner"], m["owner"]),
+                "explained": m["rule"] if " — " in m["rule"] else f"{m['rule']} — {m['source']}",
+            }
+        )
+    return rows
+
+
+def timeline_items(events: list[dict]) -> list[dict]:
+    """MOJ timeline items for the standing events, newest first; corrections say so."""
+    standing = [e for e in events if not e["superseded_by"]]
+    items = []
+    for event in reversed(standing):
+        detail = event["detail"] or {}
+        words = []
+        if event["occurred_at"]:
+            date_text = govuk_datetime(event["occurred_at"])
+        else:
+            date_text = govuk_date(event["occurred_on"])
+        if event["supersedes"]:
+            words.append("Corrects an earlier entry.")
+        if detail.get("note"):
+            words.append(str(detail["note"]))
+        if detail.get("writer"):
+            words.append(f"Written by {detail['writer']}.")
+        if event["kind"] in EVENT_SOURCES:
+            words.append(EVENT_SOURCES[event["kind"]])
+        items.append(
+            {
+                "id": event["id"],
+                "label": EVENT_LABELS.get(event["kind"], event["kind"].replace("_", " ").capitalize()),
+                "date_text": date_text,
+                "byline": event.get("by_name") or "",
+                "description": " ".join(words),
+                "link": detail.get("link") or "",
+                "kind": event["kind"],
+            }
+        )
+    return items
+
+
+def sides_of(principal: Principal) -> set[str]:
+    sides = set()
+    if principal.is_hmip:
+        sides.add("hmip")
+    if principal.has(Role.HMPPS_SCRUTINY):
+        sides.add("scrutiny")
+    if principal.has(Role.ESTABLISHMENT):
+        sides.add("establishment")
+    if principal.has(Role.HMPPS_MANAGER):
+        sides |= {"hmpps", "sos"}
+    return sides
+
+
+def next_action(
+    inspection: dict, milestones: list[dict], principal: Principal, can_edit: bool, today: date
+) -> dict:
+    """The first open milestone this person's side holds, with a link when they can act here."""
+    if today < inspection["start_date"]:
+        return {"text": f"The inspection starts on {govuk_date(inspection['start_date'], True)}.", "href": ""}
+    mine = [m for m in milestones if m["status"] in OPEN_STATUSES and m["owner"] in sides_of(principal)]
+    mine.sort(key=lambda m: m["due"] or date.max)
+    if not mine:
+        return {"text": "Nothing is waiting on you for this inspection.", "href": ""}
+    first = mine[0]
+    link_text, href = ACTION_LINKS.get(first["key"], ("", ""))
+    return {
+        "text": f"{first['label']}: due {due_text(first)}",
+        "days": days_text(first),
+        "status": first["status"],
+        "href": href.format(id=inspection["id"]) if can_edit and href else "",
+        "link_text": link_text,
+    }

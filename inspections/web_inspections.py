@@ -1,0 +1,631 @@
+"""Pages: the inspections list, creating and editing an inspection, the inspection page,
+recording what happened, recommendations, IRP follow-ups and urgent notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from inspections import services
+from inspections.constants import (
+    EVENT_LABELS,
+    EVENT_SOURCES,
+    INSPECTION_KINDS,
+    LINKED_EVENTS,
+    PARTNERS,
+    RECOMMENDATION_KINDS,
+    RECORDABLE,
+    STAGES,
+    TIMED_EVENTS,
+    UN_RECORDABLE,
+)
+from inspections.forms import inspection_prefill, kept, read_inspection
+from inspections.permissions import (
+    LEADERS,
+    READERS,
+    load_for_edit,
+    load_inspection,
+    may_edit,
+    may_read_note,
+    scoped,
+)
+from inspections.sections import INSPECTION_SECTIONS, gather
+from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
+from inspections.uploads import MAX_TABLE_BYTES, UploadError, read_file, read_table
+from inspections.views import milestone_rows, next_action, timeline_items
+from timelines.engine import OPEN_STATUSES
+from timelines.tables import StoredMilestone
+from tracker import audit
+from tracker.access import current, establishment_scope
+from tracker.clock import LONDON, today_london
+from tracker.forms import Form
+from tracker.navigation import NavItem, register
+from tracker.roles import Role
+from tracker.templating import render
+
+register(
+    NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),
+    NavItem("Establishments", "/establishments", frozenset(Role), order=20),
+    NavItem("Programme", "/programme", frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER}), order=30),
+)
+
+SORTS = {
+    "start_desc": ("Newest first", Inspection.start_date, False),
+    "start_asc": ("Oldest first", Inspection.start_date, True),
+    "establishment": ("Establishment", Inspection.establishment.name, True),
+}
+
+
+# -- the list -------------------------------------------------------------------------------------
+
+
+async def _visible_inspections(principal, query):
+    query = scoped(query, principal, Inspection.establishment)
+    if principal.has(Role.HMIP_INSPECTOR) and not principal.has(
+        Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT
+    ):
+        on_team = InspectionTeamMember.select(InspectionTeamMember.inspection).where(
+            InspectionTeamMember.user == principal.user_id
+        )
+        query = query.where((Inspection.team_leader == principal.user_id) | Inspection.id.is_in(on_team))
+    return await query
+
+
+@get("/inspections", opt=READERS)
+async def inspection_list(request: Request) -> Template:
+    principal = current(request)
+    today = today_london()
+    q = request.query_params
+    filters = {k: (q.get(k) or "").strip() for k in ("establishment", "kind", "stage", "sort")}
+    if filters["sort"] not in SORTS:
+        filters["sort"] = "start_desc"
+    query = Inspection.select(
+        Inspection.id,
+        Inspection.establishment,
+        Inspection.kind,
+        Inspection.title,
+        Inspection.start_date,
+        Inspection.end_date,
+        Inspection.closed,
+        Inspection.team_leader,
+        Inspection.urgent_notification,
+        Inspection.establishment.name.as_alias("establishment_name"),
+        Inspection.team_leader.display_name.as_alias("team_leader_name"),
+    )
+    if filters["establishment"].isdigit():
+        query = query.where(Inspection.establishment == int(filters["establishment"]))
+    if filters["kind"] in INSPECTION_KINDS:
+        query = query.where(Inspection.kind == filters["kind"])
+    _, column, ascending = SORTS[filters["sort"]]
+    query = query.order_by(column, ascending=ascending).order_by(Inspection.id, ascending=False)
+    rows = await _visible_inspections(principal, query)
+    ids = [r["id"] for r in rows] or [-1]
+    events = await InspectionEvent.select().where(InspectionEvent.inspection.is_in(ids))
+    by_inspection: dict[int, list] = {}
+    for event in events:
+        by_inspection.setdefault(event["inspection"], []).append(event)
+    open_milestones = (
+        await StoredMilestone.select(
+            StoredMilestone.inspection, StoredMilestone.label, StoredMilestone.due, StoredMilestone.status
+        )
+        .where(StoredMilestone.inspection.is_in(ids))
+        .where(StoredMilestone.status.is_in(list(OPEN_STATUSES)))
+        .order_by(StoredMilestone.due)
+    )
+    next_due: dict[int, dict] = {}
+    for m in open_milestones:
+        next_due.setdefault(m["inspection"], m)
+    shown = []
+    for row in rows:
+        row["stage"] = services.stage_of(row, services.facts_of(by_inspection.get(row["id"], [])), today)
+        row["next"] = next_due.get(row["id"])
+        if filters["stage"] == "open" and row["stage"] == "complete":
+            continue
+        if filters["stage"] in STAGES and row["stage"] != filters["stage"]:
+            continue
+        shown.append(row)
+    establishments = await scoped(
+        Establishment.select(Establishment.id, Establishment.name).order_by(Establishment.name),
+        principal,
+        Establishment.id,
+    )
+    return render(
+        request,
+        "inspections/list.html",
+        fragment="inspections/_list_results.html",
+        rows=shown,
+        filters=filters,
+        establishments=establishments,
+        kinds=INSPECTION_KINDS,
+        stages=STAGES,
+        sorts={k: v[0] for k, v in SORTS.items()},
+        may_create=principal.has(Role.HMIP_TEAM_LEADER, Role.HMIP_MANAGER),
+    )
+
+
+# -- create and edit ------------------------------------------------------------------------------
+
+
+async def _form_context(principal, inspection: dict | None = None) -> dict:
+    establishments = await scoped(
+        Establishment.select(
+            Establishment.id, Establishment.name, Establishment.kind, Establishment.active
+        ).order_by(Establishment.name),
+        principal,
+        Establishment.id,
+    )
+    follows = await services.follows_choices(inspection["establishment"] if inspection else None)
+    return {
+        "establishments": [e for e in establishments if e["active"] or inspection],
+        "all_establishments": establishments,
+        "leaders": await services.team_leaders(),
+        "staff": await services.hmip_staff(),
+        "partners": PARTNERS,
+        "kinds": INSPECTION_KINDS,
+        "follows_choices": follows,
+        "stages": services.stage_defaults(),
+        "inspection": inspection,
+    }
+
+
+@get("/inspections/new", opt=LEADERS)
+async def inspection_new(request: Request) -> Template:
+    principal = current(request)
+    form = {
+        "team_leader": str(principal.user_id) if principal.has(Role.HMIP_TEAM_LEADER) else "",
+        "announced": "no",
+    }
+    establishment = request.query_params.get("establishment", "")
+    if establishment.isdigit():
+        form["establishment"] = establishment
+    if request.query_params.get("kind") in INSPECTION_KINDS:
+        form["kind"] = request.query_params["kind"]
+    return render(
+        request, "inspections/form.html", form=form, errors={}, warnings=[], **await _form_context(principal)
+    )
+
+
+@post("/inspections/new", opt=LEADERS)
+async def inspection_create(request: Request) -> Response:
+    principal = current(request)
+    today = today_london()
+    form = await Form.from_request(request)
+    data = read_inspection(form)
+    warnings = await services.check_inspection(
+        data, today=today, scope=establishment_scope(principal), errors=form.errors
+    )
+    if principal.has(Role.HMIP_TEAM_LEADER) and not principal.has(Role.HMIP_MANAGER):
+        if data.team_leader_id != principal.user_id:
+            form.error(
+                "team_leader",
+                "Select yourself as team leader: only an HMIP manager can create another's inspection",
+            )
+    if form.ok and (not warnings or form.raw("confirm") == "yes"):
+        new_id = await services.create_inspection(data, by_user_id=principal.user_id, today=today)
+        await audit.record(
+            "inspection.create",
+            request=request,
+            object_type="inspection",
+            object_id=new_id,
+            detail=f"kind={data.kind} establishment={data.establishment_id}",
+        )
+        return Redirect(path=f"/inspections/{new_id}?done=created")
+    return render(
+        request,
+        "inspections/form.html",
+        form=kept(form),
+        errors=form.errors,
+        warnings=warnings if form.ok else [],
+        **await _form_context(principal),
+    )
+
+
+@get("/inspections/{inspection_id:int}/edit", opt=LEADERS)
+async def inspection_edit(request: Request, inspection_id: FromPath[int]) -> Template:
+    row = await load_for_edit(request, inspection_id)
+    team = [t["user"] for t in await services.team_of(inspection_id)]
+    visited = [v["establishment"] for v in await services.visited_of(inspection_id)]
+    return render(
+        request,
+        "inspections/form.html",
+        form=inspection_prefill(row, team, visited),
+        errors={},
+        warnings=[],
+        **await _form_context(current(request), row),
+    )
+
+
+@post("/inspections/{inspection_id:int}/edit", opt=LEADERS)
+async def inspection_update(request: Request, inspection_id: FromPath[int]) -> Response:
+    principal = current(request)
+    row = await load_for_edit(request, inspection_id)
+    today = today_london()
+    form = await Form.from_request(request)
+    data = read_inspection(form, kind=row["kind"])
+    data.establishment_id = row["establishment"]
+    warnings = await services.check_inspection(
+        data,
+        today=today,
+        scope=establishment_scope(principal),
+        errors=form.errors,
+        inspection_id=inspection_id,
+    )
+    version = int(form.raw("version")) if form.raw("version").isdigit() else 0
+    if form.ok and (not warnings or form.raw("confirm") == "yes"):
+        try:
+            await services.update_inspection(inspection_id, data, version=version, today=today)
+        except services.Conflict as conflict:
+            current_row = await load_inspection(request, inspection_id)
+            return render(
+                request,
+                "inspections/conflict.html",
+                status_code=409,
+                inspection=current_row,
+                current=conflict.current,
+                kinds=INSPECTION_KINDS,
+            )
+        await audit.record(
+            "inspection.update", request=request, object_type="inspection", object_id=inspection_id
+        )
+        return Redirect(path=f"/inspections/{inspection_id}?done=updated")
+    return render(
+        request,
+        "inspections/form.html",
+        form=kept(form),
+        errors=form.errors,
+        warnings=warnings if form.ok else [],
+        **await _form_context(principal, row),
+    )
+
+
+# -- the inspection page --------------------------------------------------------------------------
+
+
+@get("/inspections/{inspection_id:int}", opt=READERS)
+async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Template:
+    principal = current(request)
+    row = await load_inspection(request, inspection_id)
+    today = today_london()
+    events = await services.events_with_names(inspection_id)
+    milestones = await services.stored_milestones(inspection_id)
+    can_edit = may_edit(principal, row)
+    reads_note = await may_read_note(principal, row)
+    follows = None
+    if row["follows"]:
+        follows = (
+            await Inspection.select(Inspection.id, Inspection.end_date)
+            .where(Inspection.id == row["follows"])
+            .first()
+        )
+    followed_by = await Inspection.select(Inspection.id, Inspection.start_date).where(
+        Inspection.follows == inspection_id
+    )
+    debrief = await services.debrief_of(inspection_id) if reads_note else None
+    recommendations = await services.recommendations_of(inspection_id)
+    follow_ups = await services.follow_up_ids(inspection_id) if row["kind"] == "irp" else []
+    return render(
+        request,
+        "inspections/inspection.html",
+        inspection=row,
+        kinds=INSPECTION_KINDS,
+        partners=PARTNERS,
+        stage=STAGES[services.stage_of(row, services.facts_of(events), today)],
+        team=await services.team_of(inspection_id),
+        visited=await services.visited_of(inspection_id),
+        follows=follows,
+        followed_by=followed_by,
+        timeline=timeline_items(events),
+        milestones=milestone_rows(milestones),
+        next=next_action(row, milestones, principal, can_edit, today),
+        can_edit=can_edit,
+        reads_note=reads_note,
+        has_note=await services.note_exists(inspection_id) if reads_note else False,
+        debrief=debrief,
+        recommendation_count=len(recommendations),
+        follow_up_count=len(follow_ups),
+        un_raised=row["urgent_notification"],
+        sections=await gather(INSPECTION_SECTIONS, request, principal, row),
+        done=request.query_params.get("done", ""),
+    )
+
+
+# -- recording what happened ----------------------------------------------------------------------
+
+
+def _recordable(row: dict) -> list[str]:
+    kinds = list(RECORDABLE.get(row["kind"], []))
+    if row["urgent_notification"]:
+        kinds += UN_RECORDABLE
+    return kinds
+
+
+async def _event_context(row: dict, kind: str, corrects: dict | None) -> dict:
+    return {
+        "inspection": row,
+        "kinds": [(k, EVENT_LABELS[k]) for k in _recordable(row)],
+        "chosen": kind,
+        "sources": EVENT_SOURCES,
+        "timed": TIMED_EVENTS,
+        "linked": LINKED_EVENTS,
+        "corrects": corrects,
+        "labels": EVENT_LABELS,
+        "stc": row["establishment_kind"] == "stc",
+    }
+
+
+async def _corrected_event(inspection_id: int, raw: str) -> dict | None:
+    if not raw.isdigit():
+        return None
+    return (
+        await InspectionEvent.select()
+        .where((InspectionEvent.id == int(raw)) & (InspectionEvent.inspection == inspection_id))
+        .output(load_json=True)
+        .first()
+    )
+
+
+@get("/inspections/{inspection_id:int}/events/new", opt=LEADERS)
+async def event_new(request: Request, inspection_id: FromPath[int]) -> Template:
+    row = await load_for_edit(request, inspection_id)
+    corrects = await _corrected_event(inspection_id, request.query_params.get("corrects", ""))
+    kind = corrects["kind"] if corrects else request.query_params.get("kind", "")
+    form = {"kind": kind}
+    if corrects:
+        form["note"] = (corrects["detail"] or {}).get("note", "")
+        form["link"] = (corrects["detail"] or {}).get("link", "")
+    if corrects and kind not in _recordable(row):
+        corrects = None
+    return render(
+        request,
+        "inspections/event_form.html",
+        form=form,
+        errors={},
+        **await _event_context(row, kind, corrects),
+    )
+
+
+@post("/inspections/{inspection_id:int}/events/new", opt=LEADERS)
+async def event_create(request: Request, inspection_id: FromPath[int]) -> Response:
+    principal = current(request)
+    row = await load_for_edit(request, inspection_id)
+    today = today_london()
+    form = await Form.from_request(request)
+    corrects = await _corrected_event(inspection_id, form.raw("corrects"))
+    kind = form.choice("kind", "what happened", _recordable(row))
+    occurred_on = form.date("occurred_on", "the date it happened")
+    occurred_at = None
+    if kind in TIMED_EVENTS:
+        hour = form.integer("hour", "the hour", minimum=0, maximum=23)
+        minute = form.integer("minute", "the minute", minimum=0, maximum=59)
+        if occurred_on and hour is not None and minute is not None:
+            occurred_at = datetime.combine(occurred_on, time(hour, minute), tzinfo=LONDON)
+    if occurred_on and occurred_on > today:
+        form.error("occurred_on", "The date it happened must be today or in the past")
+    if occurred_on and occurred_on < row["start_date"] and kind not in ("pre_inspection_instructions",):
+        form.error("occurred_on", "The date must be on or after the first day of the inspection")
+    note = form.text("note", "a note", required=False, max_length=2000)
+    link = form.text("link", "a link", required=False, max_length=500)
+    if link and not link.startswith(("https://", "http://")):
+        form.error("link", "Enter a link starting with https://")
+    if kind == "sos_responded" and not link:
+        form.error("link", "Enter the link to the Secretary of State's response")
+    writer = (
+        form.raw("writer")
+        if row["establishment_kind"] == "stc" and kind in ("un_letter_sent", "un_published")
+        else ""
+    )
+    if form.ok:
+        detail = {
+            k: v
+            for k, v in (("note", note), ("link", link), ("writer", "Ofsted" if writer == "ofsted" else ""))
+            if v
+        }
+        event_id = await services.record(
+            inspection_id,
+            kind,
+            occurred_on,
+            by_user_id=principal.user_id,
+            today=today,
+            detail=detail,
+            occurred_at=occurred_at,
+            supersedes=corrects["id"] if corrects else None,
+        )
+        await audit.record(
+            "inspection.event",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            detail=f"kind={kind} event={event_id}" + (f" corrects={corrects['id']}" if corrects else ""),
+        )
+        return Redirect(path=f"/inspections/{inspection_id}?done=event:{kind}")
+    return render(
+        request,
+        "inspections/event_form.html",
+        form=kept(form),
+        errors=form.errors,
+        **await _event_context(row, kind or form.raw("kind"), corrects),
+    )
+
+
+# -- urgent notification --------------------------------------------------------------------------
+
+
+@get("/inspections/{inspection_id:int}/urgent-notification", opt=LEADERS)
+async def un_confirm(request: Request, inspection_id: FromPath[int]) -> Template:
+    row = await load_for_edit(request, inspection_id)
+    return render(request, "inspections/urgent_notification.html", inspection=row, form={}, errors={})
+
+
+@post("/inspections/{inspection_id:int}/urgent-notification", opt=LEADERS)
+async def un_raise(request: Request, inspection_id: FromPath[int]) -> Response:
+    principal = current(request)
+    row = await load_for_edit(request, inspection_id)
+    form = await Form.from_request(request)
+    if row["kind"] != "full":
+        form.error("reason", "An urgent notification can only be raised on a full inspection")
+    elif row["urgent_notification"]:
+        return Redirect(path=f"/inspections/{inspection_id}")
+    reason = form.text("reason", "why the urgent notification is being raised", max_length=2000)
+    if form.ok:
+        await services.raise_urgent_notification(
+            inspection_id, by_user_id=principal.user_id, today=today_london(), reason=reason
+        )
+        await audit.record(
+            "inspection.urgent_notification",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+        )
+        return Redirect(path=f"/inspections/{inspection_id}?done=un")
+    return render(
+        request, "inspections/urgent_notification.html", inspection=row, form=kept(form), errors=form.errors
+    )
+
+
+# -- recommendations and IRP follow-ups -------------------------------------------------------------
+
+
+async def _recommendations_context(request: Request, row: dict) -> dict:
+    return {
+        "inspection": row,
+        "recommendations": await services.recommendations_of(row["id"]),
+        "rec_kinds": RECOMMENDATION_KINDS,
+        "can_edit": may_edit(current(request), row),
+    }
+
+
+@get("/inspections/{inspection_id:int}/recommendations", opt=READERS)
+async def recommendations_page(request: Request, inspection_id: FromPath[int]) -> Template:
+    row = await load_inspection(request, inspection_id)
+    return render(
+        request,
+        "inspections/recommendations.html",
+        form={},
+        errors={},
+        row_errors=[],
+        done=request.query_params.get("done", ""),
+        **await _recommendations_context(request, row),
+    )
+
+
+@post("/inspections/{inspection_id:int}/recommendations", opt=LEADERS)
+async def recommendations_add(request: Request, inspection_id: FromPath[int]) -> Response:
+    row = await load_for_edit(request, inspection_id)
+    form = await Form.from_request(request)
+    how = form.raw("how")
+    items: list[dict] = []
+    row_errors: list[str] = []
+    kind = form.choice(
+        "rec_kind", "whether these are recommendations or areas of concern", RECOMMENDATION_KINDS
+    )
+    area = form.text("area", "the area", required=False, max_length=200)
+    if how == "paste":
+        text = form.text("pasted", "the recommendations, one per line", max_length=100000)
+        items = [
+            {"reference": ref, "text": body, "area": area, "kind": kind}
+            for ref, body in services.parse_pasted(text)
+        ]
+        too_long = [i for i, item in enumerate(items, start=1) if len(item["text"]) > 5000]
+        if too_long:
+            form.error("pasted", f"Line {too_long[0]} is longer than 5,000 characters")
+    elif how == "file":
+        try:
+            filename, content = await read_file(form.data.get("file"), MAX_TABLE_BYTES)
+            items, row_errors = services.recommendation_rows(read_table(content))
+        except UploadError as error:
+            form.error("file", str(error))
+        if row_errors:
+            form.error(
+                "file", "The file has errors: nothing has been saved. Fix the rows listed and upload it again"
+            )
+        form.errors.pop("rec_kind", None)
+    else:
+        reference = form.text("reference", "the reference", required=False, max_length=40)
+        text = form.text("text", "the recommendation", max_length=5000)
+        items = [{"reference": reference, "text": text, "area": area, "kind": kind}]
+    if form.ok and items:
+        added = await services.add_recommendations(inspection_id, items)
+        await audit.record(
+            "recommendation.add",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            detail=f"how={how or 'one'} added={added}",
+        )
+        return Redirect(path=f"/inspections/{inspection_id}/recommendations?done={added}")
+    return render(
+        request,
+        "inspections/recommendations.html",
+        form=kept(form),
+        errors=form.errors,
+        row_errors=row_errors,
+        done="",
+        **await _recommendations_context(request, row),
+    )
+
+
+@get("/inspections/{inspection_id:int}/follow-ups", opt=LEADERS)
+async def follow_ups_page(request: Request, inspection_id: FromPath[int]) -> Template:
+    row = await load_for_edit(request, inspection_id)
+    chosen = [str(i) for i in await services.follow_up_ids(inspection_id)]
+    return await _follow_ups(request, row, chosen, {})
+
+
+async def _follow_ups(request, row, chosen, errors, status_code=200):
+    recommendations = await services.recommendations_of(row["follows"]) if row["follows"] else []
+    return render(
+        request,
+        "inspections/follow_ups.html",
+        inspection=row,
+        recommendations=recommendations,
+        chosen=chosen,
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@post("/inspections/{inspection_id:int}/follow-ups", opt=LEADERS)
+async def follow_ups_save(request: Request, inspection_id: FromPath[int]) -> Response:
+    row = await load_for_edit(request, inspection_id)
+    form = await Form.from_request(request)
+    if row["kind"] != "irp":
+        return Redirect(path=f"/inspections/{inspection_id}")
+    chosen = form.values("recommendations")
+    if not chosen:
+        form.error("recommendations", "Select the recommendations this review follows up")
+    else:
+        try:
+            await services.set_follow_ups(row, [int(c) for c in chosen if c.isdigit()])
+        except services.Invalid as invalid:
+            form.errors.update(invalid.errors)
+    if form.ok:
+        await audit.record(
+            "inspection.follow_ups",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            detail=f"count={len(chosen)}",
+        )
+        return Redirect(path=f"/inspections/{inspection_id}?done=follow_ups")
+    return await _follow_ups(request, row, chosen, form.errors)
+
+
+ROUTES = [
+    inspection_list,
+    inspection_new,
+    inspection_create,
+    inspection_page,
+    inspection_edit,
+    inspection_update,
+    event_new,
+    event_create,
+    un_confirm,
+    un_raise,
+    recommendations_page,
+    recommendations_add,
+    follow_ups_page,
+    follow_ups_save,
+]
