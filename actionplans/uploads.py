@@ -155,7 +155,7 @@ def _check_zip(content: bytes) -> str:
     _inflate_all(archive, infos)
     if "mimetype" in names:
         return _odf_type(archive, lowered)
-    if "[Content_Type].xml" in names:
+    if "[Content_Types].xml" in names:
         return _ooxml_type(archive, lowered)
     raise UploadRefused(WRONG_TYPE)
 
@@ -225,7 +225,7 @@ _OOXML_MACRO = (
 
 
 def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str]) -> str:
-    types = _read_member(archive, "[Content_Type].xml")
+    types = _read_member(archive, "[Content_Types].xml")
     if any(marker.lower() in types.lower() for marker in _OOXML_MACRO):
         raise UploadRefused(MACROS)
     if any(name.startswith(("word/activex/", "xl/activex/")) for name in lowered):

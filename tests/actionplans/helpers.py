@@ -151,13 +151,13 @@ DOCM_TYPES = DOCX_TYPES.replace(
 
 
 def docx_bytes() -> bytes:
-    return zip_bytes({"[Content_Type].xml": DOCX_TYPES, "word/document.xml": b"<w:document/>"})
+    return zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w:document/>"})
 
 
 def docm_bytes() -> bytes:
     return zip_bytes(
         {
-            "[Content_Type].xml": DOCM_TYPES,
+            "[Content_Types].xml": DOCM_TYPES,
             "word/document.xml": b"<w:document/>",
             "word/vbaProject.bin": b"x" * 50,
         }
