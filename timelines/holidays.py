@@ -122,12 +122,12 @@ async def change_calendar(
     return change.id, moved
 
 
-def _calendar_days(calendar, today: date) -> list[dict]:
+def _calendar_days(calendar, today: date, names: dict[date, str]) -> list[dict]:
     base = dict(
         default_calendar().holidays_between(date(today.year - 1, 12, 31), date(today.year + 1, 12, 31))
     )
     days = calendar.holidays_between(date(today.year - 1, 12, 31), date(today.year + 1, 12, 31))
-    return [{"day": day, "name": name, "added": day not in base} for day, name in days]
+    return [{"day": day, "name": names.get(day) or name, "added": day not in base} for day, name in days]
 
 
 async def _page(request: Request, form: dict, errors: dict) -> Template:
@@ -160,7 +160,9 @@ async def _page(request: Request, form: dict, errors: dict) -> Template:
     return render(
         request,
         "timelines/holidays.html",
-        days=_calendar_days(calendar, today),
+        days=_calendar_days(
+            calendar, today, {c["day"]: c["name"] for c in changes if c["change"] == "added"}
+        ),
         removed=removed,
         history=history,
         disagreements=disagreements(calendar, date(today.year, 1, 1)),

@@ -182,6 +182,9 @@ async def _recurring_form(request: Request, key: str, form: dict, errors: dict) 
     if the_rule is None:
         await deny_as_not_found(request, "recurring", key)
     if not may_mark_recurring(principal, the_rule.owner):
+        await audit.record(
+            "denied", request=request, object_type="recurring", object_id=key, outcome="denied"
+        )
         raise PermissionDeniedException("You do not have access to this page")
     return render(request, "timelines/recurring_done.html", rule=the_rule, form=form, errors=errors)
 
