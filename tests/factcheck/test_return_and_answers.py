@@ -145,9 +145,7 @@ def test_import_csv_and_refusals(client, run):
     w = _setup(client)
     url = f"/inspections/{w['i']}/factcheck/import"
     token = csrf_token(client)
-    content = (
-        "Location,Category,Proposed correction\n2.1,Other,Typo\n2.2,Opinion,Change the judgement\n".encode()
-    )
+    content = b"Location,Category,Proposed correction\n2.1,Other,Typo\n2.2,Opinion,Change the judgement\n"
     bad = client.post(url, data={"_csrf_token": token}, files={"file": ("p.csv", content, "text/csv")})
     assert "Row 3: the category must be data, names or titles" in bad.text
     missing = client.post(
