@@ -41,7 +41,9 @@ def _may_edit(request: Request) -> bool:
 async def establishment_list(request: Request) -> Template:
     principal = current(request)
     show = request.query_params.get("show", "active")
-    query = scoped(Establishment.select().order_by(Establishment.name), principal, Establishment.id)
+    query = scoped(
+        Establishment.select().order_by(Establishment.name), principal, Establishment.id, reference_data=True
+    )
     if show != "all":
         query = query.where(Establishment.active == True)  # noqa: E712
     rows = await query

@@ -160,7 +160,7 @@ async def _form_context(principal, inspection: dict | None = None) -> dict:
     follows = await services.follows_choices(inspection["establishment"] if inspection else None)
     return {
         "establishments": [e for e in establishments if e["active"] or inspection],
-        "all_establishments": establishments,
+        "all_establishments": [e for e in establishments if e["active"] or inspection],
         "leaders": await services.team_leaders(),
         "staff": await services.hmip_staff(),
         "partners": PARTNERS,

@@ -50,6 +50,8 @@ def save_note(inspection_id: int, text: str = "Safety concerns on C wing.", by: 
     )
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 ROLE_USERS = {
     Role.HMIP_TEAM_LEADER: "leader",
     Role.HMIP_INSPECTOR: "inspector",
