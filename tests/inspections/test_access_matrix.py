@@ -14,46 +14,46 @@ LEAD = frozenset({Role.HMIP_TEAM_LEADER, Role.HMIP_MANAGER})
 EST_EDIT = frozenset({Role.HMIP_MANAGER, Role.ADMIN})
 PROGRAMME = frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER})
 
-I = "{inspection_id:int}"
-E = "{establishment_id:int}"
+INS = "{inspection_id:int}"
+EST = "{establishment_id:int}"
 # (method, path as the app declares it) -> roles the route allows
 TABLE = {
     ("GET", "/inspections"): READ,
     ("GET", "/inspections/new"): LEAD,
     ("POST", "/inspections/new"): LEAD,
-    ("GET", f"/inspections/{I}"): READ,
-    ("GET", f"/inspections/{I}/edit"): LEAD,
-    ("POST", f"/inspections/{I}/edit"): LEAD,
-    ("GET", f"/inspections/{I}/events/new"): LEAD,
-    ("POST", f"/inspections/{I}/events/new"): LEAD,
-    ("GET", f"/inspections/{I}/urgent-notification"): LEAD,
-    ("POST", f"/inspections/{I}/urgent-notification"): LEAD,
-    ("GET", f"/inspections/{I}/recommendations"): READ,
-    ("POST", f"/inspections/{I}/recommendations"): LEAD,
-    ("GET", f"/inspections/{I}/follow-ups"): LEAD,
-    ("POST", f"/inspections/{I}/follow-ups"): LEAD,
-    ("GET", f"/inspections/{I}/debrief"): LEAD,
-    ("POST", f"/inspections/{I}/debrief"): LEAD,
-    ("GET", f"/inspections/{I}/debrief/done"): LEAD,
-    ("GET", f"/inspections/{I}/debrief-note"): READ,
-    ("GET", f"/inspections/{I}/debrief-note/file"): READ,
+    ("GET", f"/inspections/{INS}"): READ,
+    ("GET", f"/inspections/{INS}/edit"): LEAD,
+    ("POST", f"/inspections/{INS}/edit"): LEAD,
+    ("GET", f"/inspections/{INS}/events/new"): LEAD,
+    ("POST", f"/inspections/{INS}/events/new"): LEAD,
+    ("GET", f"/inspections/{INS}/urgent-notification"): LEAD,
+    ("POST", f"/inspections/{INS}/urgent-notification"): LEAD,
+    ("GET", f"/inspections/{INS}/recommendations"): READ,
+    ("POST", f"/inspections/{INS}/recommendations"): LEAD,
+    ("GET", f"/inspections/{INS}/follow-ups"): LEAD,
+    ("POST", f"/inspections/{INS}/follow-ups"): LEAD,
+    ("GET", f"/inspections/{INS}/debrief"): LEAD,
+    ("POST", f"/inspections/{INS}/debrief"): LEAD,
+    ("GET", f"/inspections/{INS}/debrief/done"): LEAD,
+    ("GET", f"/inspections/{INS}/debrief-note"): READ,
+    ("GET", f"/inspections/{INS}/debrief-note/file"): READ,
     ("GET", "/establishments"): ALL,
     ("GET", "/establishments/new"): EST_EDIT,
     ("POST", "/establishments/new"): EST_EDIT,
     ("GET", "/establishments/import"): EST_EDIT,
     ("POST", "/establishments/import"): EST_EDIT,
-    ("GET", f"/establishments/{E}"): ALL,
-    ("GET", f"/establishments/{E}/edit"): EST_EDIT,
-    ("POST", f"/establishments/{E}/edit"): EST_EDIT,
-    ("GET", f"/establishments/{E}/status"): EST_EDIT,
+    ("GET", f"/establishments/{EST}"): ALL,
+    ("GET", f"/establishments/{EST}/edit"): EST_EDIT,
+    ("POST", f"/establishments/{EST}/edit"): EST_EDIT,
+    ("GET", f"/establishments/{EST}/status"): EST_EDIT,
     ("GET", "/programme"): PROGRAMME,
     ("GET", "/api/v1/establishments"): ALL,
     ("GET", "/api/v1/inspections"): READ,
     ("POST", "/api/v1/inspections"): LEAD,
-    ("GET", f"/api/v1/inspections/{I}"): READ,
-    ("GET", f"/api/v1/inspections/{I}/timeline"): READ,
-    ("POST", f"/api/v1/inspections/{I}/events"): LEAD,
-    ("POST", f"/establishments/{E}/status"): EST_EDIT,  # last: it deactivates the establishment
+    ("GET", f"/api/v1/inspections/{INS}"): READ,
+    ("GET", f"/api/v1/inspections/{INS}/timeline"): READ,
+    ("POST", f"/api/v1/inspections/{INS}/events"): LEAD,
+    ("POST", f"/establishments/{EST}/status"): EST_EDIT,  # last: it deactivates the establishment
 }
 
 
@@ -73,7 +73,7 @@ def test_every_route_of_the_domain_is_in_the_table(app):
 
 def _fill(path: str, w: dict, establishment: str = "a") -> str:
     inspection = "ia" if establishment == "a" else "ib"
-    return path.replace(I, str(w[inspection])).replace(E, str(w[establishment]))
+    return path.replace(INS, str(w[inspection])).replace(EST, str(w[establishment]))
 
 
 def _with_note_file(inspection_id: int) -> None:
