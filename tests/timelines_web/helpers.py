@@ -12,19 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
-
 from tests.support import make_establishment, make_inspection, make_user, record_fact, run
 from tracker.roles import Role
 
 TODAY = date(2025, 3, 25)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Fix the service's idea of today (handlers read tracker.clock.today_london)."""
-    monkeypatch.setattr("tracker.clock.today_london", lambda: TODAY)
-    return TODAY
 
 
 @dataclass

@@ -15,7 +15,7 @@ from tests.support import (
     run,
     sign_in,
 )
-from tests.timelines_web.helpers import TODAY, today  # noqa: F401 - fixture
+from tests.timelines_web.helpers import TODAY
 from tracker.roles import Role
 
 ALL = frozenset(Role)

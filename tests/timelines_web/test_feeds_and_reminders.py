@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.support import audit_rows, free_port, post_form, run, sign_in
-from tests.timelines_web.helpers import TODAY, build_world, today  # noqa: F401 - fixture
+from tests.timelines_web.helpers import TODAY, build_world
 
 FEED_URL = re.compile(r'value="(http://[^"]+/feeds/[^"]+\.ics)"')
 

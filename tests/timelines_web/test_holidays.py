@@ -14,7 +14,7 @@ from tests.support import (
     run,
     sign_in,
 )
-from tests.timelines_web.helpers import TODAY, build_world, today  # noqa: F401 - fixture
+from tests.timelines_web.helpers import TODAY, build_world
 
 
 def test_a_holiday_added_on_a_monday_moves_exactly_the_deadlines_it_should(client, today):

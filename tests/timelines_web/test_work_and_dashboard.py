@@ -8,7 +8,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from tests.support import audit_rows, date_fields, make_inspection, post_form, sign_in
-from tests.timelines_web.helpers import build_world, today  # noqa: F401 - fixture
+from tests.timelines_web.helpers import build_world
 
 
 def _rows(html: str) -> list[str]:
