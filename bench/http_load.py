@@ -4,7 +4,7 @@ Prints, for each page and concurrency: median, p95 and p99 latency, requests per
 errors, and throughput as a share of the floor measured in the same run; and the worker's peak
 memory. A script that prints figures, never a pass/fail test.
 
-    .venv/bin/python bench/http.py [--database-url URL] [--workers 1] [--duration 10]
+    .venv/bin/python bench/http_load.py [--database-url URL] [--workers 1] [--duration 10]
 
 The database must already hold data (see `tracker demo --inspections N`).
 """
@@ -164,7 +164,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(args.database_url, port, args.workers)
     try:
-        cookies = {user: sign_in(base, user) for user in {p[1] for p in PAGES}}
+        cookies = {user: sign_in(base, user, args.database_url) for user in {p[1] for p in PAGES}}
         rows, floor_rps = [], {}
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
             for label, user, template in PAGES:

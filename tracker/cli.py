@@ -13,8 +13,13 @@ from tracker.roles import Role
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
+def run(awaitable):
+    """Run a coroutine or a Piccolo query to completion."""
+
+    async def wait():
+        return await awaitable
+
+    return asyncio.run(wait())
 
 
 @click.group()
@@ -35,16 +40,45 @@ def migrate() -> None:
     click.echo("Database is up to date.")
 
 
+def _refuse_in_production() -> None:
+    from tracker.settings import load_settings
+
+    if load_settings().is_production:
+        raise click.ClickException("Demo data and demo codes are for local use only")
+
+
 @main.command()
 def demo() -> None:
     """Load the demo data (safe to run twice) and print the demo logins."""
-    from tracker.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from tracker import twofactor
+    from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, load_demo
 
+    _refuse_in_production()
     run(load_demo())
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, _name, roles, establishment, _group in DEMO_USERS:
         scope = f" — {establishment}" if establishment else ""
-        click.echo(f"  {username:<14} {', '.join(r.label for r in roles)}{scope}")
+        step = " (two-step sign-in)" if twofactor.required_for(roles) else ""
+        click.echo(f"  {username:<14} {', '.join(r.label for r in roles)}{scope}{step}")
+    click.echo(
+        "Two-step sign-in asks for a code: run `.venv/bin/tracker demo-code USERNAME`, or add the key "
+        f"{twofactor.grouped(DEMO_TOTP_SECRET)} to an authenticator app."
+    )
+
+
+@main.command("demo-code")
+@click.argument("username")
+def demo_code(username: str) -> None:
+    """Print a demo user's current two-step sign-in code (local demo only)."""
+    import pyotp
+
+    from tracker.tables import AppUser
+
+    _refuse_in_production()
+    row = run(AppUser.select(AppUser.totp_secret).where(AppUser.username == username).first())
+    if not row or not row["totp_secret"]:
+        raise click.ClickException(f"{username} has no two-step sign-in")
+    click.echo(pyotp.TOTP(row["totp_secret"]).now())
 
 
 @main.command()
@@ -175,6 +209,21 @@ def user_token(username: str, label: str) -> None:
         return await create_api_token(await _require_user(username), label)
 
     click.echo(run(go()))
+
+
+@user.command("reset-two-factor")
+@click.argument("username")
+def user_reset_two_factor(username: str) -> None:
+    """Clear a user's authenticator; they set up a new one at their next sign-in."""
+    from tracker import audit, twofactor
+
+    async def go():
+        user_id = await _require_user(username)
+        await twofactor.reset(user_id)
+        await audit.record("two_factor.reset", actor="cli", object_type="user", object_id=user_id)
+
+    run(go())
+    click.echo(f"{username} will set up a new authenticator app at their next sign-in.")
 
 
 @main.command("backup")

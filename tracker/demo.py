@@ -5,10 +5,13 @@ Loading is idempotent: each domain's loader checks what is already there before 
 
 from __future__ import annotations
 
+from tracker import twofactor
 from tracker.roles import Role
 from tracker.users import create_user, user_id_for
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for local demo logins only
+# The authenticator key of demo users whose role needs two-step sign-in (local demo only).
+DEMO_TOTP_SECRET = "INSPECTIONTRACKERDEMOKEYHMIPPRIS"  # noqa: S105
 
 DEMO_USERS = [
     ("leader", "Tom Leader", [Role.HMIP_TEAM_LEADER], None, ""),
@@ -36,9 +39,11 @@ async def load_users() -> list[tuple[str, str]]:
                 .first()
             )
             establishment_ids = [row["id"]] if row else []
-        await create_user(
+        user_id = await create_user(
             username, name, DEMO_PASSWORD, roles, establishment_ids=establishment_ids, prison_group=group
         )
+        if twofactor.required_for(roles):
+            await twofactor.enable(user_id, DEMO_TOTP_SECRET)
         created.append((username, ", ".join(r.label for r in roles)))
     return created
 

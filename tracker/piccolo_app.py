@@ -2,12 +2,20 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from tracker.tables import ApiToken, AppUser, AuditEvent, UserRole, UserSession
+from tracker.tables import (
+    ApiToken,
+    AppUser,
+    AuditEvent,
+    LoginChallenge,
+    RecoveryCode,
+    UserRole,
+    UserSession,
+)
 
 APP_CONFIG = AppConfig(
     app_name="tracker",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[AppUser, UserRole, UserSession, ApiToken, AuditEvent],
+    table_classes=[AppUser, UserRole, UserSession, ApiToken, AuditEvent, RecoveryCode, LoginChallenge],
     migration_dependencies=[],
     commands=[],
 )

@@ -20,11 +20,34 @@ class AppUser(Table, tablename="app_user"):
     prison_group = Varchar(length=100, default="", help_text="Scope for an HMPPS manager")
     created_at = Timestamptz()
     deactivated_at = Timestamptz(null=True, default=None)
+    totp_secret = Varchar(length=64, default="", secret=True)
+    totp_enabled_at = Timestamptz(null=True, default=None)
+    totp_last_step = Integer(default=0, help_text="The last time step used: a code works once")
 
 
 class UserRole(Table, tablename="user_role"):
     user = ForeignKey(AppUser, index=True)
     role = Varchar(length=40)
+
+
+class RecoveryCode(Table, tablename="recovery_code"):
+    """One-time codes for when the authenticator app is lost; stored hashed."""
+
+    user = ForeignKey(AppUser, index=True)
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)
+
+
+class LoginChallenge(Table, tablename="login_challenge"):
+    """Between the password and the second factor: short-lived, a few attempts."""
+
+    token_hash = Varchar(length=64, unique=True, index=True)
+    user = ForeignKey(AppUser, index=True)
+    purpose = Varchar(length=10)  # verify or enrol
+    pending_secret = Varchar(length=64, default="", secret=True)
+    next_path = Varchar(length=500, default="/")
+    attempts = Integer(default=0)
+    created_at = Timestamptz()
 
 
 class UserSession(Table, tablename="user_session"):

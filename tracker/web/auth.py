@@ -6,14 +6,17 @@ from urllib.parse import urlparse
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
-from tracker import audit
+from tracker import audit, twofactor
 from tracker.access import current, public, signed_in
 from tracker.forms import Form
 from tracker.login import authenticate
 from tracker.middleware import session_cookie_name
 from tracker.sessions import end_session, load_principal, start_session, touch_session
 from tracker.templating import render
+
+CHALLENGE_COOKIE = "tracker_challenge"
 
 FAILURE_MESSAGES = {
     "bad_credentials": "Enter a correct username and password",
@@ -55,7 +58,7 @@ async def login_submit(request: Request) -> Response:
     if form.ok:
         result = await authenticate(username, password, audit.client_address(request))
         if result.ok:
-            return await _signed_in(request, result.user_id, next_path)
+            return await _after_password(request, result.user_id, next_path)
         await audit.record("login", request=request, actor=username.lower(), outcome=result.reason)
         form.error("username", FAILURE_MESSAGES[result.reason])
     return render(
@@ -68,15 +71,44 @@ async def login_submit(request: Request) -> Response:
     )
 
 
-async def _signed_in(request: Request, user_id: int, next_path: str) -> Response:
+async def _after_password(request: Request, user_id: int, next_path: str) -> Response:
+    """The password was right: sign in, or ask for the second factor (set it up if required)."""
+    principal = await load_principal(user_id)
+    if await twofactor.is_enabled(user_id):
+        purpose, page = "verify", "/login/code"
+    elif twofactor.required_for(principal.roles):
+        purpose, page = "enrol", "/login/set-up-authenticator"
+    else:
+        return _set_session_cookie(request, Redirect(path=next_path), await _signed_in(request, user_id))
+    await audit.record("login.password", request=request, principal=principal, detail=f"then {purpose}")
+    token = await twofactor.start_challenge(user_id, purpose, next_path)
+    response = Redirect(path=page)
+    response.set_cookie(
+        key=CHALLENGE_COOKIE,
+        value=token,
+        httponly=True,
+        secure=request.app.state.settings.secure_cookies,
+        samesite="lax",
+        path="/",
+        max_age=int(twofactor.CHALLENGE_LIFETIME.total_seconds()),
+    )
+    return response
+
+
+async def _signed_in(request: Request, user_id: int) -> str:
+    """Start a brand-new session (ending any the browser had) and return its id."""
     settings = request.app.state.settings
     old = request.cookies.get(session_cookie_name(settings))
     if old:
         await end_session(old)
     token = await start_session(user_id)
-    principal = await load_principal(user_id)
-    await audit.record("login", request=request, principal=principal)
-    response = Redirect(path=next_path)
+    await audit.record("login", request=request, principal=await load_principal(user_id))
+    return token
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> Response:
+    settings = request.app.state.settings
+    response.delete_cookie(CHALLENGE_COOKIE, path="/")
     response.set_cookie(
         key=session_cookie_name(settings),
         value=token,
@@ -86,6 +118,121 @@ async def _signed_in(request: Request, user_id: int, next_path: str) -> Response
         path="/",
     )
     return response
+
+
+async def _challenge_or_none(request: Request, purpose: str) -> dict | None:
+    row = await twofactor.challenge(request.cookies.get(CHALLENGE_COOKIE))
+    return row if row and row["purpose"] == purpose else None
+
+
+@get("/login/code", opt=public())
+async def code_page(request: Request) -> Response:
+    if not await _challenge_or_none(request, "verify"):
+        return Redirect(path="/login")
+    return render(request, "auth/code.html", form={}, errors={})
+
+
+@post("/login/code", opt=public())
+async def code_submit(request: Request) -> Response:
+    row = await _challenge_or_none(request, "verify")
+    if not row:
+        return Redirect(path="/login")
+    form = await Form.from_request(request)
+    code = form.text("code", "the code from your authenticator app, or a recovery code", max_length=20)
+    if form.ok:
+        user_id = row["user"]
+        if await twofactor.verify_code(user_id, code) or await twofactor.use_recovery_code(user_id, code):
+            await twofactor.finish_challenge(row["id"])
+            token = await _signed_in(request, user_id)
+            return _set_session_cookie(request, Redirect(path=safe_next(row["next_path"])), token)
+        await twofactor.count_attempt(row["id"])
+        await audit.record(
+            "login.code", request=request, object_type="user", object_id=user_id, outcome="bad_code"
+        )
+        form.error("code", "The code is not correct. Enter the 6-digit code your app shows now")
+    return render(request, "auth/code.html", form={}, errors=form.errors)
+
+
+@get("/login/set-up-authenticator", opt=public())
+async def enrol_page(request: Request) -> Response:
+    row = await _challenge_or_none(request, "enrol")
+    if not row:
+        return Redirect(path="/login")
+    return await _enrol_form(request, row["user"], row["pending_secret"], {})
+
+
+async def _enrol_form(
+    request: Request, user_id: int, secret: str, errors: dict, action: str = ""
+) -> Template:
+    from tracker.tables import AppUser
+
+    user = await AppUser.select(AppUser.username).where(AppUser.id == user_id).first()
+    uri = twofactor.provisioning_uri(user["username"], secret)
+    return render(
+        request,
+        "auth/set_up_authenticator.html",
+        errors=errors,
+        form={},
+        secret=twofactor.grouped(secret),
+        qr=Markup(twofactor.qr_svg(uri)),  # noqa: S704 - SVG made by segno here, no user text in it
+        action=action or "/login/set-up-authenticator",
+    )
+
+
+@post("/login/set-up-authenticator", opt=public())
+async def enrol_submit(request: Request) -> Response:
+    row = await _challenge_or_none(request, "enrol")
+    if not row:
+        return Redirect(path="/login")
+    form = await Form.from_request(request)
+    code = form.text("code", "the 6-digit code from your authenticator app", max_length=10)
+    if form.ok and await twofactor.verify_code(row["user"], code, secret=row["pending_secret"]):
+        codes = await twofactor.enable(row["user"], row["pending_secret"])
+        await twofactor.finish_challenge(row["id"])
+        await audit.record("two_factor.enable", request=request, object_type="user", object_id=row["user"])
+        token = await _signed_in(request, row["user"])
+        page = render(request, "auth/recovery_codes.html", codes=codes, next=safe_next(row["next_path"]))
+        return _set_session_cookie(request, page, token)
+    if form.ok:
+        await twofactor.count_attempt(row["id"])
+        form.error("code", "The code is not correct. Enter the 6-digit code your app shows now")
+    return await _enrol_form(request, row["user"], row["pending_secret"], form.errors)
+
+
+@get("/account/two-factor", opt=signed_in())
+async def account_two_factor(request: Request) -> Response:
+    principal = current(request)
+    if await twofactor.is_enabled(principal.user_id):
+        return render(
+            request, "auth/two_factor_status.html", required=twofactor.required_for(principal.roles)
+        )
+    token = await twofactor.start_challenge(principal.user_id, "enrol", "/account/two-factor")
+    row = await twofactor.challenge(token)
+    response = await _enrol_form(
+        request, principal.user_id, row["pending_secret"], {}, action="/login/set-up-authenticator"
+    )
+    response.set_cookie(
+        key=CHALLENGE_COOKIE,
+        value=token,
+        httponly=True,
+        secure=request.app.state.settings.secure_cookies,
+        samesite="lax",
+        path="/",
+        max_age=int(twofactor.CHALLENGE_LIFETIME.total_seconds()),
+    )
+    return response
+
+
+@post("/account/two-factor/recovery-codes", opt=signed_in())
+async def regenerate_recovery_codes(request: Request) -> Response:
+    principal = current(request)
+    if not await twofactor.is_enabled(principal.user_id):
+        return Redirect(path="/account/two-factor")
+    codes = await twofactor.new_recovery_codes(principal.user_id)
+    await audit.record(
+        "two_factor.recovery_codes", request=request, object_type="user", object_id=principal.user_id
+    )
+    return render(request, "auth/recovery_codes.html", codes=codes, next="/")
 
 
 @post("/logout", opt=signed_in())
@@ -116,4 +263,17 @@ async def health() -> str:
     return "ok"
 
 
-ROUTES = [login_page, login_submit, logout, keep_alive, signed_out, health]
+ROUTES = [
+    login_page,
+    login_submit,
+    code_page,
+    code_submit,
+    enrol_page,
+    enrol_submit,
+    account_two_factor,
+    regenerate_recovery_codes,
+    logout,
+    keep_alive,
+    signed_out,
+    health,
+]
