@@ -17,6 +17,7 @@ DEMO_ESTABLISHMENTS = [
     ("HMYOI Wetherby", "WYI", "yoi", "cyp", "public", "Youth Custody Service", "North East"),
     ("Oakhill STC", "OKH", "stc", "cyp", "contracted", "Youth Custody Service", "South East"),
     ("Heathrow IRC", "HRW", "irc", "adult", "contracted", "Immigration detention", "London"),
+    ("HMP Millsike", "MKI", "prison", "adult", "public", "Yorkshire", "North East"),
 ]
 
 
@@ -40,4 +41,7 @@ async def load_establishments() -> None:
 
 
 async def load() -> None:
-    return None
+    """Inspections in every stage, relative to today (skipped once any inspection exists)."""
+    from inspections.demo_inspections import load_inspections
+
+    await load_inspections()
