@@ -69,7 +69,11 @@ def _engine():
 
 
 async def events_for(inspection_id: int) -> list[dict]:
-    return await InspectionEvent.select().where(InspectionEvent.inspection == inspection_id)
+    return (
+        await InspectionEvent.select()
+        .where(InspectionEvent.inspection == inspection_id)
+        .output(load_json=True)
+    )
 
 
 async def milestones(inspection: dict, today: date, events: list[dict] | None = None) -> dict[str, Milestone]:
