@@ -8,13 +8,14 @@ requests on the test client's loop.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
 
 import pytest
 
-from tests.support import make_settings
+from tests.support import CONFIDENTIAL_CANARY, PASSWORD, make_settings
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -34,6 +35,41 @@ def pytest_collection_modifyitems(config, items):
 
 
 from tests.support import run  # noqa: E402
+
+
+class _Collect(logging.Handler):
+    """Keeps every log line the suite produces, to search for secrets that must never be logged."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # noqa: BLE001 - a log line that cannot be formatted holds no secret
+            pass
+
+
+_LOG = _Collect()
+logging.getLogger().addHandler(_LOG)
+logging.getLogger().setLevel(logging.INFO)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_logs_or_audit(request):
+    """After every test: no password, confidential canary or session id in any log or audit row."""
+    start = len(_LOG.lines)
+    yield
+    canaries = [PASSWORD, CONFIDENTIAL_CANARY]
+    leaked = [line for line in _LOG.lines[start:] for c in canaries if c in line]
+    assert not leaked, f"secret in the logs: {leaked[:3]}"
+    if "db" in request.fixturenames:
+        from tracker.tables import AuditEvent
+
+        for canary in canaries:
+            hits = run(AuditEvent.count().where(AuditEvent.detail.like(f"%{canary}%")))
+            assert hits == 0, f"secret in the audit log: {canary}"
 
 
 @pytest.fixture(name="run")

@@ -14,6 +14,8 @@ from tracker.roles import Role
 from tracker.settings import Settings
 
 PASSWORD = "correct-horse-battery-9"
+# Put this in confidential text (a debrief note, say): the suite fails if it reaches a log or audit row.
+CONFIDENTIAL_CANARY = "CANARY-confidential-7f3a"
 CSRF_FIELD = re.compile(r'name="csrf-token" content="([^"]*)"')
 
 
