@@ -20,3 +20,6 @@ lint: setup
 
 bench: setup
 	.venv/bin/python bench/run_all.py
+
+security: setup
+	scripts/security.sh
