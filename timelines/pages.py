@@ -226,7 +226,7 @@ async def calculator_page(request: Request) -> Template:
     params = request.query_params
     form = Form({k: params.get(k) for k in params})
     result = None
-    if params.get("rule") or any(params.get(f"start-{p}") for p in ("day", "month", "year")):
+    if "rule" in params or any(f"start-{p}" in params for p in ("day", "month", "year")):
         start = form.date("start", "the start date")
         chosen = form.choice("rule", "a rule", [v for v, _t in calculator.rule_choices()])
         the_rule = calculator.find_rule(chosen) if chosen else None
