@@ -48,13 +48,18 @@ def _refuse_in_production() -> None:
 
 
 @main.command()
-def demo() -> None:
+@click.option("--inspections", "scale", type=int, default=0, help="Also build N inspections at scale")
+def demo(scale: int) -> None:
     """Load the demo data (safe to run twice) and print the demo logins."""
     from tracker import twofactor
     from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, load_demo
 
     _refuse_in_production()
     run(load_demo())
+    if scale:
+        from tracker.scale import build
+
+        run(build(scale, progress=lambda message: click.echo(f"  {message}")))
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, _name, roles, establishment, _group in DEMO_USERS:
         scope = f" — {establishment}" if establishment else ""
