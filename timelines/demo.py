@@ -21,8 +21,20 @@ RECURRING_DONE = {
 }
 
 
+async def _demo_emails() -> None:
+    """Demo users get an example.gov.uk address, so `tracker remind --dry-run` shows their digests."""
+    from tracker.demo import DEMO_USERS
+    from tracker.tables import AppUser
+
+    for username, *_rest in DEMO_USERS:
+        await AppUser.update({AppUser.email: f"{username}@example.gov.uk"}).where(
+            AppUser.username == username, AppUser.email == ""
+        )
+
+
 async def load() -> None:
     today = clock.today_london()
+    await _demo_emails()
     if not await RecurringDone.count():
         await RecurringDone.insert(
             *[
