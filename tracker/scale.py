@@ -22,8 +22,8 @@ TOWNS = tuple(
         "Glen Parva, Guys Marsh, Haverigg, Hewell, Highpoint, Hindley, Hollesley Bay, Humber, Huntercombe, "
         "Isis, Kirkham, Lancaster Farms, Leicester, Lewes, Lincoln, Lindholme, Littlehey, Liverpool, "
         "Long Lartin, Lowdham Grange, Maidstone, Manchester, Moorland, Norwich, Nottingham, Onley, "
-        "Parc, "
-        "Peterborough, Portland, Preston, Ranby, Risley, Rochester, Rye Hill, Send, Stafford, Standford Hill, "
+        "Parc, Peterborough, Portland, Preston, Ranby, Risley, Rochester, Rye Hill, Send, Stafford, "
+        "Standford Hill, "
         "Stocken, Sudbury, Swaleside, Swansea, Swinfen Hall, The Mount, The Verne, Thorn Cross, Usk, "
         "Wandsworth, Warren Hill, Wayland, Wealstun, Whatton, Whitemoor, Winchester, Woodhill, "
         "Wormwood Scrubs, Wymott".split(", ")
