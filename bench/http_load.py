@@ -75,16 +75,16 @@ def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen
     raise SystemExit("server did not start")
 
 
-def sign_in(base: str, username: str) -> str:
-    with httpx.Client(base_url=base, follow_redirects=False) as client:
-        page = client.get("/login").text
-        token = re.search(r'name="csrf-token" content="([^"]*)"', page).group(1)
-        response = client.post(
-            "/login", data={"_csrf_token": token, "username": username, "password": PASSWORD, "next": "/"}
-        )
-        if response.status_code != 302:
-            raise SystemExit(f"could not sign in as {username}")
-        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+def sign_in(base: str, username: str, database_url: str) -> str:
+    """A Cookie header for a demo user (two-step sign-in answered by scripts/session_cookie.py)."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run(  # noqa: S603
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/session_cookie.py"), base, username],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.strip()
 
 
 def resolve_ids(database_url: str) -> dict[str, str]:
