@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
-        pooled = settings.database_url.startswith("postgres") and settings.is_production
+        pooled = settings.db_pool
         if pooled:
             await engine.start_connection_pool(max_size=10)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from typing import Any
 from urllib.parse import urlparse
 
 from piccolo.engine.base import Engine
@@ -13,11 +15,50 @@ from piccolo.table import Table
 SQLITE_BUSY_TIMEOUT_S = 10
 
 
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine opens a new connection (and thread) for every query, about ten
+    times the cost of the query itself. While the app runs, queries outside a transaction borrow
+    one of a few long-lived connections instead. Transactions still get their own connection."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle: asyncio.LifoQueue | None = None
+        self._open: list = []
+        self._max_size = 0
+
+    async def start_connection_pool(self, max_size: int = 8, **_: Any) -> None:
+        self._idle = asyncio.LifoQueue()
+        self._max_size = max_size
+
+    async def close_connection_pool(self) -> None:
+        idle, self._idle = self._idle, None
+        for connection in self._open:
+            await connection.close()
+        self._open = []
+        del idle
+
+    async def _run_in_new_connection(self, query: str, args=None, query_type: str = "generic", table=None):
+        if self._idle is None:
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        connection = await self._borrow()
+        try:
+            return await self._run_in_existing_connection(connection, query, args, query_type, table)
+        finally:
+            self._idle.put_nowait(connection)
+
+    async def _borrow(self):
+        if self._idle.empty() and len(self._open) < self._max_size:
+            connection = await self.get_connection()
+            self._open.append(connection)
+            return connection
+        return await self._idle.get()
+
+
 def engine_from_url(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         _enable_wal(path)
-        return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_S)
+        return PooledSQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_S)
     if url.startswith(("postgres://", "postgresql://")):
         return PostgresEngine(config={"dsn": url})
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")

@@ -52,6 +52,7 @@ class Settings:
     openapi_enabled: bool = True
     sos_receipt_fact: str = "un_letter_sent"
     irp_draft_offset: str = "10 working days"
+    db_pool: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -87,4 +88,5 @@ def load_settings() -> Settings:
         openapi_enabled=_bool("OPENAPI_ENABLED", not production),
         sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
         irp_draft_offset=os.environ.get("IRP_DRAFT_OFFSET", "10 working days"),
+        db_pool=_bool("DB_POOL", True),
     )
