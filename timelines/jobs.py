@@ -12,6 +12,18 @@ import click
 from timelines.cli import DATE
 
 
+def _run(coroutine):
+    """asyncio.run, or on a fresh thread when this thread already runs a loop (e.g. under Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _today(value: date | None) -> date:
     from tracker.clock import today_london
 
@@ -27,7 +39,7 @@ def remind(dry_run: bool, today: date | None) -> None:
 
     day = _today(today)
     try:
-        digests = asyncio.run(send_reminders(day, dry_run=dry_run))
+        digests = _run(send_reminders(day, dry_run=dry_run))
     except OSError as error:
         raise click.ClickException(f"Could not send email: {error}") from error
     verb = "Would send" if dry_run else "Sent"
@@ -51,7 +63,7 @@ def refresh_milestones(today: date | None) -> None:
         async with write_transaction(StoredMilestone._meta.db):
             return await refresh_all("nightly recompute", today=_today(today))
 
-    moved = asyncio.run(go())
+    moved = _run(go())
     click.echo(f"Recomputed open inspections; {len(moved)} due date(s) moved.")
 
 

@@ -70,14 +70,19 @@ class Digest:
         return "\n".join(lines)
 
 
+def _days(n: int) -> str:
+    return f"{n} working day{'' if n == 1 else 's'}"
+
+
 def _describe(item: dict) -> str:
     due = f"{item['due'].day} {item['due']:%B %Y}"
     if item["status"] == OVERDUE:
-        when = f"was due {due} ({item['working_days']} working days overdue)"
+        late = f", {_days(item['working_days'])} overdue" if item["working_days"] else ""
+        when = f"was due {due}{late}"
     elif item["status"] == DUE_TODAY:
         when = f"due today, {due}"
     else:
-        when = f"due {due} ({item['working_days']} working days left)"
+        when = f"due {due}, {_days(item['working_days'])} left"
     where = f"/inspections/{item['inspection']}"
     return f"{item['establishment_name']}: {item['label']}, {when} (with {item['side']}) {where}"
 

@@ -189,3 +189,30 @@ def test_an_item_overdue_five_working_days_escalates_to_the_establishments_hmpps
     by_user = {m["to"][0].split("@")[0]: m for m in smtp.messages}
     assert "Action plan in place and available" in by_user["yorks"]["body"].split("Escalated to you")[1]
     assert "Escalated to you" in by_user["pat"]["body"]
+
+
+def test_a_failed_send_records_nothing_so_the_next_run_tries_again(db):
+    from timelines.reminders import send_reminders
+    from timelines.tables import SentReminder
+
+    build_world(emails=True)
+
+    def broken(message):
+        raise OSError("mail server down")
+
+    with pytest.raises(OSError):
+        run(send_reminders(TODAY, send=broken))
+    assert run(SentReminder.count()) == 0
+    sent = []
+    run(send_reminders(TODAY, send=sent.append))
+    assert len(sent) == 4
+
+
+def test_refresh_milestones_command_recomputes_open_inspections(db):
+    from click.testing import CliRunner
+
+    from timelines.jobs import refresh_milestones
+
+    build_world()
+    result = CliRunner().invoke(refresh_milestones, ["--today", TODAY.isoformat()])
+    assert result.exit_code == 0 and "0 due date(s) moved" in result.output
