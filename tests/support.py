@@ -194,7 +194,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def axe_violations(page) -> list[str]:
-    """WCAG 2.2 A/AA violations on the page as it is now (axe-core, bundled offline)."""
+    """WCAG 2.2 A/AA violations on the page as it is now (axe-core, bundled offline).
+    axe runs as JavaScript in the page: call it only in a context with JavaScript enabled."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -222,6 +223,7 @@ def make_inspection(
 
     end = end or date(2025, 3, 14)
     start = start or end - timedelta(days=11)
+    today = fields.pop("today", None)
 
     async def go():
         row = Inspection(
@@ -234,7 +236,7 @@ def make_inspection(
             **fields,
         )
         await row.save()
-        await refresh_inspection(row.id, today=fields.get("today"))
+        await refresh_inspection(row.id, today=today)
         return row.id
 
     return run(go())

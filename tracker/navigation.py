@@ -30,9 +30,14 @@ def register(*items: NavItem) -> None:
 def items_for(principal: Principal | None, current_path: str) -> list[dict]:
     if principal is None:
         return []
-    result = []
-    for item in _ITEMS:
-        if principal.roles & item.roles:
-            active = current_path == item.href or (item.href != "/" and current_path.startswith(item.href))
-            result.append({"text": item.label, "href": item.href, "active": active})
-    return result
+    visible = [item for item in _ITEMS if principal.roles & item.roles]
+    active = _longest_match(visible, current_path)
+    return [{"text": i.label, "href": i.href, "active": i is active} for i in visible]
+
+
+def _longest_match(items: list[NavItem], path: str) -> NavItem | None:
+    """The one item the page is under: /programme/import is 'Import programme', not 'Programme'."""
+    matches = [
+        i for i in items if path == i.href or (i.href != "/" and path.startswith(i.href.rstrip("/") + "/"))
+    ]
+    return max(matches, key=lambda i: len(i.href), default=None)

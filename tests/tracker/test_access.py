@@ -176,3 +176,12 @@ def test_every_unsafe_page_route_needs_a_csrf_token(app, client):
 
 def test_trace_is_refused(client):
     assert client.request("TRACE", "/login").status_code in (404, 405)
+
+
+def test_navigation_marks_only_the_closest_section_active():
+    from tracker.navigation import NavItem, _longest_match
+
+    items = [NavItem("Programme", "/programme", frozenset()), NavItem("Import", "/programme/import", frozenset())]
+    assert _longest_match(items, "/programme/import").label == "Import"
+    assert _longest_match(items, "/programme").label == "Programme"
+    assert _longest_match(items, "/programmes") is None
