@@ -71,6 +71,7 @@ def make_user(
     prison_group: str = "",
     password: str = PASSWORD,
     two_factor: bool | None = None,
+    email: str = "",
 ) -> int:
     """A user; those whose role requires two-step sign-in are enrolled already (see sign_in)."""
     from tracker import twofactor
@@ -85,6 +86,7 @@ def make_user(
             roles,
             establishment_ids=establishment_ids,
             prison_group=prison_group,
+            email=email,
         )
     )
     if two_factor or (two_factor is None and twofactor.required_for(roles)):
