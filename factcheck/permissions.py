@@ -137,10 +137,12 @@ async def is_on_team(principal: Principal, inspection: dict) -> bool:
 
 
 async def access_for(principal: Principal, inspection: dict) -> Access:
+    from factcheck.services import draft_from_events
+
     return Access(
         inspection=inspection,
         principal=principal,
-        draft=await draft_row(inspection["id"]),
+        draft=await draft_row(inspection["id"]) or await draft_from_events(inspection["id"]),
         on_team=await is_on_team(principal, inspection),
     )
 

@@ -211,7 +211,10 @@ async def overview_context(access: Access, today: date) -> dict:
         "draft": access.draft,
         "draft_file": await services.current_draft_file(iid),
         "details": details,
-        "submitted": bool(details and details["submitted_at"]),
+        "submitted": bool(details and details["submitted_at"]) or "factcheck_returned" in known,
+        "returned_on": (details or {}).get("returned_on")
+        if details and details["submitted_at"]
+        else known.get("factcheck_returned"),
         "points": points,
         "included": included,
         "proposals": [p for p in points if p["state"] == "proposed"],

@@ -227,6 +227,7 @@ async def current_draft_file(inspection_id: int, *, with_content: bool = False) 
 
 async def share_draft(inspection_id: int, *, by: int) -> None:
     async with write_transaction(_engine()):
+        await adopt_recorded_facts(inspection_id)
         await DraftReport.update(
             {
                 DraftReport.shared_with_establishment: True,
@@ -244,7 +245,63 @@ async def return_row(inspection_id: int) -> dict | None:
     return await FactCheckReturn.select().where(FactCheckReturn.inspection == inspection_id).first()
 
 
+async def adopt_recorded_facts(inspection_id: int) -> None:
+    """Give a draft_sent or factcheck_returned fact recorded elsewhere (imports, demo data, the
+    timeline's own fact form) its row here, so the fact check can carry on from it."""
+    events = await events_for(inspection_id)
+    sent = standing(events, "draft_sent")
+    if sent and not await DraftReport.exists().where(DraftReport.inspection == inspection_id):
+        indicative = _iso_date((sent.get("detail") or {}).get("indicative_publication"))
+        await DraftReport.insert(
+            DraftReport(
+                inspection=inspection_id,
+                sent_on=sent["occurred_on"],
+                indicative_publication=indicative,
+                recorded_by=sent["recorded_by"],
+                recorded_at=sent["recorded_at"],
+            )
+        )
+    returned = standing(events, "factcheck_returned")
+    if returned and not await FactCheckReturn.exists().where(
+        (FactCheckReturn.inspection == inspection_id) & FactCheckReturn.submitted_at.is_not_null()
+    ):
+        await FactCheckReturn.delete().where(FactCheckReturn.inspection == inspection_id)
+        content = (returned.get("detail") or {}).get("content_to_publish") or "yes"
+        await FactCheckReturn.insert(
+            FactCheckReturn(
+                inspection=inspection_id,
+                returned_on=returned["occurred_on"],
+                content_to_publish=content,
+                submitted_at=returned["recorded_at"],
+                submitted_by=returned["recorded_by"],
+            )
+        )
+
+
+async def draft_from_events(inspection_id: int) -> dict | None:
+    """A draft recorded only as a draft_sent fact, as the page shows it (nothing is written)."""
+    sent = standing(await events_for(inspection_id), "draft_sent")
+    if sent is None:
+        return None
+    return {
+        "inspection": inspection_id,
+        "sent_on": sent["occurred_on"],
+        "indicative_publication": _iso_date((sent.get("detail") or {}).get("indicative_publication")),
+        "shared_with_establishment": False,
+        "shared_at": None,
+        "version": 0,
+    }
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 async def _require_open_return(inspection_id: int) -> None:
+    await adopt_recorded_facts(inspection_id)
     if not await DraftReport.exists().where(DraftReport.inspection == inspection_id):
         raise ServiceError("The draft report has not been recorded as sent yet")
     existing = await return_row(inspection_id)
@@ -437,6 +494,7 @@ async def answer_point(
 ) -> dict:
     """Record HMIP's decision on one point; Conflict if someone else answered it meanwhile."""
     async with write_transaction(_engine()):
+        await adopt_recorded_facts(inspection_id)
         if not await FactCheckReturn.exists().where(
             (FactCheckReturn.inspection == inspection_id) & FactCheckReturn.submitted_at.is_not_null()
         ):
@@ -479,6 +537,7 @@ async def record_response_sent(inspection_id: int, sent_on: date, *, by: int, to
     if sent_on > today:
         raise ServiceError("The date HMIP's response was sent must be today or in the past", "sent")
     async with write_transaction(_engine()):
+        await adopt_recorded_facts(inspection_id)
         details = await return_row(inspection_id)
         if not details or not details["submitted_at"]:
             raise ServiceError("The fact check has not been returned yet", "sent")
