@@ -221,3 +221,17 @@ def test_inspection_section_summarises_the_fact_check(client, run):
     assert section["fc"]["may_proceed"] is True
     manager = Principal(user_id=998, username="m", display_name="M", roles=frozenset({Role.HMPPS_MANAGER}))
     assert run(inspection_section(None, manager, row)) is None
+
+
+def test_fact_checks_command_lists_the_queue(db):
+    from click.testing import CliRunner
+
+    from factcheck.cli import fact_checks
+
+    leader = make_user("leader", Role.HMIP_TEAM_LEADER)
+    _fact_checks(leader)
+    result = CliRunner().invoke(fact_checks, ["--overdue"])
+    assert result.exit_code == 0, result.output
+    assert "HMP Example" in result.output and "1 fact check(s) under way and overdue" in result.output
+    everything = CliRunner().invoke(fact_checks, [])
+    assert "3 fact check(s) under way" in everything.output
