@@ -167,11 +167,26 @@ def settings(database_url):
     return make_settings(database_url)
 
 
+_APPS: dict[str, object] = {}
+
+
 @pytest.fixture
 def app(db, settings):
-    from tracker.app import create_app
+    """The app for these settings. Building one takes about half a second, so each test worker
+    keeps one per distinct settings and points it at the test's own database."""
+    from dataclasses import replace
 
-    return create_app(settings, engine=db)
+    from tracker.app import create_app
+    from tracker.db import bind_engine
+
+    key = repr(replace(settings, database_url=""))
+    if key not in _APPS:
+        _APPS[key] = create_app(settings, engine=db)
+    application = _APPS[key]
+    application.state.settings = settings
+    application.state.engine = db
+    bind_engine(db)
+    return application
 
 
 @pytest.fixture
