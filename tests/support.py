@@ -255,3 +255,14 @@ def stored_milestones(inspection_id: int) -> dict[str, dict]:
 
     rows = run(StoredMilestone.select().where(StoredMilestone.inspection == inspection_id))
     return {r["key"]: r for r in rows}
+
+
+def api_token(username: str) -> str:
+    """A personal API token for the user (the API's writes need one)."""
+    from tracker.sessions import create_api_token
+    from tracker.users import user_id_for
+
+    async def go():
+        return await create_api_token(await user_id_for(username), "test")
+
+    return run(go())
