@@ -51,8 +51,16 @@ def random_deadlines(rng: random.Random, count: int) -> tuple[list[date], list[i
 def random_inspection(rng: random.Random) -> Case:
     """A full inspection with its facts recorded up to some stage, a few days apart."""
     day0 = TODAY - timedelta(days=rng.randrange(0, 3 * 365))
-    stages = ["debrief_held", "debrief_note_sent", "draft_sent", "factcheck_returned",
-              "hmip_response_sent", "press_release_shared", "published", "action_plan_received"]
+    stages = [
+        "debrief_held",
+        "debrief_note_sent",
+        "draft_sent",
+        "factcheck_returned",
+        "hmip_response_sent",
+        "press_release_shared",
+        "published",
+        "action_plan_received",
+    ]
     facts, moment = {}, day0
     for key in stages[: rng.randrange(0, len(stages) + 1)]:
         moment += timedelta(days=rng.randrange(0, 35))
@@ -96,23 +104,28 @@ def bench_deadlines(calendar: WorkingCalendar, rng: random.Random) -> None:
     workalendar = EnglandAndWales()
     times: dict[str, float] = {}
     times["engine batch"], engine = timed(
-        lambda: calendar.add_working_days_batch(starts, offsets), FAST_REPEAT)
+        lambda: calendar.add_working_days_batch(starts, offsets), FAST_REPEAT
+    )
     times.update(numpy_raw(starts, offsets, calendar))
     times["engine one at a time"], single = timed(
-        lambda: [calendar.add_working_days(d, n) for d, n in zip(starts, offsets, strict=True)])
+        lambda: [calendar.add_working_days(d, n) for d, n in zip(starts, offsets, strict=True)]
+    )
     times["workalendar one at a time"], expected = timed(
-        lambda: [workalendar.add_working_days(d, n) for d, n in zip(starts, offsets, strict=True)])
+        lambda: [workalendar.add_working_days(d, n) for d, n in zip(starts, offsets, strict=True)]
+    )
     engine_dates = engine.astype(object).tolist()  # type: ignore[union-attr]
     mismatches = sum(a != b for a, b in zip(engine_dates, expected, strict=True))  # type: ignore[arg-type]
     mismatches += sum(a != b for a, b in zip(single, expected, strict=True))  # type: ignore[arg-type]
-    report(f"{DEADLINES:,} deadlines (N working days after X, N in 0..60)", DEADLINES, times,
-           mismatches)
+    report(f"{DEADLINES:,} deadlines (N working days after X, N in 0..60)", DEADLINES, times, mismatches)
 
 
 def working_day_requests(cases: list[Case]) -> list[tuple[int, str, date, int]]:
     """(case, rule key, anchor, n) for every working-day deadline whose anchor is known."""
-    rules = [r for r in rules_for(FULL_INSPECTION)
-             if r.offset and r.parsed_offset.unit == "working days" and not r.due_before]
+    rules = [
+        r
+        for r in rules_for(FULL_INSPECTION)
+        if r.offset and r.parsed_offset.unit == "working days" and not r.due_before
+    ]
     requests = []
     for index, case in enumerate(cases):
         known = {DAY0: case.day0, **case.facts}
@@ -131,22 +144,32 @@ def bench_timelines(calendar: WorkingCalendar, rng: random.Random) -> None:
     workalendar = EnglandAndWales()
     times: dict[str, float] = {}
     times["engine batch"], result = timed(
-        lambda: compute_batch(cases, today=TODAY, calendar=calendar), FAST_REPEAT)
+        lambda: compute_batch(cases, today=TODAY, calendar=calendar), FAST_REPEAT
+    )
     times.update(numpy_raw(anchors, amounts, calendar))
-    times["engine compute() one at a time"], _ = timed(lambda: [
-        compute(c.process, c.day0, c.facts, today=TODAY, calendar=calendar) for c in cases])
+    times["engine compute() one at a time"], _ = timed(
+        lambda: [compute(c.process, c.day0, c.facts, today=TODAY, calendar=calendar) for c in cases]
+    )
     times["workalendar one at a time"], expected = timed(
-        lambda: [workalendar.add_working_days(a, n) for a, n in zip(anchors, amounts, strict=True)])
-    due = dict(zip(
-        zip(result.column("case").tolist(), result.column("key").tolist(), strict=True),  # type: ignore[union-attr]
-        result.column("due").astype(object).tolist(), strict=True))  # type: ignore[union-attr]
-    mismatches = sum(due[(i, key)] != want for (i, key, _, _), want in zip(
-        requests, expected, strict=True))  # type: ignore[arg-type]
+        lambda: [workalendar.add_working_days(a, n) for a, n in zip(anchors, amounts, strict=True)]
+    )
+    due = dict(
+        zip(
+            zip(result.column("case").tolist(), result.column("key").tolist(), strict=True),  # type: ignore[union-attr]
+            result.column("due").astype(object).tolist(),
+            strict=True,
+        )
+    )  # type: ignore[union-attr]
+    mismatches = sum(due[(i, key)] != want for (i, key, _, _), want in zip(requests, expected, strict=True))  # type: ignore[arg-type]
     milestones = len(result)  # type: ignore[arg-type]
-    print(f"\nfull timelines of {INSPECTIONS:,} inspections: {milestones:,} milestones, "
-          f"{len(requests):,} of them working-day deadlines with a known anchor")
-    print("  (engine paths compute every milestone and its status; the others only the "
-          "working-day dates; per-deadline figures divide by the working-day deadlines)")
+    print(
+        f"\nfull timelines of {INSPECTIONS:,} inspections: {milestones:,} milestones, "
+        f"{len(requests):,} of them working-day deadlines with a known anchor"
+    )
+    print(
+        "  (engine paths compute every milestone and its status; the others only the "
+        "working-day dates; per-deadline figures divide by the working-day deadlines)"
+    )
     report("", len(requests), times, mismatches)
 
 
