@@ -9,6 +9,7 @@ need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 python3.11 -c 'import venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
+[ -x /usr/bin/clamscan ] || need_apt+=(clamav)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -46,6 +46,8 @@ class Settings:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     upload_limit_mb: int = 20
+    allow_unscanned_downloads: bool = False
+    clamav_database: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "inspection-tracker@localhost"
@@ -82,6 +84,11 @@ def load_settings() -> Settings:
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12),
         upload_limit_mb=_int("UPLOAD_LIMIT_MB", 20),
+        # the old name, ACTIONPLAN_ALLOW_UNSCANNED, still works as an alias
+        allow_unscanned_downloads=_bool(
+            "ALLOW_UNSCANNED_DOWNLOADS", _bool("ACTIONPLAN_ALLOW_UNSCANNED", False)
+        ),
+        clamav_database=os.environ.get("CLAMAV_DATABASE", ""),
         smtp_host=os.environ.get("SMTP_HOST", "127.0.0.1"),
         smtp_port=_int("SMTP_PORT", 25),
         smtp_sender=os.environ.get("SMTP_SENDER", "inspection-tracker@localhost"),

@@ -1,0 +1,483 @@
+"""One fail-closed upload pipeline (SECURITY.md E1-E5): what a file is, decided by its content.
+
+Every feature that takes a file calls `check_upload(content, allowed, ...)` with the types it
+accepts (pdf, docx, xlsx, odt, ods, csv, png, jpeg). The name a file arrives with decides nothing:
+it is kept only as escaped metadata (`clean_original_name`), and a download gets a safe name
+with the real type's extension (`safe_filename`) in a `Content-Disposition: attachment` header
+(`download_headers`, RFC 6266 `filename*`).
+
+Refused, each with a GOV.UK-worded message a person can act on (`UploadRefused`):
+- an empty file, or one over the size limit (`too_large` is set: answer 413);
+- anything not in the caller's allowlist (an executable renamed plan.pdf, old .doc/.xls, text);
+- a renamed file: its name's extension says one type, its content another;
+- macro-enabled documents (vbaProject.bin, macro-enabled content types, ActiveX, ODF Basic/ and
+  Scripts/), and PDFs with scripts or embedded files;
+- encrypted documents (OLE compound files holding an EncryptedPackage, encrypted PDF, ODF or zip);
+- zip bombs: thousands of entries, a huge declared size, a high compression ratio, or sizes that
+  lie. The entry count is read from the end record before anything is parsed, and every member
+  is inflated in bounded chunks, so memory stays bounded whatever the archive claims.
+
+The malware scan is the next step: tracker/scanning.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+}
+TYPE_LABELS = {
+    "pdf": "PDF",
+    "docx": "Word document (.docx)",
+    "xlsx": "Excel spreadsheet (.xlsx)",
+    "odt": "OpenDocument text (.odt)",
+    "ods": "OpenDocument spreadsheet (.ods)",
+    "csv": "CSV file",
+    "png": "PNG image",
+    "jpeg": "JPEG image",
+}
+EXTENSIONS = {
+    "pdf": ("pdf",),
+    "docx": ("docx",),
+    "xlsx": ("xlsx",),
+    "odt": ("odt",),
+    "ods": ("ods",),
+    "csv": ("csv", "txt"),
+    "png": ("png",),
+    "jpeg": ("jpg", "jpeg", "jpe"),
+}
+DOCUMENTS = frozenset({"pdf", "docx", "odt"})
+SPREADSHEETS = frozenset({"xlsx", "csv"})
+IMAGES = frozenset({"png", "jpeg"})
+
+MAX_ENTRIES = 1000
+MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024  # small members may compress well; the ratio applies above this
+MAX_MEMBER_READ = 2 * 1024 * 1024  # the bytes of a single control file we will look at
+CHUNK = 64 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+EOCD_SIGNATURE = b"PK\x05\x06"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+# Binary formats that are never text, whatever they decode as.
+_BINARY_MAGICS = (OLE_MAGIC, b"PK", b"%PDF", b"MZ", b"\x7fELF", PNG_MAGIC, JPEG_MAGIC, b"GIF8", b"\x1f\x8b")
+
+EMPTY = "The selected file is empty"
+MACROS = "The selected file contains macros. Save it without macros and upload it again"
+ENCRYPTED = "The selected file is password protected. Remove the password and upload it again"
+DAMAGED = "The selected file is damaged or not a real document. Save it again and upload the new copy"
+TOO_COMPLEX = "The selected file is too large when unpacked. Save it again as a smaller file"
+OLD_OFFICE = (
+    "The selected file is in an old Word or Excel format. Save it as a Word document (.docx) "
+    "or Excel spreadsheet (.xlsx)"
+)
+PDF_ACTIVE = "The selected PDF contains scripts or embedded files. Print it to a new PDF and upload that"
+NOT_UTF8 = "The selected CSV file must be saved as UTF-8"
+
+
+class UploadRefused(ValueError):
+    """A file we will not keep; the message is written for the person who uploaded it."""
+
+    def __init__(self, message: str, *, too_large: bool = False) -> None:
+        super().__init__(message)
+        self.too_large = too_large
+
+    @property
+    def status_code(self) -> int:
+        """413 for a file over the limit (E1); 200 otherwise, so htmx swaps the error page."""
+        return 413 if self.too_large else 200
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    file_type: str
+    size: int
+    sha256: str
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.file_type]
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.file_type][0]
+
+
+def _join(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def wrong_type_message(allowed: Iterable[str]) -> str:
+    """'The selected file must be a PDF, Word document (.docx) or OpenDocument text (.odt)'."""
+    labels = [TYPE_LABELS[kind] for kind in MEDIA_TYPES if kind in set(allowed)]
+    article = "an" if labels and labels[0][0] in "AEIOU" else "a"
+    return f"The selected file must be {article} {_join(labels)}"
+
+
+def too_large_message(limit_mb: int) -> str:
+    return f"The selected file must be smaller than {limit_mb} MB"
+
+
+def limit_bytes_for(limit_mb: int) -> int:
+    return limit_mb * 1024 * 1024
+
+
+def check_upload(
+    content: bytes,
+    allowed: Iterable[str],
+    *,
+    limit_bytes: int,
+    limit_mb: int | None = None,
+    filename: str | None = None,
+    wrong_type: str | None = None,
+) -> CheckedFile:
+    """Decide the file's type from its content against `allowed`, or raise UploadRefused.
+
+    `filename` (as uploaded) is compared with the content: a known extension that names another
+    type is a renamed file and refused. `wrong_type` replaces the default wrong-type message."""
+    allowed = frozenset(allowed)
+    unknown = allowed - MEDIA_TYPES.keys()
+    if unknown or not allowed:
+        raise ValueError(f"unknown upload types: {sorted(unknown)}")
+    wrong = wrong_type or wrong_type_message(allowed)
+    if not content:
+        raise UploadRefused(EMPTY)
+    if len(content) > limit_bytes:
+        raise UploadRefused(
+            too_large_message(limit_mb or max(limit_bytes // (1024 * 1024), 1)), too_large=True
+        )
+    file_type = sniff(content, allowed, wrong)
+    if file_type not in allowed:
+        raise UploadRefused(wrong)
+    if filename and renamed(filename, file_type):
+        raise UploadRefused(renamed_message(filename, file_type))
+    return CheckedFile(file_type=file_type, size=len(content), sha256=hashlib.sha256(content).hexdigest())
+
+
+def sniff(content: bytes, allowed: frozenset[str] = frozenset(MEDIA_TYPES), wrong: str | None = None) -> str:
+    """The type of `content`, checked for macros, encryption and bombs, or UploadRefused."""
+    wrong = wrong or wrong_type_message(allowed)
+    if content.startswith(b"%PDF-"):
+        return _check_pdf(content)
+    if content.startswith(OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in content or b"EncryptedPackage" in content:
+            raise UploadRefused(ENCRYPTED)
+        raise UploadRefused(OLD_OFFICE)
+    if content.startswith(ZIP_MAGIC):
+        return _check_zip(content, wrong)
+    if content.startswith(PNG_MAGIC):
+        return "png"
+    if content.startswith(JPEG_MAGIC):
+        return "jpeg"
+    if "csv" in allowed and _is_text(content):
+        return "csv"
+    raise UploadRefused(wrong)
+
+
+def _is_text(content: bytes) -> bool:
+    if content.startswith(_BINARY_MAGICS) or b"\x00" in content:
+        return False
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadRefused(NOT_UTF8) from None
+    return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text[:65536])
+
+
+# -- renamed files ---------------------------------------------------------------------------------
+
+_KNOWN_EXTENSION = re.compile(r"^[A-Za-z]{2,5}$")
+
+
+def extension_of(filename: str) -> str:
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip().rstrip(".")
+    if "." not in base:
+        return ""
+    ext = base.rsplit(".", 1)[1]
+    return ext.lower() if _KNOWN_EXTENSION.match(ext) else ""
+
+
+def renamed(filename: str, file_type: str) -> bool:
+    """True when the name's extension (letters only: 'v1.2' is not one) names another type."""
+    ext = extension_of(filename)
+    return bool(ext) and ext not in EXTENSIONS[file_type]
+
+
+def renamed_message(filename: str, file_type: str) -> str:
+    ext = extension_of(filename)
+    return (
+        f"The selected file's name ends .{ext} but it is a {TYPE_LABELS[file_type]}. "
+        "Save it again in the right format and upload it"
+    )
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+_PDF_ENCRYPT = re.compile(rb"/Encrypt\s*(\d+\s+\d+\s+R|<<)")
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|XFA)\b")
+
+
+def _check_pdf(content: bytes) -> str:
+    if b"%%EOF" not in content:
+        raise UploadRefused(DAMAGED)
+    if _PDF_ENCRYPT.search(content):
+        raise UploadRefused(ENCRYPTED)
+    if _PDF_ACTIVE.search(content):
+        raise UploadRefused(PDF_ACTIVE)
+    return "pdf"
+
+
+# -- zip containers (docx, xlsx, odt, ods) ---------------------------------------------------------
+
+
+def _declared_entries(content: bytes) -> int:
+    """The entry count in the end-of-central-directory record, read before zipfile parses anything."""
+    tail = content[-(22 + 65535) :]
+    position = tail.rfind(EOCD_SIGNATURE)
+    if position < 0 or len(tail) - position < 22:
+        raise UploadRefused(DAMAGED)
+    (_sig, _disk, _cd_disk, _disk_entries, total_entries, _cd_size, _cd_offset, _comment) = struct.unpack(
+        "<4sHHHHIIH", tail[position : position + 22]
+    )
+    if total_entries == 0xFFFF:  # zip64: far more entries than any document has
+        raise UploadRefused(TOO_COMPLEX)
+    return total_entries
+
+
+def open_zip(content: bytes) -> zipfile.ZipFile:
+    """A zip container checked for bombs (entries, declared size, ratio, lying sizes) and
+    encrypted entries, every member inflated with bounded reads. UploadRefused otherwise."""
+    if _declared_entries(content) > MAX_ENTRIES:
+        raise UploadRefused(TOO_COMPLEX)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as error:
+        raise UploadRefused(DAMAGED) from error
+    if len(infos) > MAX_ENTRIES:
+        raise UploadRefused(TOO_COMPLEX)
+    declared_total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:  # an encrypted zip entry
+            raise UploadRefused(ENCRYPTED)
+        declared_total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UploadRefused(TOO_COMPLEX)
+    if declared_total > MAX_TOTAL_UNCOMPRESSED:
+        raise UploadRefused(TOO_COMPLEX)
+    _inflate_all(archive, infos)
+    return archive
+
+
+def _check_zip(content: bytes, wrong: str) -> str:
+    archive = open_zip(content)
+    names = {info.filename for info in archive.infolist()}
+    lowered = {name.lower() for name in names}
+    if any(name.endswith(("vbaproject.bin", "vbadata.xml")) for name in lowered):
+        raise UploadRefused(MACROS)
+    if "mimetype" in names:
+        return _odf_type(archive, lowered, wrong)
+    if "[Content_Types].xml" in names:
+        return _ooxml_type(archive, lowered, wrong)
+    raise UploadRefused(wrong)
+
+
+def _inflate_all(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Decompress everything in bounded chunks: sizes that lie, CRC errors and bombs show here."""
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        seen = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(CHUNK):
+                    seen += len(chunk)
+                    total += len(chunk)
+                    if seen > info.file_size or total > MAX_TOTAL_UNCOMPRESSED:
+                        raise UploadRefused(TOO_COMPLEX)
+                    if seen > RATIO_FLOOR and seen > MAX_RATIO * max(info.compress_size, 1):
+                        raise UploadRefused(TOO_COMPLEX)
+        except UploadRefused:
+            raise
+        except (
+            zipfile.BadZipFile,
+            ValueError,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+        ) as error:
+            raise UploadRefused(DAMAGED) from error
+        if seen != info.file_size:
+            raise UploadRefused(DAMAGED)
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_MEMBER_READ) -> bytes:
+    """At most `limit` bytes of one member (sizes in a zip can lie)."""
+    with archive.open(name) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRefused(TOO_COMPLEX)
+    return data
+
+
+def _odf_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
+    mimetype = read_member(archive, "mimetype").strip().decode("ascii", "replace")
+    kinds = {MEDIA_TYPES["odt"]: "odt", MEDIA_TYPES["ods"]: "ods"}
+    if any(name.startswith(("basic/", "scripts/")) for name in lowered):
+        raise UploadRefused(MACROS)
+    if mimetype not in kinds:
+        raise UploadRefused(wrong)
+    if "meta-inf/manifest.xml" in lowered:
+        manifest_name = next(n for n in archive.namelist() if n.lower() == "meta-inf/manifest.xml")
+        if b"encryption-data" in read_member(archive, manifest_name):
+            raise UploadRefused(ENCRYPTED)
+    return kinds[mimetype]
+
+
+_OOXML_MAIN = {
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+}
+_OOXML_MACRO = (
+    b"macroenabled",
+    b"application/vnd.ms-office.vbaproject",
+    b"application/vnd.ms-office.activex",
+)
+
+
+def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
+    types = read_member(archive, "[Content_Types].xml")
+    if any(marker in types.lower() for marker in _OOXML_MACRO):
+        raise UploadRefused(MACROS)
+    if any(name.startswith(("word/activex/", "xl/activex/")) for name in lowered):
+        raise UploadRefused(MACROS)
+    found = {kind for marker, kind in _OOXML_MAIN.items() if marker in types}
+    if not found:
+        # a workbook or document without the override (some generators) is known by its part
+        found = {
+            k for k, part in (("docx", "word/document.xml"), ("xlsx", "xl/workbook.xml")) if part in lowered
+        }
+    if len(found) != 1:
+        raise UploadRefused(wrong)
+    kind = found.pop()
+    expected = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    if expected not in lowered:
+        raise UploadRefused(DAMAGED)
+    return kind
+
+
+# -- reading the upload from the form --------------------------------------------------------------
+
+
+async def read_upload(upload, limit_bytes: int) -> tuple[bytes, str] | None:
+    """(content, original name as metadata) from a form's UploadFile, reading at most one byte
+    over the limit (check_upload then refuses it). None when no file was chosen."""
+    if isinstance(upload, list):
+        upload = upload[0] if upload else None
+    if upload is None or not hasattr(upload, "read"):
+        return None
+    try:
+        content = await upload.read(limit_bytes + 1)
+    finally:
+        close = getattr(upload, "close", None)
+        if close is not None:
+            await close()
+    original = clean_original_name(getattr(upload, "filename", "") or "")
+    if not content and not original:
+        return None
+    return content, original
+
+
+# -- names and download headers (E4, E5) -----------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9 ._-]+")
+
+
+def clean_original_name(name: str | None) -> str:
+    """Kept as metadata only: no control characters (CR, LF, NUL), length bounded. Shown escaped."""
+    if not name:
+        return ""
+    name = unicodedata.normalize("NFC", str(name))
+    return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+def _base_name(name: str) -> str:
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def safe_filename(original: str, file_type: str | None = None, fallback: str = "file") -> str:
+    """A download name in plain ASCII: the original's base name stripped to safe characters. With
+    `file_type`, the real type's extension replaces whatever the name claimed."""
+    base = _base_name(original)
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    if file_type:
+        stem = base.rsplit(".", 1)[0] if "." in base else base
+        stem = _UNSAFE.sub("-", stem).strip(" .-_")[:80] or fallback
+        return f"{stem}.{EXTENSIONS[file_type][0]}"
+    name = _UNSAFE.sub("_", base).strip(" ._")[:120]
+    return name or fallback
+
+
+def _unicode_name(original: str, file_type: str | None) -> str:
+    base = clean_original_name(_base_name(original))
+    base = re.sub(r'[\\/"\x00-\x1f\x7f;]', "_", base).strip(" .")
+    if file_type:
+        stem = base.rsplit(".", 1)[0] if "." in base else base
+        base = f"{stem[:80].strip(' .')}.{EXTENSIONS[file_type][0]}" if stem.strip(" .") else ""
+    return base[:120]
+
+
+def content_disposition(original: str, file_type: str | None = None, *, inline: bool = False) -> str:
+    """`attachment; filename="plain-ascii.pdf"; filename*=UTF-8''percent-encoded.pdf` (RFC 6266):
+    no path, quote, semicolon or line break can reach the header."""
+    ascii_name = safe_filename(original, file_type)
+    disposition = "inline" if inline else "attachment"
+    header = f'{disposition}; filename="{ascii_name}"'
+    utf8 = _unicode_name(original, file_type)
+    if utf8 and utf8 != ascii_name:
+        header += f"; filename*=UTF-8''{quote(utf8, safe='')}"
+    return header
+
+
+def download_headers(original: str, file_type: str | None = None, *, inline: bool = False) -> dict[str, str]:
+    """The headers every stored file is served with (E4, E5)."""
+    return {
+        "Content-Disposition": content_disposition(original, file_type, inline=inline),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+def file_response(content: bytes, original: str, file_type: str, *, inline: bool = False):
+    """A Litestar response for a stored file of a checked type: the media type from the type we
+    decided, never from the upload; a safe attachment name; nosniff and no-store."""
+    from litestar import Response
+
+    return Response(
+        content=bytes(content),
+        media_type=MEDIA_TYPES[file_type],
+        headers=download_headers(original, file_type, inline=inline),
+    )
