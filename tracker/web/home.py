@@ -11,13 +11,19 @@ from tracker.templating import render
 # Domains add panels for the home page: callables (request, principal) -> dict | None,
 # each dict with "title", "template" and its context.
 HOME_PANELS: list = []
+# What people come for first: fact checks, then action plans, then the deadlines summary.
+PANEL_ORDER = {"factcheck": 20, "actionplans": 30, "timelines": 40}
+
+
+def _order(panel) -> int:
+    return PANEL_ORDER.get(panel.__module__.split(".")[0], 50)
 
 
 @get("/", opt=signed_in(), name="home")
 async def home(request: Request) -> Template:
     principal = current(request)
     panels = []
-    for panel in HOME_PANELS:
+    for panel in sorted(HOME_PANELS, key=_order):
         result = await panel(request, principal)
         if result:
             panels.append(result)
