@@ -1,0 +1,204 @@
+"""Two establishments, A and B, each with a full set of data made through the domains' services:
+an inspection with its debrief and note (and a note file), a draft shared with the establishment,
+accuracy points, data items and photographs; a published inspection with recommendations and an
+action plan with responses, actions and a file; stored milestones. One user of every role; an
+establishment user at each establishment.
+
+Every free text of B's carries B's marker, so a test can look for any trace of it in a response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tests.support import api_token, make_establishment, make_inspection, make_user, record_fact, run
+from tracker.clock import today_london
+from tracker.roles import Role
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+USERS = {
+    Role.HMIP_TEAM_LEADER: "leader",
+    Role.HMIP_INSPECTOR: "inspector",
+    Role.HMIP_MANAGER: "hmipmanager",
+    Role.HMPPS_SCRUTINY: "scrutiny",
+    Role.HMPPS_MANAGER: "hmppsmanager",
+    Role.ESTABLISHMENT: "governora",
+    Role.ADMIN: "admin",
+}
+
+
+@dataclass
+class Side:
+    """One establishment's ids and the marker in all its texts."""
+
+    marker: str
+    name: str
+    establishment: int = 0
+    governor: int = 0
+    ids: dict[str, list[int]] = field(default_factory=dict)
+
+    def first(self, key: str) -> int:
+        return self.ids[key][0]
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    users: dict[Role, int] = field(default_factory=dict)
+    today: date = field(default_factory=today_london)
+
+
+def _working_days_ago(n: int) -> date:
+    from timelines.calendar import WorkingCalendar
+
+    return WorkingCalendar().add_working_days(today_london(), -n)
+
+
+def _full_set(side: Side, users: dict[Role, int]) -> None:
+    from actionplans import services as plans
+    from actionplans.uploads import check_upload
+    from factcheck import services as fc
+    from inspections.constants import HEALTHY_PRISON_TESTS
+    from inspections.services import DebriefInput, save_debrief
+    from inspections.tables import Inspection, InspectionTeamMember, Recommendation
+
+    m = side.marker
+    leader = users[Role.HMIP_TEAM_LEADER]
+    scrutiny = users[Role.HMPPS_SCRUTINY]
+    today = today_london()
+
+    # 1. An inspection in fact check: debrief and note, draft shared, points, data, photographs.
+    end = _working_days_ago(40)
+    fc_id = make_inspection(
+        side.establishment, end=end, team_leader_id=leader, title=f"{m} inspection title", today=today
+    )
+    run(InspectionTeamMember.insert(InspectionTeamMember(inspection=fc_id, user=users[Role.HMIP_INSPECTOR])))
+    inspection = run(Inspection.select().where(Inspection.id == fc_id).first())
+    run(
+        save_debrief(
+            inspection,
+            DebriefInput(
+                held_on=end,
+                attendees=["governor", "pgd"],
+                judgements={k: "2" for k in HEALTHY_PRISON_TESTS},
+                note_text=f"{m} debrief note text",
+            ),
+            by_user_id=leader,
+            today=today,
+            version=None,
+            note_file=(f"{m}-note.pdf", "application/pdf", PDF, "clean"),
+        )
+    )
+    record_fact(fc_id, "debrief_note_sent", end + timedelta(days=1), by=leader, today=today)
+    inspection = run(Inspection.select().where(Inspection.id == fc_id).first())
+    run(fc.record_draft(inspection, _working_days_ago(3), None, by=leader, today=today))
+    run(fc.store_draft_file(fc_id, f"{m}-draft.pdf", "application/pdf", PDF, by=leader))
+    run(fc.share_draft(fc_id, by=scrutiny))
+    points = []
+    for proposal in (False, True):
+        point, errors = run(
+            fc.add_point(
+                fc_id,
+                {
+                    "location": f"{m} 3.12",
+                    "category": "data",
+                    "current_text": f"{m} current text",
+                    "proposed_correction": f"{m} correction",
+                    "evidence": f"{m} evidence",
+                },
+                by=side.governor if proposal else scrutiny,
+                proposal=proposal,
+            )
+        )
+        assert not errors, errors
+        points.append(point["id"])
+    item = run(
+        fc.add_data_item(
+            fc_id,
+            {"description": f"{m} data item", "source": "hub", "report_section": f"{m} section"},
+            _working_days_ago(2),
+            by=leader,
+            today=today,
+        )
+    )
+    photo = run(
+        fc.add_photograph(fc_id, f"{m} photo caption", "nobody_identifiable", True, PNG, "png", by=leader)
+    )
+
+    # 2. A published inspection with recommendations and an action plan.
+    pub_end = today - timedelta(days=160)
+    pub_id = make_inspection(
+        side.establishment, end=pub_end, team_leader_id=leader, title=f"{m} published title", today=today
+    )
+    record_fact(pub_id, "published", today - timedelta(days=40), today=today)
+    recs = []
+    for n in (1, 2):
+        row = Recommendation(
+            inspection=pub_id, reference=f"R{n}", text=f"{m} recommendation {n}", area=f"{m} area", position=n
+        )
+        run(row.save())
+        recs.append(row.id)
+    plan_id = run(plans.create_plan(pub_id, by=side.governor))
+    plan = run(plans.get_plan(plan_id))
+    actions = []
+    for rec in recs:
+        run(plans.save_response(plan, rec, "agreed", "", "", by=side.governor))
+        actions.append(
+            run(
+                plans.add_action(
+                    plan,
+                    rec,
+                    plans.ActionInput(f"{m} action", f"{m} owner", today + timedelta(days=90), "not_started"),
+                    by=side.governor,
+                    today=today,
+                )
+            )
+        )
+    checked = check_upload(PDF, limit_bytes=10_000_000)
+    stored = run(
+        plans.store_file(
+            plan,
+            content=PDF,
+            checked=checked,
+            original_name=f"{m}-plan.pdf",
+            purpose="plan",
+            by=side.governor,
+        )
+    )
+    side.ids = {
+        "inspection_id": [fc_id, pub_id],
+        "establishment_id": [side.establishment],
+        "point_id": points,
+        "item_id": [item["id"]],
+        "photo_id": [photo["id"]],
+        "plan_id": [plan_id],
+        "action_id": actions,
+        "recommendation_id": recs,
+        "file_id": [stored["id"]],
+        "user_id": [side.governor],
+    }
+
+
+def build_world() -> World:
+    a = Side(marker="ALPHAMARK", name="HMP Alphaton")
+    b = Side(marker="BRAVOMARK", name="HMP Bravoshire")
+    a.establishment = make_establishment(a.name, code="ALP", prison_group="Yorkshire")
+    b.establishment = make_establishment(b.name, code="BRV", prison_group="London")
+    world = World(a=a, b=b)
+    for role, username in USERS.items():
+        world.users[role] = make_user(
+            username, role, establishment_ids=[a.establishment] if role == Role.ESTABLISHMENT else []
+        )
+    a.governor = world.users[Role.ESTABLISHMENT]
+    b.governor = make_user("governorb", Role.ESTABLISHMENT, establishment_ids=[b.establishment])
+    _full_set(a, world.users)
+    _full_set(b, world.users)
+    return world
+
+
+def token_for(username: str) -> str:
+    return api_token(username)
