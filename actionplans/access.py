@@ -67,6 +67,39 @@ async def may_read_inspection_plan(principal: Principal, inspection: dict) -> bo
     return False
 
 
+async def plan_reader(principal: Principal):
+    """`may_read_inspection_plan` for many rows: at most two queries up front, then a plain
+    function of one inspection row (id, establishment, end_date) that asks nothing more."""
+    roles = principal.roles - {Role.ADMIN}
+    everything = bool(roles) and principal.has(Role.HMIP_MANAGER, Role.HMPPS_SCRUTINY)
+    by_establishment = bool(roles) and principal.has(Role.HMPPS_MANAGER, Role.ESTABLISHMENT)
+    mine: set[int] = set()
+    latest: dict[int, object] = {}
+    if roles and not everything and principal.has(Role.HMIP_TEAM_LEADER, Role.HMIP_INSPECTOR):
+        mine = await hmip_team_inspections(principal)
+        if mine:
+            for row in await Inspection.select(Inspection.establishment, Inspection.end_date).where(
+                Inspection.id.is_in(list(mine))
+            ):
+                known = latest.get(row["establishment"])
+                if known is None or row["end_date"] > known:
+                    latest[row["establishment"]] = row["end_date"]
+
+    def may_read(inspection: dict) -> bool:
+        if not roles:
+            return False
+        if everything:
+            return True
+        if by_establishment and may_see_establishment(principal, inspection["establishment"]):
+            return True
+        if inspection["id"] in mine:
+            return True
+        last = latest.get(inspection["establishment"])
+        return last is not None and last >= inspection["end_date"]
+
+    return may_read
+
+
 async def may_act_on_establishment(principal: Principal, establishment_id: int) -> bool:
     """Establishment users and HMPPS managers act only within their own establishments."""
     return may_see_establishment(principal, establishment_id)

@@ -16,8 +16,8 @@ from actionplans.access import (
     QA,
     READ,
     inspection_for_request,
-    may_read_inspection_plan,
     plan_for_request,
+    plan_reader,
 )
 from actionplans.services import ACTION_STATUSES, PLAN_STATUSES, RESPONSES, ActionInput, Conflict, PlanError
 from actionplans.uploads import (
@@ -138,6 +138,7 @@ async def plan_list(request: Request) -> Template:
     overdue_by_plan: dict[int, int] = {}
     for action in overdue:
         overdue_by_plan[action["plan"]] = overdue_by_plan.get(action["plan"], 0) + 1
+    may_read = await plan_reader(principal)
     shown = []
     for row in rows:
         inspection = {
@@ -145,7 +146,7 @@ async def plan_list(request: Request) -> Template:
             "establishment": row["establishment"],
             "end_date": row["end_date"],
         }
-        if not await may_read_inspection_plan(principal, inspection):
+        if not may_read(inspection):
             continue
         plan = plans.get(row["inspection"])
         row["plan"] = plan

@@ -68,6 +68,22 @@ async def may_read(principal: Principal, row: dict) -> bool:
     return False
 
 
+async def readable(principal: Principal, rows: list[dict]) -> list[dict]:
+    """The rows (inspections with id and team_leader) this person may read: `may_read` for many
+    rows at once, with at most one query whatever the number of rows."""
+    if principal.has(
+        Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT
+    ):
+        return list(rows)
+    if not principal.has(Role.HMIP_INSPECTOR) or not rows:
+        return []
+    on = await InspectionTeamMember.select(InspectionTeamMember.inspection).where(
+        InspectionTeamMember.user == principal.user_id
+    )
+    mine = {r["inspection"] for r in on}
+    return [r for r in rows if r["team_leader"] == principal.user_id or r["id"] in mine]
+
+
 def may_edit(principal: Principal, row: dict) -> bool:
     if principal.has(Role.HMIP_MANAGER):
         return True

@@ -13,7 +13,7 @@ from inspections.permissions import (
     ESTABLISHMENT_EDITORS,
     PROGRAMME_READERS,
     load_establishment,
-    may_read,
+    readable,
     scoped,
 )
 from inspections.programme import establishment_programme, programme
@@ -121,7 +121,7 @@ async def _establishment_page_context(request: Request, row: dict) -> dict:
         .where(Inspection.establishment == row["id"])
         .order_by(Inspection.start_date, ascending=False)
     )
-    visible = [i for i in inspections if await may_read(principal, i)]
+    visible = await readable(principal, inspections)
     plan = await establishment_programme(row, inspections, today=today, calendar=await current_calendar())
     visible_ids = [i["id"] for i in visible] or [-1]
     milestones = (
