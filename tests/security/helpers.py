@@ -72,20 +72,36 @@ def all_tables():
 
 
 def snapshot(exclude: set[str] = frozenset(TECHNICAL_TABLES)) -> dict[str, list]:
-    """Every row of every table that records what people did (binary content shown by length)."""
+    """Every row of every table that records what people did (binary content shown by its
+    length), read over one connection so a test can take one after every request."""
+    from tracker.db import is_sqlite
+
+    names = sorted(t._meta.tablename for t in all_tables() if t._meta.tablename not in exclude)
+    engine = all_tables()[0]._meta.db
+
+    def shown(row) -> tuple:
+        return tuple(len(v) if isinstance(v, bytes | bytearray | memoryview) else v for v in row)
+
+    if is_sqlite(engine):
+        import sqlite3
+
+        with sqlite3.connect(engine.path, timeout=10) as connection:
+            return {
+                n: [shown(r) for r in connection.execute(f'SELECT * FROM "{n}" ORDER BY 1')]  # noqa: S608
+                for n in names
+            }
 
     async def go():
-        out = {}
-        for table in all_tables():
-            name = table._meta.tablename
-            if name in exclude:
-                continue
-            rows = await table.select().order_by(table._meta.primary_key)
-            out[name] = [
-                {k: (len(v) if isinstance(v, bytes | bytearray | memoryview) else v) for k, v in row.items()}
-                for row in rows
-            ]
-        return out
+        import asyncpg
+
+        connection = await asyncpg.connect(engine.config["dsn"])
+        try:
+            return {
+                n: [shown(tuple(r)) for r in await connection.fetch(f'SELECT * FROM "{n}" ORDER BY 1')]  # noqa: S608
+                for n in names
+            }
+        finally:
+            await connection.close()
 
     return run(go())
 

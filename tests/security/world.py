@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from inspect import signature
 
 from tests.support import api_token, make_establishment, make_inspection, make_user, record_fact, run
 from tracker.clock import today_london
@@ -96,7 +97,9 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     record_fact(fc_id, "debrief_note_sent", end + timedelta(days=1), by=leader, today=today)
     inspection = run(Inspection.select().where(Inspection.id == fc_id).first())
     run(fc.record_draft(inspection, _working_days_ago(3), None, by=leader, today=today))
-    run(fc.store_draft_file(fc_id, f"{m}-draft.pdf", "application/pdf", PDF, by=leader))
+    # The scan's answer became a parameter while uploads were being hardened: pass it when asked.
+    scanned = {"scan_status": "clean"} if "scan_status" in signature(fc.store_draft_file).parameters else {}
+    run(fc.store_draft_file(fc_id, f"{m}-draft.pdf", "application/pdf", PDF, by=leader, **scanned))
     run(fc.share_draft(fc_id, by=scrutiny))
     points = []
     for proposal in (False, True):
