@@ -21,9 +21,8 @@ from inspections.constants import (
 )
 from inspections.forms import debrief_prefill, kept, read_debrief
 from inspections.permissions import LEADERS, NOTE_READERS, load_for_edit, load_inspection, may_read_note
-from inspections.uploads import MAX_DOCUMENT_BYTES, UploadError, check_document, read_file, scan
 from inspections.views import due_text, offset_words
-from tracker import audit
+from tracker import audit, scanning, uploads
 from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
@@ -31,6 +30,8 @@ from tracker.templating import render
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 MARKING = "OFFICIAL-SENSITIVE"
+NOTE_FILE_LIMIT_MB = 10
+NOTE_FILE_TYPES = uploads.DOCUMENTS
 
 
 async def _context(row: dict) -> dict:
@@ -87,14 +88,32 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
         form.error("held_on", "The date of the debrief must be today or in the past")
     services.check_debrief(data, row, context["follow_ups"], form.errors)
     note_file = None
-    upload = form.data.get("note_file")
-    if upload is not None and getattr(upload, "filename", ""):
-        try:
-            name, content = await read_file(upload, MAX_DOCUMENT_BYTES)
-            content_type = check_document(content)
-            note_file = (name, content_type, content, scan(content))
-        except UploadError as error:
-            form.error("note_file", str(error))
+    scan_status = ""
+    try:
+        checked, content, name = await uploads.receive(
+            form.data.get("note_file"),
+            NOTE_FILE_TYPES,
+            limit_mb=uploads.limit_mb_for(request, NOTE_FILE_LIMIT_MB),
+            missing="",
+        )
+    except uploads.UploadRefused as refused:
+        if str(refused):  # an empty message: no file chosen, which is allowed
+            form.error("note_file", str(refused))
+    else:
+        result = await scanning.scan(content, request.app.state.settings)
+        scan_status = result.status
+        if result.status == scanning.INFECTED:
+            form.error("note_file", scanning.INFECTED_MESSAGE)
+            await audit.record(
+                "debrief_note.upload.refused",
+                request=request,
+                object_type="inspection",
+                object_id=inspection_id,
+                outcome="refused",
+                detail=result.audit_detail(),
+            )
+        else:
+            note_file = (name, checked.media_type, content, result.status)
     version = int(form.raw("version")) if form.raw("version").isdigit() else None
     if form.ok:
         try:
@@ -117,7 +136,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             request=request,
             object_type="inspection",
             object_id=inspection_id,
-            detail="with file" if note_file else "",
+            detail=f"with file {scanning.ScanResult(scan_status).audit_detail()}" if note_file else "",
         )
         return Redirect(path=f"/inspections/{inspection_id}/debrief/done")
     response = render(
@@ -175,10 +194,32 @@ async def debrief_note(request: Request, inspection_id: FromPath[int]) -> Respon
 async def debrief_note_file(request: Request, inspection_id: FromPath[int]) -> Response:
     await _note_or_404(request, inspection_id)
     note = await services.note_of(inspection_id, with_content=True)
-    if not note or not note["file_content"] or not (note["scan_result"] or "").startswith("clean"):
+    if not note or not note["file_name"]:
         from litestar.exceptions import NotFoundException
 
         raise NotFoundException("Page not found")
+    file_type = _note_file_type(note["file_type"])
+    if (
+        not scanning.downloadable(note["scan_result"], request.app.state.settings)
+        or not note["file_content"]
+        or file_type is None
+    ):
+        await audit.record(
+            "debrief_note.view",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            outcome="refused",
+            detail=f"file download scan={note['scan_result'] or scanning.PENDING}",
+        )
+        response = scanning.not_downloadable(
+            request,
+            note["scan_result"],
+            back_href=f"/inspections/{inspection_id}/debrief-note",
+            back_text="Back to the debrief note",
+        )
+        response.headers.update(NO_STORE)
+        return response
     await audit.record(
         "debrief_note.view",
         request=request,
@@ -186,18 +227,15 @@ async def debrief_note_file(request: Request, inspection_id: FromPath[int]) -> R
         object_id=inspection_id,
         detail="file download",
     )
-    extension = {"application/pdf": "pdf"}.get(note["file_type"], note["file_name"].rsplit(".", 1)[-1][:5])
-    filename = f"OFFICIAL-SENSITIVE debrief note {inspection_id}.{extension}"
-    return Response(
-        content=bytes(note["file_content"]),
-        media_type=note["file_type"],
-        headers={
-            **NO_STORE,
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "X-Classification": MARKING,
-        },
+    response = uploads.file_response(
+        note["file_content"], f"OFFICIAL-SENSITIVE debrief note {inspection_id}", file_type
     )
+    response.headers.update({**NO_STORE, "X-Classification": MARKING})
+    return response
+
+
+def _note_file_type(media_type: str) -> str | None:
+    return next((kind for kind in NOTE_FILE_TYPES if uploads.MEDIA_TYPES[kind] == media_type), None)
 
 
 ROUTES = [debrief_form, debrief_save, debrief_done, debrief_note, debrief_note_file]

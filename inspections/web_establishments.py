@@ -19,16 +19,18 @@ from inspections.permissions import (
 from inspections.programme import establishment_programme, programme
 from inspections.sections import ESTABLISHMENT_SECTIONS, gather
 from inspections.tables import Establishment, Inspection
-from inspections.uploads import MAX_TABLE_BYTES, UploadError, read_file, read_table
 from timelines.engine import OPEN_STATUSES
 from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
-from tracker import audit
+from tracker import audit, uploads
 from tracker.access import current, establishment_scope, signed_in
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.roles import Role
 from tracker.templating import render
+
+TABLE_LIMIT_MB = 5
+TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
 
 CHOICES = {"kinds": ESTABLISHMENT_KINDS, "cohorts": COHORTS, "operators": OPERATORS}
 
@@ -232,9 +234,14 @@ async def establishment_import_submit(request: Request) -> Response:
     errors: dict[str, str] = {}
     row_errors: list[str] = []
     try:
-        filename, content = await read_file(form.data.get("file"), MAX_TABLE_BYTES)
-        frame = read_table(content)
-    except UploadError as error:
+        checked, content, filename = await uploads.receive(
+            form.data.get("file"),
+            uploads.SPREADSHEETS,
+            limit_mb=uploads.limit_mb_for(request, TABLE_LIMIT_MB),
+            wrong_type=TABLE_WRONG_TYPE,
+        )
+        frame = uploads.read_table(content, checked.file_type)
+    except uploads.UploadRefused as error:
         errors["file"] = str(error)
     else:
         result = await services.import_establishments(frame)

@@ -34,17 +34,19 @@ from inspections.permissions import (
 )
 from inspections.sections import INSPECTION_SECTIONS, gather
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
-from inspections.uploads import MAX_TABLE_BYTES, UploadError, read_file, read_table
 from inspections.views import milestone_rows, next_action, timeline_items
 from timelines.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
-from tracker import audit
+from tracker import audit, uploads
 from tracker.access import current, establishment_scope
 from tracker.clock import LONDON, today_london
 from tracker.forms import Form
 from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.templating import render
+
+TABLE_LIMIT_MB = 5
+TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
 
 register(
     NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),
@@ -533,9 +535,14 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
             form.error("pasted", f"Line {too_long[0]} is longer than 5,000 characters")
     elif how == "file":
         try:
-            filename, content = await read_file(form.data.get("file"), MAX_TABLE_BYTES)
-            items, row_errors = services.recommendation_rows(read_table(content))
-        except UploadError as error:
+            checked, content, filename = await uploads.receive(
+                form.data.get("file"),
+                uploads.SPREADSHEETS,
+                limit_mb=uploads.limit_mb_for(request, TABLE_LIMIT_MB),
+                wrong_type=TABLE_WRONG_TYPE,
+            )
+            items, row_errors = services.recommendation_rows(uploads.read_table(content, checked.file_type))
+        except uploads.UploadRefused as error:
             form.error("file", str(error))
         if row_errors:
             form.error(

@@ -411,16 +411,44 @@ async def read_upload(upload, limit_bytes: int) -> tuple[bytes, str] | None:
     return content, original
 
 
+def limit_mb_for(request, cap_mb: int | None = None) -> int:
+    """The upload limit in MB: the UPLOAD_LIMIT_MB setting, or a feature's smaller cap."""
+    limit = request.app.state.settings.upload_limit_mb
+    return min(limit, cap_mb) if cap_mb else limit
+
+
+async def receive(
+    upload,
+    allowed: Iterable[str],
+    *,
+    limit_mb: int,
+    missing: str = "Select a file",
+    wrong_type: str | None = None,
+) -> tuple[CheckedFile, bytes, str]:
+    """Read a form's file with a bounded read and check it: (checked, content, original name).
+    UploadRefused (with `missing` when no file was chosen) otherwise."""
+    limit_bytes = limit_bytes_for(limit_mb)
+    received = await read_upload(upload, limit_bytes)
+    if received is None:
+        raise UploadRefused(missing)
+    content, original = received
+    checked = check_upload(
+        content, allowed, limit_bytes=limit_bytes, limit_mb=limit_mb, filename=original, wrong_type=wrong_type
+    )
+    return checked, content, original
+
+
 # -- names and download headers (E4, E5) -----------------------------------------------------------
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._-]+")
 
 
 def clean_original_name(name: str | None) -> str:
-    """Kept as metadata only: no control characters (CR, LF, NUL), length bounded. Shown escaped."""
+    """Kept as metadata only: the base name (no directories), no control characters (CR, LF,
+    NUL), length bounded. Shown escaped, never used as a path."""
     if not name:
         return ""
-    name = unicodedata.normalize("NFC", str(name))
+    name = unicodedata.normalize("NFC", _base_name(str(name)))
     return "".join(ch for ch in name if ch.isprintable())[:255]
 
 
@@ -481,3 +509,45 @@ def file_response(content: bytes, original: str, file_type: str, *, inline: bool
         media_type=MEDIA_TYPES[file_type],
         headers=download_headers(original, file_type, inline=inline),
     )
+
+
+# -- spreadsheets as tables ------------------------------------------------------------------------
+
+SPREADSHEET_UNREADABLE = "The selected file could not be read as a spreadsheet"
+
+
+def read_table(content: bytes, file_type: str, *, header: bool = True, normalise: bool = True):
+    """A checked CSV or XLSX file (see check_upload) as a pandas DataFrame of stripped strings.
+
+    With `normalise`, column names are lower case with single spaces and blank rows are dropped.
+    Any parser failure is UploadRefused with one message."""
+    import pandas as pd
+
+    if file_type not in ("csv", "xlsx"):
+        raise UploadRefused(wrong_type_message(SPREADSHEETS))
+    try:
+        if file_type == "xlsx":
+            frame = pd.read_excel(
+                io.BytesIO(content),
+                dtype=str,
+                keep_default_na=False,
+                engine="openpyxl",
+                header=0 if header else None,
+            )
+        else:
+            frame = pd.read_csv(
+                io.StringIO(content.decode("utf-8-sig")),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=True,
+                header=0 if header else None,
+            )
+    except Exception:  # noqa: BLE001 - any parser failure is the same message to the user
+        raise UploadRefused(SPREADSHEET_UNREADABLE) from None
+    if not normalise:
+        return frame
+    frame.columns = [" ".join(str(c).strip().lower().replace("_", " ").split()) for c in frame.columns]
+    frame = frame.fillna("")
+    for column in frame.columns:
+        frame[column] = frame[column].astype(str).str.strip()
+    return frame[~(frame == "").all(axis=1)]

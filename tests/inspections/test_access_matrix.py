@@ -89,7 +89,7 @@ def _with_note_file(inspection_id: int) -> None:
                 file_type="application/pdf",
                 file_size=len(PDF),
                 file_content=PDF,
-                scan_result="clean (test)",
+                scan_result="clean",
                 recorded_at=now_utc(),
             )
         )

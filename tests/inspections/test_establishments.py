@@ -157,7 +157,7 @@ def test_zip_bomb_refused(client):
         "/establishments/import",
         files={"file": ("bomb.xlsx", buffer.getvalue(), "application/octet-stream")},
     )
-    assert "expands too much" in response.text
+    assert "too large when unpacked" in response.text
     assert len(_establishments()) == 0
 
 
