@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from factcheck.files import FileRefused, spreadsheet_type
+from tracker import uploads
 
 CATEGORIES = {
     "data": "Data",
@@ -91,34 +91,37 @@ _HEADERS = {_normalise_header(label): field for field, label in FIELD_LABELS.ite
 _HEADERS |= {"section": "location", "paragraph": "location", "correction": "proposed_correction"}
 
 
-def read_table(content: bytes) -> list[list[str]]:
-    """The rows of an XLSX (first sheet) or CSV file, as text, header first."""
-    import pandas as pd
+IMPORT_WRONG_TYPE = "The selected file must be an Excel spreadsheet (.xlsx) or CSV"
+IMPORT_LIMIT_MB = 5
 
-    kind = spreadsheet_type(content)
+
+def read_table(content: bytes, *, filename: str = "", limit_mb: int = IMPORT_LIMIT_MB) -> list[list[str]]:
+    """The rows of an XLSX (first sheet) or CSV file, as text, header first. The type is decided
+    by tracker.uploads from the content; UploadRefused when it is not a safe XLSX or CSV."""
+    checked = uploads.check_upload(
+        content,
+        uploads.SPREADSHEETS,
+        limit_bytes=uploads.limit_bytes_for(limit_mb),
+        limit_mb=limit_mb,
+        filename=filename or None,
+        wrong_type=IMPORT_WRONG_TYPE,
+    )
     try:
-        if kind == "xlsx":
-            frame = pd.read_excel(
-                io.BytesIO(content), engine="openpyxl", dtype=str, header=None, keep_default_na=False
-            )
-        else:
-            frame = pd.read_csv(
-                io.StringIO(content.decode("utf-8-sig")), dtype=str, header=None, keep_default_na=False
-            )
-    except FileRefused:
-        raise
-    except Exception as error:  # noqa: BLE001 - any parser failure is a damaged file to the user
+        frame = uploads.read_table(content, checked.file_type, header=False, normalise=False)
+    except uploads.UploadRefused as error:
         raise ImportProblem(
             "The selected file could not be read. Check it is a real XLSX or CSV file"
         ) from error
     return [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False, name=None)]
 
 
-def parse_points(content: bytes) -> tuple[list[dict], list[str]]:
+def parse_points(
+    content: bytes, *, filename: str = "", limit_mb: int = IMPORT_LIMIT_MB
+) -> tuple[list[dict], list[str]]:
     """(points, row errors). Row numbers are the spreadsheet's (the header is row 1)."""
     try:
-        rows = read_table(content)
-    except FileRefused as error:
+        rows = read_table(content, filename=filename, limit_mb=limit_mb)
+    except uploads.UploadRefused as error:
         raise ImportProblem(str(error)) from error
     if not rows:
         raise ImportProblem("The selected file is empty")

@@ -14,15 +14,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from factcheck import services
-from factcheck.files import (
-    DRAFT_TYPES,
-    XLSX_TYPE,
-    FileRefused,
-    attachment_headers,
-    draft_type,
-    image_type,
-    safe_filename,
-)
 from factcheck.permissions import (
     HMIP,
     HMIP_EDITORS,
@@ -51,7 +42,7 @@ from factcheck.points import (
     template_xlsx,
 )
 from inspections.sections import INSPECTION_SECTIONS
-from tracker import audit
+from tracker import audit, scanning, uploads
 from tracker.access import allow, current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
@@ -116,14 +107,25 @@ def _page(
     )
 
 
-async def _upload(form: Form, name: str) -> tuple[str, bytes] | None:
-    value = form.data.get(name)
-    if value is None or not hasattr(value, "read"):
+XLSX_TYPE = uploads.MEDIA_TYPES["xlsx"]
+DRAFT_LIMIT_MB = 20
+IMAGE_LIMIT_MB = 10
+IMPORT_LIMIT_MB = 5
+IMAGE_WRONG_TYPE = "The selected image must be a PNG or JPEG"
+
+
+async def _upload(request: Request, form: Form, name: str, cap_mb: int) -> tuple[str, bytes, int] | None:
+    """(original name as metadata, content read at most one byte over the limit, limit in MB)."""
+    limit_mb = uploads.limit_mb_for(request, cap_mb)
+    received = await uploads.read_upload(form.data.get(name), uploads.limit_bytes_for(limit_mb))
+    if received is None:
         return None
-    content = await value.read()
-    if not content and not getattr(value, "filename", ""):
-        return None
-    return getattr(value, "filename", "") or "", content
+    content, original = received
+    return original, content, limit_mb
+
+
+def _type_of(media_type: str, allowed) -> str | None:
+    return next((kind for kind in allowed if uploads.MEDIA_TYPES[kind] == media_type), None)
 
 
 # -- the Scrutiny Team's queue ---------------------------------------------------------------------
@@ -181,7 +183,9 @@ async def queue(request: Request) -> Template:
 @get("/factcheck/points-template.xlsx", opt=allow(Role.HMPPS_SCRUTINY))
 async def points_template(request: Request) -> Response:
     return Response(
-        content=template_xlsx(), media_type=XLSX_TYPE, headers=attachment_headers("accuracy-points.xlsx")
+        content=template_xlsx(),
+        media_type=XLSX_TYPE,
+        headers=uploads.download_headers("accuracy-points.xlsx"),
     )
 
 
@@ -364,29 +368,55 @@ async def draft_upload_form(request: Request, inspection_id: FromPath[int]) -> T
 async def draft_upload(request: Request, inspection_id: FromPath[int]) -> Response:
     access = await load(request, inspection_id, HMIP)
     form = await Form.from_request(request)
-    upload = await _upload(form, "file")
+    upload = await _upload(request, form, "file", DRAFT_LIMIT_MB)
     errors = {}
+    status_code = 200
     if access.draft is None:
         errors["file"] = "Record the draft as sent before uploading its file"
     elif upload is None or not upload[1]:
         errors["file"] = "Select the draft report"
     else:
+        original, content, limit_mb = upload
         try:
-            kind = draft_type(upload[1])
-        except FileRefused as error:
-            errors["file"] = str(error)
+            checked = uploads.check_upload(
+                content,
+                uploads.DOCUMENTS,
+                limit_bytes=uploads.limit_bytes_for(limit_mb),
+                limit_mb=limit_mb,
+                filename=original,
+            )
+        except uploads.UploadRefused as refused:
+            errors["file"] = str(refused)
+            status_code = refused.status_code
+        else:
+            result = await scanning.scan(content, request.app.state.settings)
+            if result.status == scanning.INFECTED:
+                errors["file"] = scanning.INFECTED_MESSAGE
+                await audit.record(
+                    "factcheck.draft_upload",
+                    request=request,
+                    object_type="inspection",
+                    object_id=inspection_id,
+                    outcome="refused",
+                    detail=result.audit_detail(),
+                )
     if errors:
-        return _page(request, "factcheck/draft_upload.html", access, errors=errors)
-    name = safe_filename(upload[0], f"draft-report.{kind}")
+        return _page(request, "factcheck/draft_upload.html", access, errors=errors, status_code=status_code)
     file_id = await services.store_draft_file(
-        inspection_id, name, DRAFT_TYPES[kind], upload[1], by=current(request).user_id
+        inspection_id,
+        original or f"draft-report.{checked.extension}",
+        checked.media_type,
+        content,
+        by=current(request).user_id,
+        scan_status=result.status,
     )
     await audit.record(
         "factcheck.draft_upload",
         request=request,
         object_type="draft_file",
         object_id=file_id,
-        detail=f"inspection={inspection_id} type={kind} size={len(upload[1])}",
+        detail=f"inspection={inspection_id} type={checked.file_type} size={checked.size} "
+        f"sha256={checked.sha256} {result.audit_detail()}",
     )
     return _see_other(f"/inspections/{inspection_id}/factcheck?done=file")
 
@@ -397,6 +427,23 @@ async def draft_download(request: Request, inspection_id: FromPath[int]) -> Resp
     stored = await services.current_draft_file(inspection_id, with_content=True)
     if stored is None:
         raise NotFoundException("Page not found")
+    file_type = _type_of(stored["content_type"], uploads.DOCUMENTS)
+    if file_type is None or not scanning.downloadable(stored["scan_status"], request.app.state.settings):
+        await audit.record(
+            "factcheck.draft_download",
+            request=request,
+            object_type="draft_file",
+            object_id=stored["id"],
+            outcome="refused",
+            detail=f"inspection={inspection_id} scan={stored['scan_status']}",
+        )
+        return scanning.not_downloadable(
+            request,
+            stored["scan_status"],
+            name=stored["filename"],
+            back_href=f"/inspections/{inspection_id}/factcheck",
+            back_text="Back to the fact check",
+        )
     await audit.record(
         "factcheck.draft_download",
         request=request,
@@ -404,11 +451,7 @@ async def draft_download(request: Request, inspection_id: FromPath[int]) -> Resp
         object_id=stored["id"],
         detail=f"inspection={inspection_id}",
     )
-    return Response(
-        content=stored["content"],
-        media_type=stored["content_type"],
-        headers=attachment_headers(stored["filename"]),
-    )
+    return uploads.file_response(stored["content"], stored["filename"], file_type)
 
 
 @get("/inspections/{inspection_id:int}/draft/share", opt=SCRUTINY_ONLY)
@@ -534,7 +577,7 @@ async def import_form(request: Request, inspection_id: FromPath[int]) -> Templat
 async def import_points(request: Request, inspection_id: FromPath[int]) -> Response:
     access = await load(request, inspection_id, SCRUTINY)
     form = await Form.from_request(request)
-    upload = await _upload(form, "file")
+    upload = await _upload(request, form, "file", IMPORT_LIMIT_MB)
     if upload is None or not upload[1]:
         return _page(
             request,
@@ -544,7 +587,7 @@ async def import_points(request: Request, inspection_id: FromPath[int]) -> Respo
             row_errors=[],
         )
     try:
-        points, row_errors = parse_points(upload[1])
+        points, row_errors = parse_points(upload[1], filename=upload[0], limit_mb=upload[2])
     except ImportProblem as error:
         return _page(request, "factcheck/import.html", access, errors={"file": str(error)}, row_errors=[])
     if row_errors:
@@ -786,7 +829,7 @@ async def summary_download_csv(request: Request, inspection_id: FromPath[int]) -
     return Response(
         content=summary_csv(points),
         media_type="text/csv; charset=utf-8",
-        headers=attachment_headers(f"hmip-decisions-inspection-{inspection_id}.csv"),
+        headers=uploads.download_headers(f"hmip-decisions-inspection-{inspection_id}.csv"),
     )
 
 
@@ -796,7 +839,7 @@ async def summary_download_xlsx(request: Request, inspection_id: FromPath[int]) 
     return Response(
         content=summary_xlsx(points, f"HMIP decisions, inspection {inspection_id}"),
         media_type=XLSX_TYPE,
-        headers=attachment_headers(f"hmip-decisions-inspection-{inspection_id}.xlsx"),
+        headers=uploads.download_headers(f"hmip-decisions-inspection-{inspection_id}.xlsx"),
     )
 
 
@@ -1034,14 +1077,35 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
         form.error(
             "security_check", "Confirm the photograph shows no keys, locks or security measures (Annex A)"
         )
-    upload = await _upload(form, "image")
-    content, kind = None, ""
+    upload = await _upload(request, form, "image", IMAGE_LIMIT_MB)
+    content, kind, scan_status = None, "", ""
     if upload and upload[1]:
+        original, data, limit_mb = upload
         try:
-            kind = image_type(upload[1])
-            content = upload[1]
-        except FileRefused as error:
-            form.error("image", str(error))
+            checked = uploads.check_upload(
+                data,
+                uploads.IMAGES,
+                limit_bytes=uploads.limit_bytes_for(limit_mb),
+                limit_mb=limit_mb,
+                filename=original,
+                wrong_type=IMAGE_WRONG_TYPE,
+            )
+        except uploads.UploadRefused as refused:
+            form.error("image", str(refused))
+        else:
+            result = await scanning.scan(data, request.app.state.settings)
+            if result.status == scanning.INFECTED:
+                form.error("image", scanning.INFECTED_MESSAGE)
+                await audit.record(
+                    "factcheck.photo_added",
+                    request=request,
+                    object_type="inspection",
+                    object_id=inspection_id,
+                    outcome="refused",
+                    detail=result.audit_detail(),
+                )
+            else:
+                content, kind, scan_status = data, checked.file_type, result.status
     if not form.ok:
         return _page(
             request,
@@ -1052,7 +1116,14 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
             identity_checks=services.IDENTITY_CHECKS,
         )
     photo = await services.add_photograph(
-        inspection_id, caption, identity, security, content, kind, by=current(request).user_id
+        inspection_id,
+        caption,
+        identity,
+        security,
+        content,
+        kind,
+        by=current(request).user_id,
+        scan_status=scan_status,
     )
     await audit.record(
         "factcheck.photo_added",
@@ -1077,12 +1148,26 @@ async def _photo_or_404(
 async def photo_image(request: Request, inspection_id: FromPath[int], photo_id: FromPath[int]) -> Response:
     await load(request, inspection_id, TEAM)
     photo = await _photo_or_404(request, inspection_id, photo_id, with_image=True)
-    if not photo["image"]:
+    if not photo["image"] or photo["image_type"] not in uploads.IMAGES:
         raise NotFoundException("Page not found")
+    if not scanning.downloadable(photo["scan_status"], request.app.state.settings):
+        await audit.record(
+            "factcheck.photo_view",
+            request=request,
+            object_type="photograph",
+            object_id=photo_id,
+            outcome="refused",
+            detail=f"scan={photo['scan_status']}",
+        )
+        return scanning.not_downloadable(
+            request,
+            photo["scan_status"],
+            name=photo["caption"],
+            back_href=f"/inspections/{inspection_id}/factcheck#photographs",
+            back_text="Back to the fact check",
+        )
     await audit.record("factcheck.photo_view", request=request, object_type="photograph", object_id=photo_id)
-    headers = attachment_headers(f"photograph-{photo_id}.{'jpg' if photo['image_type'] == 'jpeg' else 'png'}")
-    headers["Content-Disposition"] = headers["Content-Disposition"].replace("attachment", "inline")
-    return Response(content=photo["image"], media_type=f"image/{photo['image_type']}", headers=headers)
+    return uploads.file_response(photo["image"], f"photograph-{photo_id}", photo["image_type"], inline=True)
 
 
 @get("/inspections/{inspection_id:int}/photographs/{photo_id:int}/response", opt=SCRUTINY_ONLY)

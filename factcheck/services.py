@@ -191,8 +191,10 @@ async def record_draft(
 
 
 async def store_draft_file(
-    inspection_id: int, filename: str, content_type: str, content: bytes, *, by: int
+    inspection_id: int, filename: str, content_type: str, content: bytes, *, by: int, scan_status: str
 ) -> int:
+    """Keep an uploaded draft, checked (tracker.uploads) and scanned (tracker.scanning) already:
+    `scan_status` decides whether it is ever downloadable."""
     row = DraftFile(
         inspection=inspection_id,
         filename=filename,
@@ -201,6 +203,7 @@ async def store_draft_file(
         content=content,
         uploaded_by=by,
         uploaded_at=now_utc(),
+        scan_status=scan_status,
     )
     async with write_transaction(_engine()):
         await row.save()
@@ -214,6 +217,7 @@ async def current_draft_file(inspection_id: int, *, with_content: bool = False) 
         DraftFile.content_type,
         DraftFile.size,
         DraftFile.uploaded_at,
+        DraftFile.scan_status,
     ]
     if with_content:
         columns.append(DraftFile.content)
@@ -765,6 +769,7 @@ async def add_photograph(
     image_type: str,
     *,
     by: int,
+    scan_status: str = "",
 ) -> dict:
     row = Photograph(
         inspection=inspection_id,
@@ -773,6 +778,7 @@ async def add_photograph(
         security_check=security_check,
         image=image,
         image_type=image_type,
+        scan_status=scan_status if image else "",
         created_by=by,
         created_at=now_utc(),
     )
@@ -786,6 +792,7 @@ PHOTO_COLUMNS = (
     Photograph.inspection,
     Photograph.caption,
     Photograph.image_type,
+    Photograph.scan_status,
     Photograph.identity_check,
     Photograph.security_check,
     Photograph.response,

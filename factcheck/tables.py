@@ -45,6 +45,7 @@ class DraftFile(Table, tablename="fc_draft_file"):
     content = Bytea()
     uploaded_by = ForeignKey(AppUser, null=True)
     uploaded_at = Timestamptz()
+    scan_status = Varchar(length=20, default="pending")  # tracker.scanning: only "clean" downloads
 
 
 class FactCheckReturn(Table, tablename="fc_return"):
@@ -112,6 +113,7 @@ class Photograph(Table, tablename="fc_photograph"):
     caption = Varchar(length=300)
     image = Bytea(null=True, default=None)
     image_type = Varchar(length=40, default="")
+    scan_status = Varchar(length=20, default="")  # tracker.scanning; "" when there is no image
     identity_check = Varchar(length=30)  # nobody_identifiable, consent_held
     security_check = Boolean(default=False)
     response = Varchar(length=20, default="")  # "" (none yet), no_objection, objection

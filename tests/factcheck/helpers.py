@@ -88,7 +88,14 @@ def add_photo(inspection_id: int, by: int, image: bytes | None = PNG) -> dict:
 
     return run(
         services.add_photograph(
-            inspection_id, "Cell on A wing", "nobody_identifiable", True, image, "png" if image else "", by=by
+            inspection_id,
+            "Cell on A wing",
+            "nobody_identifiable",
+            True,
+            image,
+            "png" if image else "",
+            by=by,
+            scan_status="clean" if image else "",
         )
     )
 
@@ -144,7 +151,11 @@ def build_world(*, shared: bool = True) -> World:
             )
         )
         record_draft(inspection, working_days_ago(3), leader)
-        run(services.store_draft_file(inspection, "draft.pdf", "application/pdf", PDF, by=leader))
+        run(
+            services.store_draft_file(
+                inspection, "draft.pdf", "application/pdf", PDF, by=leader, scan_status="clean"
+            )
+        )
         if share:
             run(services.share_draft(inspection, by=scrutiny))
         return inspection
