@@ -1,0 +1,79 @@
+"""The batch recompute (`refresh_all`) rewrites only what changed and agrees with recomputing
+each inspection alone, on both of its write paths (a few rows, or most rows)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.support import make_establishment, make_inspection, record_fact, run
+from tests.timelines_web.helpers import TODAY, build_world
+
+
+def _stored() -> dict:
+    from timelines.tables import StoredMilestone
+
+    return {(r["inspection"], r["key"]): r for r in run(StoredMilestone.select())}
+
+
+def _content(rows: dict) -> dict:
+    return {k: (r["due"], r["status"], r["working_days"], r["done_on"], r["rule"]) for k, r in rows.items()}
+
+
+def test_nothing_changed_nothing_rewritten(db):
+    from timelines.store import refresh_all
+
+    build_world()
+    run(refresh_all("first", today=TODAY))
+    before = _stored()
+    assert run(refresh_all("again", today=TODAY)) == []
+    after = _stored()
+    assert {k: r["id"] for k, r in before.items()} == {k: r["id"] for k, r in after.items()}
+    assert _content(before) == _content(after)
+
+
+def test_a_new_day_rewrites_only_open_milestones(db):
+    from timelines.store import refresh_all
+
+    build_world()
+    run(refresh_all("first", today=TODAY))
+    before = _stored()
+    run(refresh_all("next day", today=TODAY + timedelta(days=1)))
+    after = _stored()
+    assert before.keys() == after.keys()
+    rewritten = {k for k in before if before[k]["id"] != after[k]["id"]}
+    assert rewritten, "the working days left of open milestones change from one day to the next"
+    assert all(before[k]["status"] not in ("done", "done_late") for k in rewritten)
+
+
+@pytest.mark.parametrize("rewrite_all_above", [0, 20_000])
+def test_a_holiday_moves_dates_records_why_and_agrees_with_one_at_a_time(db, monkeypatch, rewrite_all_above):
+    from timelines import store
+    from timelines.holidays import change_calendar
+    from timelines.tables import MilestoneChange
+
+    monkeypatch.setattr(store, "REWRITE_ALL_ABOVE", rewrite_all_above)
+    place = make_establishment("HMP Aardvark")
+    end = date(2025, 3, 14)
+    ids = [make_inspection(place, end=end, today=TODAY) for _ in range(3)]
+    record_fact(ids[0], "debrief_held", end, today=TODAY)
+    record_fact(ids[1], "draft_sent", date(2025, 3, 20), today=TODAY)
+    before = _stored()
+    run(
+        change_calendar(
+            "added", date(2025, 3, 31), name="A new bank holiday", reason="test", by_user_id=None, today=TODAY
+        )
+    )
+    after = _stored()
+    moved = {k for k in after if before[k]["due"] != after[k]["due"]}
+    assert moved, "a holiday on Monday 31 March 2025 moves deadlines that run across it"
+    changes = run(MilestoneChange.select())
+    assert {(c["inspection"], c["key"]) for c in changes} == {
+        k for k in moved if before[k]["due"] is not None and after[k]["due"] is not None
+    }
+    assert all(c["new_due"] > c["old_due"] for c in changes)
+    batch = _content(after)
+    for inspection_id in ids:
+        run(store.refresh_inspection(inspection_id, today=TODAY))
+    assert _content(_stored()) == batch
