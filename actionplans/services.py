@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from actionplans import scanning
 from actionplans.tables import (
     ActionPlan,
     ActionPlanEvent,
@@ -24,6 +23,7 @@ from actionplans.tables import (
     PlanResponse,
 )
 from inspections.tables import Establishment, Inspection, InspectionEvent, Recommendation
+from tracker import scanning
 from tracker.clock import now_utc
 from tracker.db import write_transaction
 from tracker.tables import AppUser
@@ -732,8 +732,9 @@ async def store_file(
     original_name: str,
     purpose: str,
     by: int | None,
+    settings=None,
 ) -> dict:
-    """Keep a new version (status pending), scan it, then record the scan's answer.
+    """Keep a new version (status pending), scan it (tracker.scanning), then record the answer.
 
     A crash between the two leaves the file pending: never downloadable (fail closed)."""
     engine = PlanFile._meta.db
@@ -755,12 +756,12 @@ async def store_file(
         await row.save()
         if purpose == "plan":
             await _event(plan["id"], "file_uploaded", by, f"version {number}")
-    status = await scanning.scan(content)
-    update = {PlanFile.scan_status: status, PlanFile.scanned_at: now_utc()}
-    if status == scanning.INFECTED:
+    result = await scanning.scan(content, settings)
+    update = {PlanFile.scan_status: result.status, PlanFile.scanned_at: now_utc()}
+    if result.status == scanning.INFECTED:
         update[PlanFile.content] = b""  # keep the record, never the malware
     await PlanFile.update(update).where(PlanFile.id == row.id)
-    return {"id": row.id, "number": number, "scan_status": status}
+    return {"id": row.id, "number": number, "scan_status": result.status, "signature": result.signature}
 
 
 async def file_content(plan_id: int, file_id: int) -> dict | None:

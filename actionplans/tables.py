@@ -92,7 +92,9 @@ class PlanFile(Table, tablename="action_plan_file"):
     file_type = Varchar(length=10)  # pdf, docx, xlsx, odt, ods
     size = Integer()
     sha256 = Varchar(length=64)
-    scan_status = Varchar(length=20, default="pending")  # pending, clean, infected, unscanned
+    scan_status = Varchar(
+        length=20, default="pending"
+    )  # tracker.scanning: pending, clean, infected, not_scanned, error
     scanned_at = Timestamptz(null=True, default=None)
     content = Bytea(default=b"")
     uploaded_by = ForeignKey(AppUser, null=True)

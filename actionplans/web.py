@@ -8,7 +8,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from actionplans import scanning, services, spreadsheet
+from actionplans import services, spreadsheet
 from actionplans.access import (
     CLEAR,
     ESTABLISHMENT,
@@ -20,14 +20,8 @@ from actionplans.access import (
     plan_reader,
 )
 from actionplans.services import ACTION_STATUSES, PLAN_STATUSES, RESPONSES, ActionInput, Conflict, PlanError
-from actionplans.uploads import (
-    TYPE_LABELS,
-    UploadRefused,
-    check_upload,
-    clean_original_name,
-    safe_filename,
-)
-from tracker import audit
+from actionplans.uploads import PLAN_FILE_TYPES
+from tracker import audit, scanning, uploads
 from tracker.access import current, establishment_scope, may_see_establishment
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
@@ -46,7 +40,7 @@ def _upload_body_limit() -> int:
     return limit_mb * 1024 * 1024 + UPLOAD_BODY_MARGIN
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = uploads.MEDIA_TYPES["xlsx"]
 
 
 def perms(principal, plan: dict) -> dict:
@@ -535,17 +529,15 @@ def _download(content: bytes, filename: str, media_type: str) -> Response:
     return Response(
         content=content,
         media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
+        headers=uploads.download_headers(filename),
     )
 
 
 def _file_stem(plan: dict) -> str:
     inspection = plan["inspection_row"]
-    return safe_filename(f"{inspection['establishment_name']} action plan {inspection['end_date']}", "xlsx")
+    return uploads.safe_filename(
+        f"{inspection['establishment_name']} action plan {inspection['end_date']}", "xlsx"
+    )
 
 
 @get("/action-plans/{plan_id:int}/template.xlsx", opt=ESTABLISHMENT)
@@ -590,7 +582,7 @@ async def _read_upload(request: Request, form: Form, name: str = "file") -> tupl
         return None
     limit = request.app.state.settings.upload_limit_mb * 1024 * 1024
     content = await upload.read(limit + 1)
-    return content, clean_original_name(getattr(upload, "filename", ""))
+    return content, uploads.clean_original_name(getattr(upload, "filename", ""))
 
 
 def _limit_mb(request: Request) -> int:
@@ -620,14 +612,15 @@ async def import_submit(request: Request, plan_id: FromPath[int]) -> Response:
     else:
         content, original = uploaded
         try:
-            checked = check_upload(
-                content, limit_bytes=_limit_mb(request) * 1024 * 1024, limit_mb=_limit_mb(request)
+            checked = uploads.check_upload(
+                content,
+                {"xlsx"},
+                limit_bytes=_limit_mb(request) * 1024 * 1024,
+                limit_mb=_limit_mb(request),
+                filename=original,
+                wrong_type="The selected file must be an Excel spreadsheet (.xlsx) made from the template",
             )
-            if checked.file_type != "xlsx":
-                raise UploadRefused(
-                    "The selected file must be an Excel spreadsheet (.xlsx) made from the template"
-                )
-        except UploadRefused as refused:
+        except uploads.UploadRefused as refused:
             form.error("file", str(refused))
             if len(content) > _limit_mb(request) * 1024 * 1024:
                 status_code = 413
@@ -652,6 +645,7 @@ async def import_submit(request: Request, plan_id: FromPath[int]) -> Response:
                     original_name=original,
                     purpose="import",
                     by=current(request).user_id,
+                    settings=request.app.state.settings,
                 )
                 await services.replace_rows(plan, rows, by=current(request).user_id, file_id=stored["number"])
                 await audit.record(
@@ -684,9 +678,9 @@ async def _files_page(request: Request, plan: dict, errors: dict, status_code: i
         errors=errors,
         done=done,
         status_code=status_code,
-        TYPE_LABELS=TYPE_LABELS,
+        TYPE_LABELS=uploads.TYPE_LABELS,
         SCAN_LABELS=scanning.SCAN_LABELS,
-        downloadable=scanning.downloadable,
+        downloadable=lambda status: scanning.downloadable(status, request.app.state.settings),
         limit_mb=_limit_mb(request),
         **_common(request, plan),
     )
@@ -712,8 +706,10 @@ async def file_upload(request: Request, plan_id: FromPath[int]) -> Response:
         return await _files_page(request, plan, form.errors)
     content, original = uploaded
     try:
-        checked = check_upload(content, limit_bytes=limit_bytes, limit_mb=_limit_mb(request))
-    except UploadRefused as refused:
+        checked = uploads.check_upload(
+            content, PLAN_FILE_TYPES, limit_bytes=limit_bytes, limit_mb=_limit_mb(request), filename=original
+        )
+    except uploads.UploadRefused as refused:
         await audit.record(
             "actionplan.upload.refused",
             request=request,
@@ -733,6 +729,7 @@ async def file_upload(request: Request, plan_id: FromPath[int]) -> Response:
         original_name=original,
         purpose="plan",
         by=current(request).user_id,
+        settings=request.app.state.settings,
     )
     await audit.record(
         "actionplan.file.upload",
@@ -740,21 +737,21 @@ async def file_upload(request: Request, plan_id: FromPath[int]) -> Response:
         object_type="action_plan_file",
         object_id=stored["id"],
         detail=f"type={checked.file_type} size={checked.size} sha256={checked.sha256} "
-        f"scan={stored['scan_status']}",
+        f"{scanning.ScanResult(stored['scan_status'], stored['signature']).audit_detail()}",
     )
     if stored["scan_status"] == scanning.INFECTED:
-        form.error("file", "The selected file contains a virus. It has not been kept")
+        form.error("file", scanning.INFECTED_MESSAGE)
         return await _files_page(request, plan, form.errors)
     return Redirect(path=f"/action-plans/{plan_id}/files?done=uploaded", status_code=303)
 
 
 @get("/action-plans/{plan_id:int}/files/{file_id:int}", opt=READ)
 async def file_download(request: Request, plan_id: FromPath[int], file_id: FromPath[int]) -> Response:
-    plan = await plan_for_request(request, plan_id)
+    await plan_for_request(request, plan_id)
     row = await services.file_content(plan_id, file_id)
     if row is None:
         raise NotFoundException("Page not found")
-    if not scanning.downloadable(row["scan_status"]):
+    if not scanning.downloadable(row["scan_status"], request.app.state.settings):
         await audit.record(
             "actionplan.file.download",
             request=request,
@@ -763,24 +760,17 @@ async def file_download(request: Request, plan_id: FromPath[int], file_id: FromP
             outcome="refused",
             detail=f"scan={row['scan_status']}",
         )
-        return render(
+        return scanning.not_downloadable(
             request,
-            "actionplans/not_downloadable.html",
-            file=row,
-            SCAN_LABELS=scanning.SCAN_LABELS,
-            status_code=409,
-            **_common(request, plan),
+            row["scan_status"],
+            name=row["original_name"],
+            back_href=f"/action-plans/{plan_id}/files",
+            back_text="Back to the action plan's files",
         )
     await audit.record(
         "actionplan.file.download", request=request, object_type="action_plan_file", object_id=file_id
     )
-    from actionplans.uploads import ALLOWED_TYPES
-
-    return _download(
-        bytes(row["content"]),
-        safe_filename(row["original_name"], row["file_type"]),
-        ALLOWED_TYPES[row["file_type"]],
-    )
+    return uploads.file_response(row["content"], row["original_name"] or "action-plan", row["file_type"])
 
 
 # ---------------------------------------------------------------- workflow

@@ -456,36 +456,39 @@ def _base_name(name: str) -> str:
     return (name or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def _split(base: str, file_type: str | None) -> tuple[str, str]:
+    stem, ext = base.rsplit(".", 1) if "." in base else (base, "")
+    if file_type:
+        return stem, EXTENSIONS[file_type][0]
+    return stem, re.sub(r"[^A-Za-z0-9]", "", ext)[:10]
+
+
+def _name(original: str, file_type: str | None, fallback: str, *, ascii_only: bool) -> str:
+    stem, ext = _split(clean_original_name(original), file_type)
+    if ascii_only:
+        stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = "".join(ch if ch.isalnum() or ch in " ._-" else "-" for ch in stem)
+    stem = re.sub(r"-{2,}", "-", stem).strip(" .-_")[:80].strip(" .-_")
+    if not stem:
+        return fallback
+    return f"{stem}.{ext}" if ext else stem
+
+
 def safe_filename(original: str, file_type: str | None = None, fallback: str = "file") -> str:
     """A download name in plain ASCII: the original's base name stripped to safe characters. With
     `file_type`, the real type's extension replaces whatever the name claimed."""
-    base = _base_name(original)
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    if file_type:
-        stem = base.rsplit(".", 1)[0] if "." in base else base
-        stem = _UNSAFE.sub("-", stem).strip(" .-_")[:80] or fallback
-        return f"{stem}.{EXTENSIONS[file_type][0]}"
-    name = _UNSAFE.sub("_", base).strip(" ._")[:120]
-    return name or fallback
-
-
-def _unicode_name(original: str, file_type: str | None) -> str:
-    base = clean_original_name(_base_name(original))
-    base = re.sub(r'[\\/"\x00-\x1f\x7f;]', "_", base).strip(" .")
-    if file_type:
-        stem = base.rsplit(".", 1)[0] if "." in base else base
-        base = f"{stem[:80].strip(' .')}.{EXTENSIONS[file_type][0]}" if stem.strip(" .") else ""
-    return base[:120]
+    if file_type and "." not in fallback:
+        fallback = f"{fallback}.{EXTENSIONS[file_type][0]}"
+    return _name(original, file_type, fallback, ascii_only=True)
 
 
 def content_disposition(original: str, file_type: str | None = None, *, inline: bool = False) -> str:
-    """`attachment; filename="plain-ascii.pdf"; filename*=UTF-8''percent-encoded.pdf` (RFC 6266):
-    no path, quote, semicolon or line break can reach the header."""
+    """`attachment; filename="plain-ascii.pdf"; filename*=UTF-8''percent-encoded.pdf` (RFC 6266,
+    RFC 5987): no path, quote, semicolon or line break can reach the header."""
     ascii_name = safe_filename(original, file_type)
-    disposition = "inline" if inline else "attachment"
-    header = f'{disposition}; filename="{ascii_name}"'
-    utf8 = _unicode_name(original, file_type)
-    if utf8 and utf8 != ascii_name:
+    header = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
+    utf8 = _name(original, file_type, "", ascii_only=False)
+    if utf8 and not utf8.isascii():
         header += f"; filename*=UTF-8''{quote(utf8, safe='')}"
     return header
 

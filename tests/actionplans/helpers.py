@@ -203,8 +203,10 @@ def xlsx_with_rows(rows: list[list]) -> bytes:
 
 
 def fake_scanner(status: str):
-    async def scan(content: bytes) -> str:
-        return status
+    from tracker.scanning import ScanResult
+
+    async def scan(content: bytes, *, database: str = "") -> ScanResult:
+        return ScanResult(status, "Fake.Signature" if status == "infected" else "")
 
     return scan
 

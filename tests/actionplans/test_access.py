@@ -3,9 +3,9 @@
 
 import pytest
 
-from actionplans import scanning
 from tests.actionplans.helpers import fill_plan, pdf_bytes, plan_row, run, world
 from tests.support import audit_rows, csrf_token, sign_in
+from tracker import scanning
 from tracker.roles import Role
 
 READ = {
@@ -100,8 +100,8 @@ def _setup(w):
     return ids
 
 
-async def _clean(content):
-    return scanning.CLEAN
+async def _clean(content, *, database=""):
+    return scanning.ScanResult(scanning.CLEAN)
 
 
 def _call(client, method, path, token=None):

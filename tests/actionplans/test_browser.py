@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from actionplans import scanning, services
+from actionplans import services
 from tests.actionplans.helpers import TODAY, later, published_inspection, run
 from tests.support import axe_violations, browser_sign_in, make_establishment, make_user
+from tracker import scanning
 from tracker.roles import Role
 
 pytestmark = pytest.mark.browser

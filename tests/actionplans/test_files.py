@@ -3,9 +3,10 @@ only through the authorised route once scanned clean, and every download audited
 
 import pytest
 
-from actionplans import scanning, services
+from actionplans import services
 from tests.actionplans.helpers import docm_bytes, docx_bytes, exe_bytes, fake_scanner, pdf_bytes, run, world
 from tests.support import audit_rows, csrf_token, sign_in
+from tracker import scanning
 
 
 def upload(client, plan_id, content, name="plan.pdf"):
@@ -30,10 +31,10 @@ def test_a_clean_file_is_kept_and_downloaded_safely(client, scanner):
     w = world()
     sign_in(client, "governor")
     content = docx_bytes()
-    response = upload(client, w["plan"], content, name='../../"evil".pdf')
+    response = upload(client, w["plan"], content, name='../../"evil".docx')
     assert response.status_code == 303
     page = client.get(response.headers["location"])
-    assert "File uploaded" in page.text and "Scanned: no virus found" in page.text
+    assert "File uploaded" in page.text and "Virus check passed" in page.text
     assert "&#34;evil&#34;" in page.text or "&quot;evil&quot;" in page.text
     stored = run(services.files(w["plan"]))[0]
     assert stored["file_type"] == "docx" and stored["scan_status"] == "clean"
@@ -59,21 +60,22 @@ def test_every_version_is_kept(client, scanner):
     assert b"version one" in first.content
 
 
-def test_without_clamscan_a_file_is_not_scanned_and_not_downloadable(client, monkeypatch):
+def test_without_clamscan_a_file_is_not_scanned_and_not_downloadable(client, app, monkeypatch):
+    from dataclasses import replace
+
     monkeypatch.setattr(scanning.shutil, "which", lambda name: None)
-    monkeypatch.delenv("ACTIONPLAN_ALLOW_UNSCANNED", raising=False)
     w = world()
     sign_in(client, "governor")
     assert upload(client, w["plan"], pdf_bytes()).status_code == 303
     stored = run(services.files(w["plan"]))[0]
-    assert stored["scan_status"] == "unscanned"
+    assert stored["scan_status"] == "not_scanned"
     page = client.get(f"/action-plans/{w['plan']}/files")
-    assert "Not scanned: cannot be downloaded" in page.text
+    assert "Not checked for viruses: cannot be downloaded" in page.text
     refused = client.get(f"/action-plans/{w['plan']}/files/{stored['id']}")
     assert refused.status_code == 409 and "content-disposition" not in refused.headers
     assert b"%PDF" not in refused.content
     assert audit_rows("actionplan.file.download", outcome="refused")
-    monkeypatch.setenv("ACTIONPLAN_ALLOW_UNSCANNED", "1")
+    app.state.settings = replace(app.state.settings, allow_unscanned_downloads=True)
     assert client.get(f"/action-plans/{w['plan']}/files/{stored['id']}").status_code == 200
 
 
@@ -84,12 +86,12 @@ def test_a_file_not_scanned_clean_is_never_downloadable(client, scanner, status)
     sign_in(client, "governor")
     upload(client, w["plan"], pdf_bytes())
     stored = run(services.files(w["plan"]))[0]
-    assert stored["scan_status"] == scanning.PENDING
+    assert stored["scan_status"] == scanning.ERROR
     assert client.get(f"/action-plans/{w['plan']}/files/{stored['id']}").status_code == 409
 
 
 def test_a_scanner_that_fails_keeps_the_file_undownloadable(client, monkeypatch):
-    async def broken(content):
+    async def broken(content, *, database=""):
         raise RuntimeError("scanner crashed")
 
     monkeypatch.setattr(scanning, "SCANNER", broken)
@@ -97,7 +99,7 @@ def test_a_scanner_that_fails_keeps_the_file_undownloadable(client, monkeypatch)
     sign_in(client, "governor")
     upload(client, w["plan"], pdf_bytes())
     stored = run(services.files(w["plan"]))[0]
-    assert stored["scan_status"] == scanning.PENDING
+    assert stored["scan_status"] == scanning.ERROR
     assert client.get(f"/action-plans/{w['plan']}/files/{stored['id']}").status_code == 409
 
 
@@ -118,7 +120,11 @@ def test_an_infected_file_is_refused_and_its_content_not_kept(client, scanner):
 def test_real_clamscan_finds_a_locally_made_signature(tmp_path):
     import asyncio
 
-    assert asyncio.run(scanning.clamscan(pdf_bytes())) == scanning.CLEAN
+    from tests.fixtures.scanning import INFECTED_MARKER, SIGNATURES
+
+    assert asyncio.run(scanning.clamscan(pdf_bytes(), database=str(SIGNATURES))).status == scanning.CLEAN
+    found = asyncio.run(scanning.clamscan(pdf_bytes(INFECTED_MARKER), database=str(SIGNATURES)))
+    assert found.status == scanning.INFECTED and found.signature.startswith("Tracker.Test")
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actionplans.uploads import (
-    DAMAGED,
-    ENCRYPTED,
-    MACROS,
-    OLD_OFFICE,
-    TOO_COMPLEX,
-    WRONG_TYPE,
-    UploadRefused,
-    check_upload,
-    safe_filename,
-)
+from actionplans.uploads import PLAN_FILE_TYPES, check_upload
 from tests.actionplans.helpers import (
     docm_bytes,
     docx_bytes,
@@ -28,8 +18,19 @@ from tests.actionplans.helpers import (
     xlsx_with_rows,
     zip_bytes,
 )
+from tracker.uploads import (
+    DAMAGED,
+    ENCRYPTED,
+    MACROS,
+    OLD_OFFICE,
+    TOO_COMPLEX,
+    UploadRefused,
+    safe_filename,
+    wrong_type_message,
+)
 
 LIMIT = 20 * 1024 * 1024
+WRONG_TYPE = wrong_type_message(PLAN_FILE_TYPES)
 
 
 def refused(content: bytes) -> str:
@@ -167,7 +168,7 @@ def test_oversize_is_refused():
         ("C:\\Users\\gov\\Action plan v2.docx", "docx", "Action plan v2.docx"),
         ("<script>alert(1)</script>.pdf", "pdf", "script.pdf"),
         ("\r\nSet-Cookie: x=1.pdf", "pdf", "Set-Cookie- x-1.pdf"),
-        ("", "xlsx", "action-plan.xlsx"),
+        ("", "xlsx", "file.xlsx"),
         ("plan.pdf", "docx", "plan.docx"),
     ],
 )

@@ -178,7 +178,7 @@ def test_an_upload_that_is_not_a_spreadsheet_is_refused_on_import(client):
     w = world()
     sign_in(client, "governor")
     response = upload_xlsx(client, w["plan"], exe_bytes(), name="plan.xlsx")
-    assert "must be a PDF, Word document" in response.text
+    assert "must be an Excel spreadsheet (.xlsx) made from the template" in response.text
     assert run(services.files(w["plan"])) == []
 
 
