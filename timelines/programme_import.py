@@ -4,9 +4,7 @@ updates the inspections and stores their milestones."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from timelines.store import refresh_inspection
 from timelines.tables import ProgrammeImport
-from tracker import audit
+from tracker import audit, uploads
 from tracker.access import allow, current
 from tracker.clock import now_utc
 from tracker.db import write_transaction
@@ -51,8 +49,7 @@ KIND_LABELS = {
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 MAX_ROWS = 5000
-MAX_ZIP_ENTRIES = 500
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+WRONG_TYPE = "The selected file must be a CSV or XLSX file"
 
 register(NavItem("Import programme", "/programme/import", frozenset({Role.HMIP_MANAGER}), order=60))
 
@@ -71,45 +68,23 @@ class Checked:
 # -- reading the file ------------------------------------------------------------------------------
 
 
-def read_table(filename: str, content: bytes) -> pd.DataFrame:
-    """A table of strings from CSV or XLSX, the type decided by the content, not the name."""
-    if not content:
-        raise ImportFileError("The selected file is empty")
-    if content.startswith(b"PK\x03\x04"):
-        _check_xlsx(content)
-        try:
-            return pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl", keep_default_na=False)
-        except Exception as error:  # noqa: BLE001 - any parser failure is the file's problem
-            raise ImportFileError("The selected file could not be read as a spreadsheet") from error
-    if b"\x00" in content[:4096]:
-        raise ImportFileError("The selected file must be a CSV or XLSX file")
+def read_table(filename: str, content: bytes, *, limit_mb: int = 20) -> pd.DataFrame:
+    """A table of strings from CSV or XLSX. tracker.uploads decides the type from the content (not
+    the name) and refuses macros, zip bombs and renamed files."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="strict")
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except Exception as error:  # noqa: BLE001
-        raise ImportFileError("The selected file could not be read as a CSV file") from error
-
-
-def _check_xlsx(content: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile as error:
-        raise ImportFileError("The selected file must be a CSV or XLSX file") from error
-    entries = archive.infolist()
-    names = {e.filename for e in entries}
-    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNZIPPED_BYTES:
-        raise ImportFileError("The selected file is too large to read")
-    if any(e.compress_size and e.file_size / e.compress_size > 200 for e in entries):
-        raise ImportFileError("The selected file is too large to read")
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError("The selected file must be a CSV or XLSX file")
-    if any("vbaProject" in name for name in names):
-        raise ImportFileError(
-            "The selected file contains macros: save it as an .xlsx workbook without macros"
+        checked = uploads.check_upload(
+            content,
+            uploads.SPREADSHEETS,
+            limit_bytes=uploads.limit_bytes_for(limit_mb),
+            limit_mb=limit_mb,
+            filename=filename or None,
+            wrong_type=WRONG_TYPE,
         )
+        return uploads.read_table(content, checked.file_type, normalise=False)
+    except uploads.UploadRefused as refused:
+        if str(refused) == uploads.DAMAGED:
+            raise ImportFileError(WRONG_TYPE) from refused
+        raise ImportFileError(str(refused)) from refused
 
 
 def _date(text: str) -> date | None:
@@ -309,13 +284,13 @@ async def import_form(request: Request) -> Template:
 async def import_upload(request: Request) -> Response:
     principal = current(request)
     form = await request.form()
-    upload = form.get("file")
-    if upload is None or not hasattr(upload, "read") or not getattr(upload, "filename", ""):
+    limit_mb = uploads.limit_mb_for(request)
+    received = await uploads.read_upload(form.get("file"), uploads.limit_bytes_for(limit_mb))
+    if received is None or not received[1]:
         return _upload_page(request, {"file": "Select a CSV or XLSX file"})
-    content = await upload.read()
-    filename = str(upload.filename)[-255:]
+    content, filename = received
     try:
-        checked = await check(read_table(filename, content))
+        checked = await check(read_table(filename, content, limit_mb=limit_mb))
     except ImportFileError as error:
         return _upload_page(request, {"file": str(error)})
     except UnicodeDecodeError:
