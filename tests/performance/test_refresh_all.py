@@ -77,3 +77,41 @@ def test_a_holiday_moves_dates_records_why_and_agrees_with_one_at_a_time(db, mon
     for inspection_id in ids:
         run(store.refresh_inspection(inspection_id, today=TODAY))
     assert _content(_stored()) == batch
+
+
+def test_reading_the_batch_by_columns_gives_what_the_milestones_say():
+    """No database: every rule kind (windows, hour rules, extensions) read both ways."""
+    from timelines.calendar import WorkingCalendar
+    from timelines.engine import Case, Extension, compute_batch
+    from timelines.rules import FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
+    from timelines.store import _batch_contents, _content
+
+    day0 = date(2025, 1, 24)
+    facts = [
+        {},
+        {"debrief_held": day0},
+        {"debrief_held": day0, "debrief_note_sent": date(2025, 1, 30), "draft_sent": date(2025, 3, 4)},
+        {
+            "debrief_held": day0,
+            "debrief_note_sent": date(2025, 1, 30),
+            "draft_sent": date(2025, 3, 4),
+            "factcheck_returned": date(2025, 3, 28),
+            "hmip_response_sent": date(2025, 4, 8),
+            "press_release_shared": date(2025, 4, 20),
+            "published": date(2025, 4, 22),
+        },
+    ]
+    cases = [Case(process=p, day0=day0, facts=f) for p in (FULL_INSPECTION, IRP, THEMATIC) for f in facts]
+    cases.append(
+        Case(
+            process=FULL_INSPECTION,
+            day0=day0,
+            facts=facts[2],
+            extensions=(Extension(key="factcheck_return", new_due=None, plus_working_days=5, reason="x"),),
+        )
+    )
+    cases.append(Case(process=URGENT_NOTIFICATION, day0=day0, facts={"un_letter_sent": date(2025, 2, 20)}))
+    batch = compute_batch(cases, today=TODAY, calendar=WorkingCalendar())
+    by_columns = {(case, key): content for case, key, content in _batch_contents(batch)}
+    by_objects = {(case, m.key): _content(m) for case in range(len(cases)) for m in batch.milestones(case)}
+    assert by_columns == by_objects
