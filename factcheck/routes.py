@@ -1079,6 +1079,7 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
         )
     upload = await _upload(request, form, "image", IMAGE_LIMIT_MB)
     content, kind, scan_status = None, "", ""
+    status_code = 200
     if upload and upload[1]:
         original, data, limit_mb = upload
         try:
@@ -1092,6 +1093,7 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
             )
         except uploads.UploadRefused as refused:
             form.error("image", str(refused))
+            status_code = refused.status_code
         else:
             result = await scanning.scan(data, request.app.state.settings)
             if result.status == scanning.INFECTED:
@@ -1114,6 +1116,7 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
             form=form.data,
             errors=form.errors,
             identity_checks=services.IDENTITY_CHECKS,
+            status_code=status_code,
         )
     photo = await services.add_photograph(
         inspection_id,
@@ -1167,7 +1170,7 @@ async def photo_image(request: Request, inspection_id: FromPath[int], photo_id: 
             back_text="Back to the fact check",
         )
     await audit.record("factcheck.photo_view", request=request, object_type="photograph", object_id=photo_id)
-    return uploads.file_response(photo["image"], f"photograph-{photo_id}", photo["image_type"], inline=True)
+    return uploads.file_response(photo["image"], f"photograph-{photo_id}", photo["image_type"])
 
 
 @get("/inspections/{inspection_id:int}/photographs/{photo_id:int}/response", opt=SCRUTINY_ONLY)

@@ -89,6 +89,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     services.check_debrief(data, row, context["follow_ups"], form.errors)
     note_file = None
     scan_status = ""
+    status_code = 200
     try:
         checked, content, name = await uploads.receive(
             form.data.get("note_file"),
@@ -99,6 +100,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     except uploads.UploadRefused as refused:
         if str(refused):  # an empty message: no file chosen, which is allowed
             form.error("note_file", str(refused))
+            status_code = refused.status_code
     else:
         result = await scanning.scan(content, request.app.state.settings)
         scan_status = result.status
@@ -140,7 +142,12 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
         )
         return Redirect(path=f"/inspections/{inspection_id}/debrief/done")
     response = render(
-        request, "inspections/debrief_form.html", form=kept(form), errors=form.errors, **context
+        request,
+        "inspections/debrief_form.html",
+        form=kept(form),
+        errors=form.errors,
+        status_code=status_code,
+        **context,
     )
     response.headers.update(NO_STORE)
     return response
