@@ -1,12 +1,20 @@
 """HTTP benchmark: the service's busiest pages under load, beside a trivial page as the floor.
 
 Prints, for each page and concurrency: median, p95 and p99 latency, requests per second,
-errors, and throughput as a share of the floor measured in the same run; and the worker's peak
-memory. A script that prints figures, never a pass/fail test.
+errors (connection errors, timeouts and non-2xx answers), throughput as a share of the floor
+measured in the same run, and the 1-minute load average when the run started; then the peak
+memory (VmHWM) of each server process. A script that prints figures, never a pass/fail test.
 
     .venv/bin/python bench/http_load.py [--database-url URL] [--workers 1] [--duration 10]
+        [--serve uvicorn|tracker] [--markdown FILE]
 
-The database must already hold data (see `tracker demo --inspections N`).
+--serve uvicorn (default) serves bench.floor_app (the app plus the floor page) with uvicorn;
+--serve tracker runs `tracker serve --workers N` in production mode (TRACKER_ENV=production),
+which has no floor page: the share column is then left empty.
+
+The database must already hold data (see `tracker demo --inspections N`). Each user is signed
+in by starting a session in the database (tracker.sessions.start_session), so any user works,
+including the scale data's (whose passwords nobody knows).
 """
 
 from __future__ import annotations
@@ -27,17 +35,18 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "demo-password-2026"
 
-# (label, user who opens it, path template). Ids are filled from the database.
+# (label, who opens it, path template). Ids, users and the feed token are filled from the database:
+# {busy_leader} is the scale data's team leader with the most open milestones.
 PAGES = [
     ("floor: 50-row table", "hmipmanager", "/bench/floor"),
     ("overdue dashboard", "hmipmanager", "/dashboard"),
-    ("my work (team leader)", "leader", "/my-work"),
+    ("my work (busiest team leader)", "{busy_leader}", "/my-work"),
     ("inspection page", "hmipmanager", "/inspections/{inspection_id}"),
     ("establishment list", "hmipmanager", "/establishments"),
-    ("dashboard export (CSV)", "hmipmanager", "/dashboard/export.csv"),
-    ("calendar feed", "leader", "/feeds/{feed_token}.ics"),
+    ("action plan page", "hmipmanager", "/action-plans/{plan_id}"),
+    ("dashboard export (CSV, overdue)", "hmipmanager", "/dashboard/export?status=overdue&format=csv"),
+    ("calendar feed (busiest team leader)", None, "/feeds/{feed_token}.ics"),
 ]
 
 
@@ -47,70 +56,100 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(database_url: str, port: int, workers: int, serve: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_ENV": "local"}
-    command = [
-        str(ROOT / ".venv/bin/uvicorn"),
-        "bench.floor_app:create",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
-    deadline = time.monotonic() + 30
+    if serve == "tracker":
+        env.update(
+            TRACKER_ENV="production",
+            SECRET_KEY="benchmark-secret-key-" + "x" * 40,
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+        )
+        command = [str(ROOT / ".venv/bin/tracker"), "serve", "--port", str(port), "--workers", str(workers)]
+    else:
+        command = [
+            str(ROOT / ".venv/bin/uvicorn"),
+            "bench.floor_app:create",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+    process = subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                time.sleep(1 if workers == 1 else 3)  # let every worker start
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGTERM)
     raise SystemExit("server did not start")
 
 
-def sign_in(base: str, username: str, database_url: str) -> str:
-    """A Cookie header for a demo user (two-step sign-in answered by scripts/session_cookie.py)."""
-    env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run(  # noqa: S603
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/session_cookie.py"), base, username],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stdout.strip()
-
-
-def resolve_ids(database_url: str) -> dict[str, str]:
+def prepare(database_url: str, production: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """(ids for the page paths, a Cookie header for each user)."""
     os.environ["DATABASE_URL"] = database_url
     sys.path.insert(0, str(ROOT))
+    from actionplans.tables import ActionPlan, PlanAction
     from inspections.tables import Inspection
+    from timelines.engine import OPEN_STATUSES
+    from timelines.feeds import create_feed_token
+    from timelines.tables import StoredMilestone
     from tracker.db import bind_engine, engine_from_url
+    from tracker.sessions import start_session
+    from tracker.users import user_id_for
 
     bind_engine(engine_from_url(database_url))
+    cookie = "__Host-session" if production else "tracker_session"
 
     async def go():
-        row = await Inspection.select(Inspection.id).order_by(Inspection.id, ascending=False).first()
-        ids = {"inspection_id": str(row["id"]) if row else "1"}
-        try:
-            from timelines.feeds import create_feed_token  # built by the dashboards work
-            from tracker.users import user_id_for
+        counts: dict[int, int] = {}
+        for row in await StoredMilestone.select(
+            StoredMilestone.inspection.team_leader.as_alias("leader")
+        ).where(StoredMilestone.status.is_in(list(OPEN_STATUSES)), StoredMilestone.owner == "hmip"):
+            if row["leader"] is not None:
+                counts[row["leader"]] = counts.get(row["leader"], 0) + 1
+        busy = max(counts, key=counts.get) if counts else await user_id_for("leader")
+        # the plan with the most actions, and its inspection (the richest inspection page)
+        actions: dict[int, int] = {}
+        for row in await PlanAction.select(PlanAction.plan):
+            actions[row["plan"]] = actions.get(row["plan"], 0) + 1
+        plan_id = max(actions, key=actions.get) if actions else None
+        plan = await ActionPlan.select().where(ActionPlan.id == plan_id).first() if plan_id else None
+        if plan is None:
+            latest = await Inspection.select(Inspection.id).order_by(Inspection.id, ascending=False).first()
+            inspection_id = latest["id"] if latest else 1
+        else:
+            inspection_id = plan["inspection"]
+        from tracker.tables import AppUser
 
-            ids["feed_token"] = await create_feed_token(await user_id_for("leader"))
-        except ImportError:
-            ids["feed_token"] = "missing"
-        return ids
+        busy_name = (await AppUser.select(AppUser.username).where(AppUser.id == busy).first())["username"]
+        ids = {
+            "inspection_id": str(inspection_id),
+            "plan_id": str(plan_id or 1),
+            "feed_token": await create_feed_token(busy),
+            "busy_leader": busy_name,
+            "busy_leader_items": str(counts.get(busy, 0)),
+        }
+        cookies = {}
+        for user in {p[1].format(**ids) for p in PAGES if p[1]}:
+            token = await start_session(await user_id_for(user))
+            cookies[user] = f"{cookie}={token}"
+        return ids, cookies
 
     return asyncio.run(go())
 
 
-def wrk(url: str, cookie: str, connections: int, duration: int) -> dict:
+def wrk(url: str, cookie: str | None, connections: int, duration: int) -> dict:
     command = [
         "wrk",
         "-t",
@@ -123,27 +162,44 @@ def wrk(url: str, cookie: str, connections: int, duration: int) -> dict:
         "10s",
         "-s",
         str(ROOT / "bench/wrk_report.lua"),
-        "-H",
-        f"Cookie: {cookie}",
         url,
     ]
+    if cookie:
+        command[-1:-1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     return json.loads(output.strip().splitlines()[-1])
 
 
-def peak_rss_mb(process: subprocess.Popen) -> float:
-    """The largest resident memory of the server process and its workers so far."""
-    pids = [process.pid]
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    peak = 0
-    for pid in pids:
+def server_pids(process: subprocess.Popen) -> list[int]:
+    """The server process and every process under it (uvicorn's workers)."""
+    pids, queue = [], [process.pid]
+    while queue:
+        pid = queue.pop()
+        pids.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            children = task / "children"
+            if children.exists():
+                queue += [int(p) for p in children.read_text().split()]
+    return pids
+
+
+def peak_rss_mb(process: subprocess.Popen) -> dict[int, float]:
+    """The largest resident memory (VmHWM) of each server process so far, in MB."""
+    peaks = {}
+    for pid in server_pids(process):
         status = Path(f"/proc/{pid}/status")
         if status.exists():
             match = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
-            peak = max(peak, int(match.group(1)) if match else 0)
-    return peak / 1024
+            peaks[pid] = int(match.group(1)) / 1024 if match else 0
+    return peaks
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def kind_of(database_url: str) -> str:
+    return "SQLite" if database_url.startswith("sqlite") else "PostgreSQL"
 
 
 def main() -> None:
@@ -154,52 +210,77 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--concurrency", default="1,16")
+    parser.add_argument("--serve", choices=["uvicorn", "tracker"], default="uvicorn")
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: run only pages whose label has one"
+    )
     parser.add_argument("--markdown", type=Path, help="also append the table to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
 
-    ids = resolve_ids(args.database_url)
+    production = args.serve == "tracker"
+    ids, cookies = prepare(args.database_url, production)
+    pages = [p for p in PAGES if not (production and p[2] == "/bench/floor")]
+    if args.only:
+        words = args.only.split(",")
+        pages = [p for p in pages if p[2] == "/bench/floor" or any(w in p[0] for w in words)]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args.database_url, port, args.workers)
+    server = start_server(args.database_url, port, args.workers, args.serve)
+    rows, floor_rps = [], {}
     try:
-        cookies = {user: sign_in(base, user, args.database_url) for user in {p[1] for p in PAGES}}
-        rows, floor_rps = [], {}
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
-            for label, user, template in PAGES:
+            for label, user, template in pages:
                 url = base + template.format(**ids)
-                status = httpx.get(url, headers={"Cookie": cookies[user]}, timeout=30).status_code
+                cookie = cookies[user.format(**ids)] if user else None
+                headers = {"Cookie": cookie} if cookie else {}
+                status = httpx.get(url, headers=headers, timeout=60).status_code
                 if status != 200:
-                    rows.append((label, concurrency, None, f"skipped: status {status}"))
+                    rows.append((label, concurrency, None, f"skipped: status {status}", 0.0))
                     continue
-                figures = wrk(url, cookies[user], concurrency, args.duration)
+                wrk(url, cookie, concurrency, 2)  # warm up
+                load = load_average()
+                figures = wrk(url, cookie, concurrency, args.duration)
                 if template == "/bench/floor":
                     floor_rps[concurrency] = figures["rps"]
-                rows.append((label, concurrency, figures, ""))
+                rows.append((label, concurrency, figures, "", load))
+                print(f"  {label}, {concurrency} clients: {figures['rps']:.0f} req/s", file=sys.stderr)
         rss = peak_rss_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        server.wait(timeout=20)
 
+    how = (
+        f"`tracker serve --workers {args.workers}` (production mode)"
+        if production
+        else f"uvicorn, {args.workers} worker(s)"
+    )
     table = [
-        f"HTTP benchmark, {args.database_url.split(':')[0]}, {args.workers} worker(s), "
-        f"{args.duration} s per run",
+        f"HTTP benchmark, {kind_of(args.database_url)}, {how}, wrk {args.duration} s per run on loopback",
         "",
-        "| page | clients | median ms | p95 ms | p99 ms | req/s | errors | share of floor |",
-        "|---|---|---|---|---|---|---|---|",
+        f"my work and the feed: {ids['busy_leader']} ({int(ids['busy_leader_items']):,} open HMIP milestones "
+        f"on the inspections they lead); inspection {ids['inspection_id']}, action plan {ids['plan_id']}",
+        "",
+        "| page | clients | median ms | p95 ms | p99 ms | req/s | errors | share of floor | load (1 min) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for label, concurrency, f, note in rows:
+    for label, concurrency, f, note, load in rows:
         if f is None:
-            table.append(f"| {label} | {concurrency} | {note} | | | | | |")
+            table.append(f"| {label} | {concurrency} | {note} | | | | | | |")
             continue
-        share = f["rps"] / floor_rps[concurrency] if floor_rps.get(concurrency) else 0
+        share = f"{f['rps'] / floor_rps[concurrency]:.0%}" if floor_rps.get(concurrency) else ""
         table.append(
             f"| {label} | {concurrency} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | {f['p99_ms']:.1f} "
-            f"| {f['rps']:.0f} | {f['errors']} | {share:.0%} |"
+            f"| {f['rps']:.0f} | {f['errors']} | {share} | {load:.2f} |"
         )
     table.append("")
-    table.append(f"Peak worker memory (VmHWM): {rss:.0f} MB")
+    workers = sorted(rss.items())
+    table.append(
+        "Peak memory (VmHWM) per server process: "
+        + ", ".join(f"{mb:.0f} MB" for _pid, mb in workers)
+        + (" (the first is uvicorn's supervisor)" if len(workers) > 1 else "")
+    )
     text = "\n".join(table)
     print(text)
     if args.markdown:
