@@ -118,12 +118,11 @@ def test_an_infected_file_is_refused_and_its_content_not_kept(client, scanner):
 
 @pytest.mark.skipif(not scanning.shutil.which("clamscan"), reason="clamscan is not installed")
 def test_real_clamscan_finds_a_locally_made_signature(tmp_path):
-    import asyncio
 
     from tests.fixtures.scanning import INFECTED_MARKER, SIGNATURES
 
-    assert asyncio.run(scanning.clamscan(pdf_bytes(), database=str(SIGNATURES))).status == scanning.CLEAN
-    found = asyncio.run(scanning.clamscan(pdf_bytes(INFECTED_MARKER), database=str(SIGNATURES)))
+    assert run(scanning.clamscan(pdf_bytes(), database=str(SIGNATURES))).status == scanning.CLEAN
+    found = run(scanning.clamscan(pdf_bytes(INFECTED_MARKER), database=str(SIGNATURES)))
     assert found.status == scanning.INFECTED and found.signature.startswith("Tracker.Test")
 
 

@@ -5,7 +5,6 @@ action plan file. ClamAV's clamscan runs for real, with signatures made locally
 
 from __future__ import annotations
 
-import asyncio
 import io
 import struct
 import tempfile
@@ -621,7 +620,7 @@ def test_the_scan_fails_closed(monkeypatch, tmp_path):
 
     for fake in (crash, odd):
         monkeypatch.setattr(scanning, "SCANNER", fake)
-        assert asyncio.run(scanning.scan(PDF)).status == scanning.ERROR
+        assert run(scanning.scan(PDF)).status == scanning.ERROR
     for status in (scanning.PENDING, scanning.INFECTED, scanning.ERROR, scanning.NOT_SCANNED, "", None):
         assert not scanning.downloadable(status, scanned_settings("sqlite://"))
     assert scanning.downloadable(scanning.CLEAN, scanned_settings("sqlite://"))
