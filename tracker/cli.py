@@ -8,6 +8,7 @@ import getpass
 import click
 
 from timelines.cli import dates, timeline
+from tracker.retention import retention
 from tracker.roles import Role
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
@@ -29,6 +30,7 @@ def main() -> None:
 
 main.add_command(dates)
 main.add_command(timeline)
+main.add_command(retention)
 
 
 @main.command()

@@ -1,0 +1,143 @@
+"""`tracker retention`: remove what is past its retention period (SECURITY.md F7).
+
+| what                                   | kept for                      | then                     |
+|----------------------------------------|-------------------------------|--------------------------|
+| ended (or long idle) sessions          | 30 days                       | deleted                  |
+| two-step sign-in challenges            | 30 days                       | deleted                  |
+| sent-reminder rows                     | 2 years                       | deleted                  |
+| a deactivated user's personal data     | 2 years after deactivation    | email and authenticator  |
+|                                        |                               | cleared, name replaced   |
+| audit rows (the security log)          | AUDIT_RETENTION_DAYS (730)    | deleted                  |
+
+The audit table is append-only by trigger; the trigger lets a DELETE through only for rows older
+than AUDIT_FLOOR_DAYS (183: MoJ's six-month minimum for security logs), so neither this job nor
+anything else in the app can remove a recent audit row. See docs/decisions/0004-retention.md.
+Every run (a dry run too) is audited with its counts only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import click
+
+SESSION_DAYS = 30
+CHALLENGE_DAYS = 30
+REMINDER_DAYS = 730
+DEACTIVATED_DAYS = 730
+AUDIT_FLOOR_DAYS = 183  # enforced by the audit table's trigger too
+DEFAULT_AUDIT_DAYS = 730
+FORMER_USER = "Former user"
+
+
+def audit_retention_days() -> int:
+    value = os.environ.get("AUDIT_RETENTION_DAYS", "").strip()
+    days = int(value) if value else DEFAULT_AUDIT_DAYS
+    if days < AUDIT_FLOOR_DAYS:
+        raise click.ClickException(
+            f"AUDIT_RETENTION_DAYS must be at least {AUDIT_FLOOR_DAYS} (security logs are kept 6 months)"
+        )
+    return days
+
+
+@dataclass
+class Counts:
+    sessions: int = 0
+    login_challenges: int = 0
+    sent_reminders: int = 0
+    users_anonymised: int = 0
+    audit_rows: int = 0
+
+    def summary(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in vars(self).items())
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+async def run_retention(*, today: date, dry_run: bool, audit_days: int | None = None) -> Counts:
+    """Count (dry run) or remove everything past its period, in one transaction; audit the run."""
+    from timelines.tables import SentReminder
+    from tracker import audit
+    from tracker.clock import now_utc
+    from tracker.db import write_transaction
+    from tracker.tables import AppUser, AuditEvent, LoginChallenge, RecoveryCode, UserSession
+
+    audit_days = audit_retention_days() if audit_days is None else audit_days
+    if audit_days < AUDIT_FLOOR_DAYS:
+        raise ValueError(f"audit rows are kept at least {AUDIT_FLOOR_DAYS} days")
+    session_cutoff = _start_of(today - timedelta(days=SESSION_DAYS))
+    sessions = (UserSession.ended_at < session_cutoff) | (
+        UserSession.ended_at.is_null() & (UserSession.last_seen_at < session_cutoff)
+    )
+    challenges = LoginChallenge.created_at < _start_of(today - timedelta(days=CHALLENGE_DAYS))
+    reminders = SentReminder.sent_at < _start_of(today - timedelta(days=REMINDER_DAYS))
+    leavers = (
+        (AppUser.active == False)  # noqa: E712 - Piccolo builds SQL from the comparison
+        & (AppUser.deactivated_at < _start_of(today - timedelta(days=DEACTIVATED_DAYS)))
+        & (AppUser.display_name.not_like(f"{FORMER_USER}%"))
+    )
+    # Never past the trigger's floor, whatever --today says (the trigger would refuse the run).
+    floor = now_utc() - timedelta(days=AUDIT_FLOOR_DAYS, hours=1)
+    old_audit = AuditEvent.at < min(_start_of(today - timedelta(days=audit_days)), floor)
+
+    counts = Counts()
+    async with write_transaction(AuditEvent._meta.db):
+        counts.sessions = await UserSession.count().where(sessions)
+        counts.login_challenges = await LoginChallenge.count().where(challenges)
+        counts.sent_reminders = await SentReminder.count().where(reminders)
+        leaver_ids = [r["id"] for r in await AppUser.select(AppUser.id).where(leavers)]
+        counts.users_anonymised = len(leaver_ids)
+        counts.audit_rows = await AuditEvent.count().where(old_audit)
+        if not dry_run:
+            await UserSession.delete().where(sessions)
+            await LoginChallenge.delete().where(challenges)
+            await SentReminder.delete().where(reminders)
+            for user_id in leaver_ids:
+                await AppUser.update(
+                    {
+                        AppUser.display_name: f"{FORMER_USER} {user_id}",
+                        AppUser.email: "",
+                        AppUser.totp_secret: "",
+                        AppUser.totp_enabled_at: None,
+                        AppUser.totp_last_step: 0,
+                    }
+                ).where(AppUser.id == user_id)
+                await RecoveryCode.delete().where(RecoveryCode.user == user_id)
+            if counts.audit_rows:
+                await AuditEvent.delete().where(old_audit)
+        await audit.record(
+            "retention.dry_run" if dry_run else "retention.run",
+            actor="retention",
+            object_type="retention",
+            detail=f"today={today.isoformat()} audit_days={audit_days} {counts.summary()}",
+        )
+    return counts
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing")
+@click.option("--today", "today_text", default="", help="The date to measure periods from (YYYY-MM-DD)")
+def retention(dry_run: bool, today_text: str) -> None:
+    """Remove sessions, sign-in challenges, reminders, leavers' personal data and audit rows
+    past their retention periods (see docs/decisions/0004-retention.md)."""
+    from tracker.clock import today_london
+    from tracker.db import bind_engine, engine_from_url
+    from tracker.settings import load_settings
+
+    try:
+        today = date.fromisoformat(today_text) if today_text else today_london()
+    except ValueError as error:
+        raise click.BadParameter("Enter the date as YYYY-MM-DD", param_hint="--today") from error
+    bind_engine(engine_from_url(load_settings().database_url))
+    counts = asyncio.run(run_retention(today=today, dry_run=dry_run))
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(
+        f"{verb}: {counts.sessions} sessions, {counts.login_challenges} sign-in challenges, "
+        f"{counts.sent_reminders} sent reminders, {counts.audit_rows} audit rows; "
+        f"{'would anonymise' if dry_run else 'anonymised'} {counts.users_anonymised} deactivated users."
+    )
