@@ -53,16 +53,15 @@ def safe_href(url: str | None) -> str:
     """Only http(s) and in-app relative URLs become links; anything else (javascript:) is dropped."""
     if not url:
         return ""
-    parsed = urlparse(url.strip())
+    url = url.strip()
+    if "\\" in url or any(ord(c) < 32 for c in url):
+        # Browsers read a backslash as "/", so "/\\host" would lead to another site.
+        return ""
+    parsed = urlparse(url)
     if parsed.scheme in ("http", "https") and parsed.netloc:
-        return url.strip()
-    if (
-        not parsed.scheme
-        and not parsed.netloc
-        and url.strip().startswith("/")
-        and not url.strip().startswith("//")
-    ):
-        return url.strip()
+        return url
+    if not parsed.scheme and not parsed.netloc and url.startswith("/") and not url.startswith("//"):
+        return url
     return ""
 
 
