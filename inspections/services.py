@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from inspections.constants import (
     ABSENCE_NOTICE,
@@ -433,8 +433,30 @@ async def follows_choices(establishment_id: int | None = None) -> list[dict]:
 
 
 async def create_inspection(data: InspectionInput, *, by_user_id: int, today: date) -> int:
-    """Insert the inspection, its team and visits, and store its milestones, in one transaction."""
+    """Insert the inspection, its team and visits, and store its milestones, in one transaction.
+
+    The same form sent twice (a double click, a resend after a slow answer) makes one inspection:
+    an identical one created in the last two minutes is returned instead (F4)."""
     async with write_transaction(Inspection._meta.db):
+        twin = (
+            await Inspection.select(Inspection.id)
+            .where(
+                (Inspection.establishment == data.establishment_id)
+                & (Inspection.kind == data.kind)
+                & (Inspection.title == data.title)
+                & (Inspection.start_date == data.start_date)
+                & (Inspection.end_date == data.end_date)
+                & (Inspection.team_leader == data.team_leader_id)
+                & (Inspection.announced == data.announced)
+                & (Inspection.coordinator == data.coordinator)
+                & (Inspection.liaison_officer == data.liaison_officer)
+                & (Inspection.partner_inspectorates == ",".join(data.partners))
+                & (Inspection.created_at >= now_utc() - timedelta(minutes=2))
+            )
+            .first()
+        )
+        if twin:
+            return twin["id"]
         row = Inspection(
             establishment=data.establishment_id,
             kind=data.kind,
