@@ -7,7 +7,7 @@ timelines.store.milestones_for, the rule helpers in timelines.rules).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from factcheck.points import validate_point
 from factcheck.tables import (
@@ -318,6 +318,22 @@ async def _next_number(inspection_id: int) -> int:
     return max((r["number"] for r in rows), default=0) + 1
 
 
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+async def _recent_twin(table, inspection_id: int, by: int, values: dict) -> dict | None:
+    """A row the same person made from the same values moments ago: the same form sent twice
+    (a double click, a resend after a slow answer). Called inside the write transaction."""
+    query = table.select().where(
+        (table.inspection == inspection_id)
+        & (table.created_by == by)
+        & (table.created_at >= now_utc() - DOUBLE_SUBMIT_WINDOW)
+    )
+    for name, value in values.items():
+        query = query.where(getattr(table, name) == value)
+    return await query.first()
+
+
 async def add_point(inspection_id: int, values: dict, *, by: int, proposal: bool) -> tuple[dict | None, dict]:
     """Add one accuracy point, or a proposal from the establishment. (point, errors)."""
     clean, errors = validate_point(values)
@@ -325,6 +341,8 @@ async def add_point(inspection_id: int, values: dict, *, by: int, proposal: bool
         return None, errors
     async with write_transaction(_engine()):
         await _require_open_return(inspection_id)
+        if twin := await _recent_twin(AccuracyPoint, inspection_id, by, clean):
+            return twin, {}  # the same form sent twice makes one point (F4)
         row = AccuracyPoint(
             inspection=inspection_id,
             number=await _next_number(inspection_id),
@@ -619,6 +637,8 @@ async def add_data_item(
         inspection=inspection_id, notified_on=notified_on, created_by=by, created_at=now_utc(), **clean
     )
     async with write_transaction(_engine()):
+        if twin := await _recent_twin(DataItem, inspection_id, by, clean | {"notified_on": notified_on}):
+            return twin  # the same form sent twice makes one item (F4)
         await row.save()
     return row.to_dict()
 
