@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from actionplans.tables import (
     ActionPlan,
@@ -468,6 +468,21 @@ async def add_action(
         raise PlanError(next(iter(errors.values())))
     engine = ActionPlan._meta.db
     async with write_transaction(engine):
+        twin = (
+            await PlanAction.select(PlanAction.id)
+            .where(
+                PlanAction.plan == plan["id"],
+                PlanAction.recommendation == recommendation_id,
+                PlanAction.description == values.description,
+                PlanAction.owner == values.owner,
+                PlanAction.target_date == values.target_date,
+                PlanAction.updated_by == by,
+                PlanAction.created_at >= now_utc() - timedelta(minutes=2),
+            )
+            .first()
+        )
+        if twin:
+            return twin["id"]  # the same form sent twice makes one action (F4)
         count = await PlanAction.count().where(
             PlanAction.plan == plan["id"], PlanAction.recommendation == recommendation_id
         )
