@@ -205,3 +205,67 @@ def generic_json() -> dict:
 
 
 ROLES = sorted(ALL_ROLES, key=lambda r: r.value)
+
+
+class _FormReader:
+    """The fields of the page's forms, with the values a browser would send."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        outer = self
+        self.forms: list[dict] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "form":
+                    outer.forms.append(
+                        {"action": a.get("action", ""), "method": a.get("method", "get"), "fields": {}}
+                    )
+                if not outer.forms:
+                    return
+                fields = outer.forms[-1]["fields"]
+                name = a.get("name")
+                if tag == "input" and name:
+                    kind = a.get("type", "text")
+                    if kind in ("radio", "checkbox"):
+                        if "checked" in a:
+                            fields[name] = a.get("value", "on")
+                    elif kind not in ("submit", "button", "file"):
+                        fields[name] = a.get("value", "")
+                elif tag == "textarea" and name:
+                    outer._textarea = name
+                    fields[name] = ""
+                elif tag == "select" and name:
+                    outer._select = name
+                elif tag == "option" and outer._select and "selected" in a:
+                    fields[outer._select] = a.get("value", "")
+
+            def handle_endtag(self, tag):
+                if tag == "textarea":
+                    outer._textarea = None
+                if tag == "select":
+                    outer._select = None
+
+            def handle_data(self, data):
+                if outer._textarea and outer.forms:
+                    outer.forms[-1]["fields"][outer._textarea] += data
+
+        self.parser = Parser(convert_charrefs=True)
+
+
+def form_fields(html: str, action_contains: str = "") -> dict[str, str]:
+    """The fields of the first POST form on the page (whose action contains the text)."""
+    reader = _FormReader()
+    reader.parser.feed(html)
+    for form in reader.forms:
+        if (
+            form["method"].lower() == "post"
+            and action_contains in form["action"]
+            and "_csrf_token" in form["fields"]
+        ):
+            return dict(form["fields"])
+    raise AssertionError(f"no POST form with action containing {action_contains!r}")

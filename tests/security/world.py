@@ -52,6 +52,7 @@ class World:
     a: Side
     b: Side
     users: dict[Role, int] = field(default_factory=dict)
+    users_by_name: dict[str, int] = field(default_factory=dict)
     today: date = field(default_factory=today_london)
 
 
@@ -198,6 +199,7 @@ def build_world() -> World:
         world.users[role] = make_user(
             username, role, establishment_ids=[a.establishment] if role == Role.ESTABLISHMENT else []
         )
+    world.users_by_name = {USERS[role]: user_id for role, user_id in world.users.items()}
     a.governor = world.users[Role.ESTABLISHMENT]
     b.governor = make_user("governorb", Role.ESTABLISHMENT, establishment_ids=[b.establishment])
     _full_set(a, world.users)
