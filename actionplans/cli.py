@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 import click
 
+from tracker.aio import run_sync
 
-def _run(coroutine):
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+_run = run_sync
 
 
 async def _overdue(today: date, establishment: str | None) -> list[dict] | None:

@@ -3,10 +3,11 @@ script). Exported as COMMANDS for tracker/domain_commands.py."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 import click
+
+from tracker.aio import run_sync
 
 
 @click.command("fact-checks")
@@ -20,7 +21,7 @@ def fact_checks(overdue: bool, today) -> None:
     from tracker.clock import today_london
 
     day: date = today.date() if today else today_london()
-    rows = asyncio.run(fact_checks_under_way(day))
+    rows = run_sync(fact_checks_under_way(day))
     if overdue:
         rows = [r for r in rows if r["overdue"]]
     for row in rows:

@@ -4,24 +4,14 @@ inspections, e.g. nightly or after a rule change). Exported as COMMANDS for trac
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 import click
 
 from timelines.cli import DATE
+from tracker.aio import run_sync
 
-
-def _run(coroutine):
-    """asyncio.run, or on a fresh thread when this thread already runs a loop (e.g. under Playwright)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+_run = run_sync
 
 
 def _today(value: date | None) -> date:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 
 import click
 
 from timelines.cli import dates, timeline
+from tracker.aio import run_sync
 from tracker.retention import retention
 from tracker.roles import Role
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
 
-def run(awaitable):
-    """Run a coroutine or a Piccolo query to completion."""
-
-    async def wait():
-        return await awaitable
-
-    return asyncio.run(wait())
+run = run_sync
 
 
 @click.group()
