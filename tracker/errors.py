@@ -67,7 +67,10 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if status >= 500:
         return server_error(request, exc)
-    detail = exc.detail if status in (400, 405, 409, 413, 415, 429) else "Request could not be processed"
+    detail = exc.detail if status in (400, 405, 409, 415, 429) else "Request could not be processed"
+    if status == 413:
+        limit = request.app.state.settings.upload_limit_mb
+        detail = f"The selected file must be smaller than {limit} MB. Go back and choose a smaller file."
     return _page(request, "errors/generic.html", status, detail=detail, status=status)
 
 

@@ -87,3 +87,20 @@ def test_error_page_has_a_reference_and_no_traceback(db, settings):
     assert "Sorry, there is a problem with the service" in response.text
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
     assert response.headers["x-request-id"][:8].upper() in response.text
+
+
+def test_a_request_over_the_upload_limit_gets_a_govuk_message(db, database_url):
+    from litestar.testing import TestClient
+
+    from tests.support import make_settings
+    from tracker.app import create_app
+
+    app = create_app(make_settings(database_url, upload_limit_mb=1), engine=db)
+    with TestClient(app=app, base_url="http://testserver.local") as client:
+        response = client.post(
+            "/login",
+            content=b"x" * (2 * 1024 * 1024),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+    assert response.status_code == 413
+    assert "The selected file must be smaller than 1 MB" in response.text
