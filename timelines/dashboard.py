@@ -17,6 +17,7 @@ STATUS_CHOICES = {
     "open": "Everything open",
 }
 FILTER_NAMES = ("status", "stage", "establishment", "group", "side")
+PAGE_SIZE = 50
 
 
 def parse_filters(params: Mapping[str, str]) -> dict[str, str]:
@@ -80,27 +81,22 @@ def breakdowns(rows: list[dict], filters: Mapping[str, str]) -> list[dict]:
     return result
 
 
-def choices(items: list[dict]) -> dict[str, list[tuple[str, str]]]:
-    """Options for the filter form, from what this person may see."""
-    stages = sorted({(i["key"], i["label"]) for i in items}, key=lambda kv: kv[1])
-    establishments = sorted(
-        {(str(i["establishment"]), i["establishment_name"]) for i in items}, key=lambda kv: kv[1]
-    )
-    groups = sorted({(i["prison_group"], i["prison_group"]) for i in items if i["prison_group"]})
+def choices(options: Mapping[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    """Options for the filter form, from what this person may see (work.open_item_options)."""
     return {
         "status": list(STATUS_CHOICES.items()),
-        "stage": stages,
-        "establishment": establishments,
-        "group": groups,
+        "stage": sorted(options["stage"], key=lambda kv: kv[1]),
+        "establishment": sorted(options["establishment"], key=lambda kv: kv[1]),
+        "group": sorted(options["group"]),
         "side": list(SIDES.items()),
     }
 
 
-def describe(filters: Mapping[str, str], items: list[dict]) -> list[dict]:
+def describe(filters: Mapping[str, str], options: Mapping[str, list[tuple[str, str]]]) -> list[dict]:
     """The active filters in words, each with a link that removes it."""
     names = {
-        "stage": {i["key"]: i["label"] for i in items},
-        "establishment": {str(i["establishment"]): i["establishment_name"] for i in items},
+        "stage": dict(options["stage"]),
+        "establishment": dict(options["establishment"]),
         "side": SIDES,
     }
     result = []
@@ -111,6 +107,35 @@ def describe(filters: Mapping[str, str], items: list[dict]) -> list[dict]:
         label = names.get(name, {}).get(value, value)
         result.append({"name": name, "label": label, "href": "/dashboard?" + query(filters, **{name: ""})})
     return result
+
+
+def page_of(rows: list[dict], requested: str | None, filters: Mapping[str, str]) -> dict:
+    """One page of PAGE_SIZE rows, with GOV.UK pagination links that keep the filters."""
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = int(requested) if requested and requested.isdigit() else 1
+    number = min(max(number, 1), pages)
+    first = (number - 1) * PAGE_SIZE
+
+    def href(n: int) -> str:
+        return "/dashboard?" + query(filters, page=str(n) if n > 1 else "")
+
+    window = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
+    items: list[dict] = []
+    for n in window:
+        if items and n - items[-1]["number"] > 1:
+            items.append({"ellipsis": True, "number": n - 1})
+        items.append({"number": n, "href": href(n), "current": n == number})
+    return {
+        "rows": rows[first : first + PAGE_SIZE],
+        "number": number,
+        "pages": pages,
+        "first": first + 1 if rows else 0,
+        "last": min(first + PAGE_SIZE, len(rows)),
+        "total": len(rows),
+        "previous": href(number - 1) if number > 1 else None,
+        "next": href(number + 1) if number < pages else None,
+        "items": items,
+    }
 
 
 STATUS_TEXT = STATUS_LABELS

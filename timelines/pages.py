@@ -11,11 +11,14 @@ from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
 from timelines.rules import RECURRING, rules_for
 from timelines.store import current_calendar
 from timelines.work import (
+    Scope,
     counts,
+    due_range,
     mark_recurring_done,
     may_mark_recurring,
     my_items,
     my_recurring,
+    open_item_options,
     open_items,
     recurring_obligations,
     scope_for,
@@ -114,32 +117,48 @@ async def home_panel(request: Request, principal) -> dict | None:
 # -- the dashboard ----------------------------------------------------------------------------------
 
 
-async def _dashboard_rows(request: Request) -> tuple[dict, list[dict], list[dict]]:
-    """(filters, every open item this person may see, the filtered rows). 404 for another's id."""
+async def _dashboard_rows(request: Request) -> tuple[dict, Scope, list[dict]]:
+    """(filters, this person's scope, the open items that match the filters). 404 for another's
+    establishment id. The filters go to the database, so only matching rows are read."""
     principal = current(request)
     filters = dashboard.parse_filters(request.query_params)
     if filters["establishment"]:
         scope = establishment_scope(principal)
         if scope is not None and int(filters["establishment"]) not in scope:
             await deny_as_not_found(request, "establishment", filters["establishment"])
+    today = clock.today_london()
+    calendar = await current_calendar()
+    due_from, due_to = due_range(filters["status"], today, calendar)
+    scope = await scope_for(principal)
     items = await open_items(
-        await scope_for(principal), today=clock.today_london(), calendar=await current_calendar()
+        scope,
+        today=today,
+        calendar=calendar,
+        establishment_ids=[int(filters["establishment"])] if filters["establishment"] else None,
+        due_from=due_from,
+        due_to=due_to,
+        key=filters["stage"] or None,
+        prison_group=filters["group"] or None,
+        owner=filters["side"] or None,
     )
-    return filters, items, dashboard.apply(items, filters)
+    return filters, scope, dashboard.apply(items, filters)
 
 
 @get("/dashboard", opt=DASHBOARD_ROLES, name="dashboard")
 async def dashboard_page(request: Request) -> Template:
-    filters, items, rows = await _dashboard_rows(request)
+    filters, scope, rows = await _dashboard_rows(request)
+    options = await open_item_options(scope)
+    page = dashboard.page_of(rows, request.query_params.get("page"), filters)
     return render(
         request,
         "timelines/dashboard.html",
         fragment="timelines/_dashboard_body.html",
         filters=filters,
-        rows=rows,
+        rows=page["rows"],
+        page=page,
         breakdowns=dashboard.breakdowns(rows, filters),
-        choices=dashboard.choices(items),
-        active=dashboard.describe(filters, items),
+        choices=dashboard.choices(options),
+        active=dashboard.describe(filters, options),
         query=dashboard.query(filters),
         status_label=dashboard.STATUS_CHOICES[filters["status"]],
     )
@@ -147,7 +166,7 @@ async def dashboard_page(request: Request) -> Template:
 
 @get("/dashboard/export", opt=DASHBOARD_ROLES)
 async def dashboard_export(request: Request) -> Response:
-    filters, _items, rows = await _dashboard_rows(request)
+    filters, _scope, rows = await _dashboard_rows(request)
     fmt = _format(request)
     await audit.record(
         "export",

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from timelines.calendar import WorkingCalendar
 from timelines.engine import (
     DUE_SOON,
+    DUE_SOON_WORKING_DAYS,
     DUE_TODAY,
     NOT_YET_DUE,
     OPEN_STATUSES,
@@ -119,14 +120,78 @@ def live(item: dict, today: date, calendar: WorkingCalendar) -> dict:
     return item
 
 
+def due_range(status: str, today: date, calendar: WorkingCalendar) -> tuple[date | None, date | None]:
+    """The due dates (inclusive; None = unbounded) an open milestone has when its live status
+    (``live``) is ``status``; anything else (e.g. "open") gives no bound. Lets the database pick
+    the rows of one status instead of every open milestone being read to choose them."""
+    day = timedelta(days=1)
+    soon_until = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS + 1) - day
+    return {
+        OVERDUE: (None, today - day),
+        DUE_TODAY: (today, today),
+        DUE_SOON: (today + day, soon_until),
+        NOT_YET_DUE: (soon_until + day, None),
+    }.get(status, (None, None))
+
+
+def _open_query(sm, query, scope: Scope):
+    """Limit a query on StoredMilestone to open milestones of open inspections in the scope;
+    None when the scope sees nothing."""
+    from inspections.tables import Inspection
+
+    # "not one of the (few) closed inspections" rather than a join on inspection.closed: with
+    # the join SQLite starts from the inspections and reads every milestone of every open one.
+    closed = Inspection.select(Inspection.id).where(Inspection.closed == True)  # noqa: E712
+    query = query.where(
+        sm.status.is_in(list(OPEN_STATUSES)),
+        sm.due.is_not_null(),
+        sm.inspection.not_in(closed),
+    )
+    if scope.establishment_ids is not None:
+        if not scope.establishment_ids:
+            return None
+        query = query.where(sm.establishment.is_in(list(scope.establishment_ids)))
+    if scope.inspection_ids is not None:
+        if not scope.inspection_ids:
+            return None
+        query = query.where(sm.inspection.is_in(list(scope.inspection_ids)))
+    return query
+
+
+async def open_item_options(scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    """The stages, establishments and prison groups among the open milestones this scope may
+    see (the dashboard's filter options), each from one small DISTINCT query."""
+    sm = StoredMilestone
+    wanted = {
+        "stage": (sm.key, sm.label),
+        "establishment": (sm.establishment, sm.establishment.name.as_alias("name")),
+        "group": (sm.establishment.prison_group.as_alias("prison_group"),),
+    }
+    options: dict[str, list[tuple[str, str]]] = {}
+    for name, columns in wanted.items():
+        query = _open_query(sm, sm.select(*columns).distinct(), scope)
+        rows = [] if query is None else await query
+        values = [tuple(str(v) if v is not None else "" for v in r.values()) for r in rows]
+        if name == "group":
+            values = [(v[0], v[0]) for v in values if v[0]]
+        options[name] = sorted(set(values), key=lambda kv: (kv[1], kv[0]))
+    return options
+
+
 async def open_items(
     scope: Scope,
     *,
     today: date,
     calendar: WorkingCalendar,
     establishment_ids: Iterable[int] | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    key: str | None = None,
+    prison_group: str | None = None,
+    owner: str | None = None,
 ) -> list[dict]:
-    """Every open milestone (with a due date) of open inspections this scope may see."""
+    """Every open milestone (with a due date) of open inspections this scope may see; the
+    keyword filters narrow it in the database (due dates inclusive)."""
     sm = StoredMilestone
     query = sm.select(
         sm.id,
@@ -149,19 +214,20 @@ async def open_items(
         sm.inspection.title.as_alias("inspection_title"),
         sm.inspection.end_date.as_alias("inspection_end"),
         sm.inspection.team_leader.as_alias("team_leader"),
-    ).where(
-        sm.status.is_in(list(OPEN_STATUSES)),
-        sm.due.is_not_null(),
-        sm.inspection.closed == False,  # noqa: E712 - Piccolo builds SQL from ==
     )
-    if scope.establishment_ids is not None:
-        if not scope.establishment_ids:
-            return []
-        query = query.where(sm.establishment.is_in(list(scope.establishment_ids)))
-    if scope.inspection_ids is not None:
-        if not scope.inspection_ids:
-            return []
-        query = query.where(sm.inspection.is_in(list(scope.inspection_ids)))
+    query = _open_query(sm, query, scope)
+    if query is None:
+        return []
+    if due_from is not None:
+        query = query.where(sm.due >= due_from)
+    if due_to is not None:
+        query = query.where(sm.due <= due_to)
+    if key:
+        query = query.where(sm.key == key)
+    if prison_group:
+        query = query.where(sm.establishment.prison_group == prison_group)
+    if owner:
+        query = query.where(sm.owner == owner)
     if establishment_ids is not None:
         wanted = list(establishment_ids)
         if not wanted:

@@ -1,0 +1,53 @@
+"""The dashboard at scale: the database picks the rows of the chosen status (the due-date range
+must match the live status exactly), and the table shows one page of rows at a time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.performance.test_query_counts import late_inspection
+from tests.support import make_establishment, make_user, sign_in
+
+
+@pytest.mark.parametrize("today", [date(2025, 4, 17), date(2025, 12, 19), date(2026, 5, 1), date(2026, 6, 6)])
+def test_due_range_matches_the_live_status_for_every_day(today):
+    """Around Easter, Christmas, a bank holiday weekend and a Saturday."""
+    from timelines.calendar import WorkingCalendar
+    from timelines.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE, _status
+    from timelines.work import due_range
+
+    calendar = WorkingCalendar(added=(date(2026, 6, 8),))
+    for offset in range(-40, 60):
+        due = today + timedelta(days=offset)
+        status = _status(due, None, None, today, calendar)[0]
+        for name in (OVERDUE, DUE_TODAY, DUE_SOON, NOT_YET_DUE):
+            low, high = due_range(name, today, calendar)
+            inside = (low is None or due >= low) and (high is None or due <= high)
+            assert inside == (status == name), (today, due, name, status)
+    assert due_range("open", today, calendar) == (None, None)
+
+
+def test_the_dashboard_shows_fifty_rows_a_page_and_exports_them_all(client):
+    from timelines.dashboard import PAGE_SIZE
+    from tracker.roles import Role
+
+    make_user("boss", Role.HMIP_MANAGER)
+    for n in range(20):  # each has three overdue milestones
+        late_inspection(make_establishment(f"HMP Number {n:02d}", code=f"N{n:02d}"))
+    sign_in(client, "boss")
+    export = client.get("/dashboard/export?status=overdue&format=csv").text
+    total = len(export.strip().splitlines()) - 1  # every row, after the header
+    assert total > PAGE_SIZE
+    first = client.get("/dashboard").text
+    assert first.count('<tr class="govuk-table__row">') - 1 == PAGE_SIZE
+    assert f"{total} items: overdue" in first
+    assert f"Showing 1 to 50 of {total} items" in first
+    assert 'href="/dashboard?status=overdue&amp;page=2"' in first
+    second = client.get("/dashboard?status=overdue&page=2").text
+    assert second.count('<tr class="govuk-table__row">') - 1 == total - PAGE_SIZE
+    assert f"Showing 51 to {total} of {total} items" in second
+    assert (
+        client.get("/dashboard?page=99").text.count('<tr class="govuk-table__row">') - 1 == total - PAGE_SIZE
+    )
