@@ -5,8 +5,10 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from timelines import calculator, dashboard
+from timelines.cache import cached
 from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
 from timelines.rules import RECURRING, rules_for
 from timelines.store import current_calendar
@@ -117,19 +119,20 @@ async def home_panel(request: Request, principal) -> dict | None:
 # -- the dashboard ----------------------------------------------------------------------------------
 
 
-async def _dashboard_rows(request: Request) -> tuple[dict, Scope, list[dict]]:
-    """(filters, this person's scope, the open items that match the filters). 404 for another's
-    establishment id. The filters go to the database, so only matching rows are read."""
-    principal = current(request)
+async def _dashboard_filters(request: Request) -> dict:
+    """The filters from the URL; 404 (audited) for another establishment's id."""
     filters = dashboard.parse_filters(request.query_params)
     if filters["establishment"]:
-        scope = establishment_scope(principal)
+        scope = establishment_scope(current(request))
         if scope is not None and int(filters["establishment"]) not in scope:
             await deny_as_not_found(request, "establishment", filters["establishment"])
-    today = clock.today_london()
+    return filters
+
+
+async def _dashboard_items(filters: dict, scope: Scope, today) -> list[dict]:
+    """The open items that match the filters (which go to the database: only they are read)."""
     calendar = await current_calendar()
     due_from, due_to = due_range(filters["status"], today, calendar)
-    scope = await scope_for(principal)
     items = await open_items(
         scope,
         today=today,
@@ -141,32 +144,45 @@ async def _dashboard_rows(request: Request) -> tuple[dict, Scope, list[dict]]:
         prison_group=filters["group"] or None,
         owner=filters["side"] or None,
     )
-    return filters, scope, dashboard.apply(items, filters)
+    return dashboard.apply(items, filters)
+
+
+async def _dashboard_body(request: Request, filters: dict, scope: Scope, today, page_number) -> Markup:
+    rows = await _dashboard_items(filters, scope, today)
+    options = await open_item_options(scope)
+    page = dashboard.page_of(rows, page_number, filters)
+    template = request.app.template_engine.get_template("timelines/_dashboard_body.html")
+    return Markup(  # noqa: S704 - rendered by the autoescaping template environment
+        template.render(
+            filters=filters,
+            rows=page["rows"],
+            page=page,
+            breakdowns=dashboard.breakdowns(rows, filters),
+            choices=dashboard.choices(options),
+            active=dashboard.describe(filters, options),
+            query=dashboard.query(filters),
+            status_label=dashboard.STATUS_CHOICES[filters["status"]],
+        )
+    )
 
 
 @get("/dashboard", opt=DASHBOARD_ROLES, name="dashboard")
 async def dashboard_page(request: Request) -> Template:
-    filters, scope, rows = await _dashboard_rows(request)
-    options = await open_item_options(scope)
-    page = dashboard.page_of(rows, request.query_params.get("page"), filters)
-    return render(
-        request,
-        "timelines/dashboard.html",
-        fragment="timelines/_dashboard_body.html",
-        filters=filters,
-        rows=page["rows"],
-        page=page,
-        breakdowns=dashboard.breakdowns(rows, filters),
-        choices=dashboard.choices(options),
-        active=dashboard.describe(filters, options),
-        query=dashboard.query(filters),
-        status_label=dashboard.STATUS_CHOICES[filters["status"]],
-    )
+    """The body depends only on the data, today, the person's scope and the URL: it is kept
+    (timelines.cache) until anything is written to the database."""
+    filters = await _dashboard_filters(request)
+    today = clock.today_london()
+    scope = await scope_for(current(request))
+    page_number = request.query_params.get("page")
+    key = ("dashboard", today, scope, tuple(sorted(filters.items())), page_number)
+    body = await cached(key, lambda: _dashboard_body(request, filters, scope, today, page_number))
+    return render(request, "timelines/dashboard.html", fragment="timelines/_dashboard_cached.html", body=body)
 
 
 @get("/dashboard/export", opt=DASHBOARD_ROLES)
 async def dashboard_export(request: Request) -> Response:
-    filters, _scope, rows = await _dashboard_rows(request)
+    filters = await _dashboard_filters(request)
+    rows = await _dashboard_items(filters, await scope_for(current(request)), clock.today_london())
     fmt = _format(request)
     await audit.record(
         "export",

@@ -13,17 +13,19 @@ from contextlib import contextmanager
 @contextmanager
 def count_queries(engine) -> Iterator[list[str]]:
     queries: list[str] = []
-    original = engine.run_querystring
+    cls = type(engine)  # PostgresEngine has slots: wrap the method on the class, for this engine
+    original = cls.run_querystring
 
-    async def counting(querystring, in_pool: bool = False):
-        queries.append(str(querystring))
-        return await original(querystring, in_pool=in_pool)
+    async def counting(self, querystring, *args, **kwargs):
+        if self is engine:
+            queries.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
 
-    engine.run_querystring = counting
+    cls.run_querystring = counting
     try:
         yield queries
     finally:
-        del engine.run_querystring
+        cls.run_querystring = original
 
 
 def queries_for(client, engine, url: str) -> tuple[int, str, list[str]]:

@@ -51,3 +51,27 @@ def test_the_dashboard_shows_fifty_rows_a_page_and_exports_them_all(client):
     assert (
         client.get("/dashboard?page=99").text.count('<tr class="govuk-table__row">') - 1 == total - PAGE_SIZE
     )
+
+
+def test_the_kept_dashboard_changes_as_soon_as_anything_is_written(client):
+    """The body is kept between requests, but a fact recorded elsewhere (another connection,
+    as another worker would) shows at once, and each person sees only their own scope."""
+    from tests.support import record_fact
+    from tracker.roles import Role
+
+    aardvark = make_establishment("HMP Aardvark", code="AAR")
+    zebra = make_establishment("HMP Zebra", code="ZEB")
+    make_user("boss", Role.HMIP_MANAGER)
+    make_user("governor", Role.ESTABLISHMENT, establishment_ids=[zebra])
+    first = late_inspection(aardvark)
+    late_inspection(zebra)
+    sign_in(client, "boss")
+    before = client.get("/dashboard").text
+    assert "HMP Aardvark" in before and "HMP Zebra" in before
+    assert client.get("/dashboard").text.count("HMP Aardvark") == before.count("HMP Aardvark")
+    for kind in ("debrief_note_sent", "draft_sent"):
+        record_fact(first, kind, date.today() - timedelta(days=1))
+    assert client.get("/dashboard").text.count("HMP Aardvark") < before.count("HMP Aardvark")
+    sign_in(client, "governor")
+    theirs = client.get("/dashboard").text
+    assert "HMP Zebra" in theirs and "HMP Aardvark" not in theirs

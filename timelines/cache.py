@@ -1,0 +1,81 @@
+"""A small per-worker cache of computed page parts that stays correct across workers.
+
+Every entry is stored under the database's *data version* at the moment it was computed, and
+served only while that version has not moved, so a change written by any worker (or the CLI)
+is seen by the next request everywhere. The version is cheap to read:
+
+- SQLite: ``PRAGMA data_version`` on a connection of our own that never writes: it changes
+  whenever any other connection (another worker, the pool, the CLI) commits to the file.
+- PostgreSQL: ``pg_current_wal_lsn()``: every committed write moves the write-ahead log.
+
+Entries also expire after ``MAX_AGE`` seconds, a bound on staleness even if a version read
+misses something, and the cache holds at most ``MAX_ENTRIES`` (oldest dropped first).
+Keys must hold everything else the value depends on (today, the person's scope, the filters).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+MAX_ENTRIES = 512
+MAX_AGE = 30.0
+
+_entries: OrderedDict[Hashable, tuple[Any, float, Any]] = OrderedDict()
+_lock = threading.Lock()
+_watchers: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
+
+
+def _sqlite_version(path: str) -> tuple:
+    """(file identity, data_version) for a SQLite file, from a connection kept for this."""
+    stat = os.stat(path)
+    identity = (stat.st_dev, stat.st_ino)
+    with _lock:
+        known = _watchers.get(path)
+        if known is None or known[0] != identity:
+            if known is not None:
+                known[1].close()
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            _watchers[path] = known = (identity, connection)
+        (value,) = known[1].execute("PRAGMA data_version").fetchone()
+    return (path, identity, value)
+
+
+async def data_version() -> tuple:
+    """Changes whenever anything is committed to the database."""
+    from timelines.tables import StoredMilestone
+    from tracker.db import is_sqlite
+
+    engine = StoredMilestone._meta.db
+    if is_sqlite(engine):
+        return _sqlite_version(engine.connection_kwargs["database"])
+    rows = await StoredMilestone.raw("SELECT pg_current_wal_lsn()::text AS lsn")
+    return (id(engine), rows[0]["lsn"])
+
+
+async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
+    """The value for ``key`` computed at the current data version, made when there is none."""
+    version = await data_version()
+    now = time.monotonic()
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None and entry[0] == version and now - entry[1] < MAX_AGE:
+            _entries.move_to_end(key)
+            return entry[2]
+    value = await make()
+    with _lock:
+        _entries[key] = (version, now, value)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
