@@ -182,6 +182,7 @@ CONTENT_COLUMNS = (
 )
 ROW_COLUMNS = ("inspection", "establishment", "key", *CONTENT_COLUMNS, "calendar_version", "computed_at")
 DELETE_CHUNK = 500
+ID_CHUNK = 2000
 REWRITE_ALL_ABOVE = 20_000
 
 
@@ -261,32 +262,61 @@ async def refresh_all(reason: str, *, today: date | None = None) -> list[dict]:
     return await _refresh_all(reason, today=today)
 
 
-async def _refresh_all(reason: str, *, today: date | None) -> list[dict]:
+async def refresh_many(inspection_ids: list[int], *, reason: str, today: date | None = None) -> list[dict]:
+    """``refresh_inspection`` for many inspections at once (open or closed), through the same
+    batch path as ``refresh_all``. Runs in the caller's transaction, or opens one."""
+    from tracker.db import write_transaction
+
+    if not inspection_ids:
+        return []
+    engine = StoredMilestone._meta.db
+    if engine.current_transaction.get() is None:
+        async with write_transaction(engine):
+            return await _refresh_all(reason, today=today, only=inspection_ids)
+    return await _refresh_all(reason, today=today, only=inspection_ids)
+
+
+async def _chunked(make_query, ids: list[int] | None) -> list[dict]:
+    """Run ``make_query(chunk)`` for chunks of ids (or once with None) and join the rows."""
+    if ids is None:
+        return await make_query(None)
+    rows: list[dict] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        rows += await make_query(ids[start : start + ID_CHUNK])
+    return rows
+
+
+async def _refresh_all(reason: str, *, today: date | None, only: list[int] | None = None) -> list[dict]:
     from inspections.tables import Inspection, InspectionEvent
     from tracker.settings import load_settings
 
     today = today or clock.today_london()
     sos_anchor = load_settings().sos_receipt_fact
-    inspections = await Inspection.select(
-        Inspection.id,
-        Inspection.establishment,
-        Inspection.kind,
-        Inspection.end_date,
-        Inspection.urgent_notification,
-        Inspection.stage_overrides,
-    ).where(Inspection.closed == False)  # noqa: E712
+    only = sorted(set(only)) if only is not None else None
+
+    def inspections_query(ids):
+        query = Inspection.select(
+            Inspection.id,
+            Inspection.establishment,
+            Inspection.kind,
+            Inspection.end_date,
+            Inspection.urgent_notification,
+            Inspection.stage_overrides,
+        )
+        return query.where(Inspection.closed == False if ids is None else Inspection.id.is_in(ids))  # noqa: E712
+
+    def events_query(ids):
+        ie = InspectionEvent
+        query = ie.select(
+            ie.id, ie.inspection, ie.kind, ie.occurred_on, ie.occurred_at, ie.supersedes, ie.detail
+        )
+        return query.where(ie.inspection.closed == False if ids is None else ie.inspection.is_in(ids))  # noqa: E712
+
+    inspections = await _chunked(inspections_query, only)
     if not inspections:
         return []
     events: dict[int, list[dict]] = {}
-    for event in await InspectionEvent.select(
-        InspectionEvent.id,
-        InspectionEvent.inspection,
-        InspectionEvent.kind,
-        InspectionEvent.occurred_on,
-        InspectionEvent.occurred_at,
-        InspectionEvent.supersedes,
-        InspectionEvent.detail,
-    ).where(InspectionEvent.inspection.closed == False):  # noqa: E712
+    for event in await _chunked(events_query, only):
         events.setdefault(event["inspection"], []).append(event)
     calendar = await current_calendar()
     cases: list[Case] = []
@@ -316,9 +346,12 @@ async def _refresh_all(reason: str, *, today: date | None) -> list[dict]:
         computed[(inspection["id"], key)] = (inspection, content)
 
     sm = StoredMilestone
-    stored = await sm.select(sm.id, sm.inspection, sm.key, *[getattr(sm, c) for c in CONTENT_COLUMNS]).where(
-        sm.inspection.closed == False  # noqa: E712
-    )
+
+    def stored_query(ids):
+        query = sm.select(sm.id, sm.inspection, sm.key, *[getattr(sm, c) for c in CONTENT_COLUMNS])
+        return query.where(sm.inspection.closed == False if ids is None else sm.inspection.is_in(ids))  # noqa: E712
+
+    stored = await _chunked(stored_query, only)
     now = now_utc()
     stale: list[int] = []
     kept: set[tuple[int, str]] = set()
@@ -348,10 +381,9 @@ async def _refresh_all(reason: str, *, today: date | None) -> list[dict]:
                     "new_due": due,
                 }
             )
-    from inspections.tables import Inspection
 
     open_ids = Inspection.select(Inspection.id).where(Inspection.closed == False)  # noqa: E712
-    if len(stale) > REWRITE_ALL_ABOVE:  # most rows differ: one statement instead of many
+    if only is None and len(stale) > REWRITE_ALL_ABOVE:  # most rows differ: one statement, not many
         await sm.delete().where(sm.inspection.is_in(open_ids))
         kept = set()
     else:
@@ -366,10 +398,15 @@ async def _refresh_all(reason: str, *, today: date | None) -> list[dict]:
     await bulk_insert(
         MilestoneChange, ("inspection", "key", "old_due", "new_due", "reason", "changed_at"), changes
     )
-    if kept:
+    if kept and only is None:
         await sm.update({sm.calendar_version: calendar.version, sm.computed_at: now}).where(
             sm.inspection.is_in(open_ids)
         )
+    elif kept:
+        for start in range(0, len(only), ID_CHUNK):
+            await sm.update({sm.calendar_version: calendar.version, sm.computed_at: now}).where(
+                sm.inspection.is_in(only[start : start + ID_CHUNK])
+            )
     return moved
 
 

@@ -115,3 +115,17 @@ def test_reading_the_batch_by_columns_gives_what_the_milestones_say():
     by_columns = {(case, key): content for case, key, content in _batch_contents(batch)}
     by_objects = {(case, m.key): _content(m) for case in range(len(cases)) for m in batch.milestones(case)}
     assert by_columns == by_objects
+
+
+def test_refresh_many_agrees_with_one_at_a_time_for_open_and_closed_inspections(db):
+    from inspections.tables import Inspection
+    from timelines.store import refresh_inspection, refresh_many
+
+    world = build_world()
+    ids = [world.inspection_example, world.inspection_leeds, world.inspection_pentonville]
+    run(Inspection.update({Inspection.closed: True}).where(Inspection.id == world.inspection_leeds))
+    run(refresh_many(ids, reason="check", today=TODAY + timedelta(days=3)))
+    batch = _content(_stored())
+    for inspection_id in ids:
+        run(refresh_inspection(inspection_id, today=TODAY + timedelta(days=3)))
+    assert _content(_stored()) == batch
