@@ -1,0 +1,209 @@
+"""Every benchmark in one command (`make bench`): writes bench/results/<date>-<time>.md.
+
+At N inspections (default 20,000) on SQLite and, when a PostgreSQL URL is given, on PostgreSQL:
+the HTTP load test (uvicorn, one worker; on PostgreSQL also `tracker serve --workers 2` in
+production mode), the recompute of every open milestone after a holiday change, and the import
+of a 10,000-row programme file; then the deadline engine's own benchmark. Prints figures only.
+
+    .venv/bin/python bench/run_all.py [--sqlite FILE] [--postgres-url URL] [--inspections N]
+        [--duration 10]
+
+The SQLite file is built with `tracker demo --inspections N` when it does not exist (minutes);
+the PostgreSQL database must exist already (build it the same way with DATABASE_URL set), or
+set BENCH_POSTGRES_URL. The recompute and import run on throwaway copies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv/bin/python")
+
+
+def sh(*command: str, env: dict | None = None) -> str:
+    result = subprocess.run(  # noqa: S603
+        list(command), cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    if result.returncode != 0:
+        return f"(failed: {' '.join(command[:3])} …)\n{result.stderr[-2000:]}"
+    return result.stdout
+
+
+def machine() -> list[str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    postgres = sh(
+        "sh", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1 | xargs -I{} {}/postgres --version"
+    )
+    wrk = sh("sh", "-c", "wrk --version 2>&1 | head -n 1")
+    return [
+        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- Machine: {cpu}, {os.cpu_count()} cores, {int(memory) // 1024:,} MB RAM, {platform.platform()}",
+        f"- Python {platform.python_version()}; litestar {version('litestar')}, "
+        f"piccolo {version('piccolo')}, jinja2 {version('jinja2')}, uvicorn {version('uvicorn')}, "
+        f"numpy {version('numpy')}, "
+        f"pandas {version('pandas')}; SQLite {sqlite3.sqlite_version}; {postgres.strip()}; {wrk.strip()}",
+        f"- Load when the run started (1, 5, 15 min): {load()}",
+    ]
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def sqlite_copy(source: Path, target: Path) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"
+
+
+def postgres_copy(url: str, name: str) -> str:
+    import asyncio
+
+    import asyncpg
+
+    base, _, source = url.rpartition("/")
+
+    async def go():
+        connection = await asyncpg.connect(f"{base}/postgres")
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(go())
+    return f"{base}/{name}"
+
+
+def section(title: str, body: str) -> str:
+    return f"## {title}\n\n{body.strip()}\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", type=Path, default=Path("/tmp/bench-20k.sqlite3"))
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", ""))
+    parser.add_argument("--inspections", type=int, default=20_000)
+    parser.add_argument("--duration", type=int, default=10)
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    out = ROOT / "bench/results" / f"{datetime.now():%Y-%m-%d-%H%M}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    parts = [f"# Benchmarks at N = {args.inspections:,} inspections\n", "\n".join(machine()) + "\n"]
+    parts.append(
+        "Each HTTP figure: wrk on loopback (same 2 cores as the server), 2 s warm-up then "
+        f"{args.duration} s; `load (1 min)` is the machine's load average when that run started "
+        "(other people's work shares this machine).\n"
+    )
+
+    if not args.sqlite.exists():
+        url = f"sqlite:///{args.sqlite}"
+        print(f"building {args.sqlite} ({args.inspections:,} inspections)…", file=sys.stderr)
+        sh(str(ROOT / ".venv/bin/tracker"), "migrate", env={"DATABASE_URL": url})
+        build = time.monotonic()
+        sh(
+            str(ROOT / ".venv/bin/tracker"),
+            "demo",
+            "--inspections",
+            str(args.inspections),
+            env={"DATABASE_URL": url},
+        )
+        parts.append(f"Built the SQLite data in {time.monotonic() - build:.0f} s.\n")
+
+    databases = [("SQLite", f"sqlite:///{args.sqlite}")]
+    if args.postgres_url:
+        databases.append(("PostgreSQL", args.postgres_url))
+    else:
+        parts.append("PostgreSQL: skipped (give --postgres-url or BENCH_POSTGRES_URL).\n")
+
+    for kind, url in databases:
+        print(f"{kind}: HTTP…", file=sys.stderr)
+        parts.append(
+            section(
+                f"{kind}: HTTP, one worker",
+                sh(PYTHON, "bench/http_load.py", "--database-url", url, "--duration", str(args.duration)),
+            )
+        )
+        if kind == "PostgreSQL":
+            print(f"{kind}: HTTP, tracker serve --workers 2…", file=sys.stderr)
+            parts.append(
+                section(
+                    f"{kind}: HTTP, `tracker serve --workers 2` (production mode)",
+                    sh(
+                        PYTHON,
+                        "bench/http_load.py",
+                        "--database-url",
+                        url,
+                        "--duration",
+                        str(args.duration),
+                        "--serve",
+                        "tracker",
+                        "--workers",
+                        "2",
+                    ),
+                )
+            )
+        print(f"{kind}: recompute…", file=sys.stderr)
+        copy = (
+            sqlite_copy(args.sqlite, Path("/tmp/bench-copy.sqlite3"))
+            if kind == "SQLite"
+            else postgres_copy(url, "tracker_bench_copy")
+        )
+        parts.append(
+            section(
+                f"{kind}: recompute (load {load()})", sh(PYTHON, "bench/recompute.py", "--database-url", copy)
+            )
+        )
+        print(f"{kind}: programme import…", file=sys.stderr)
+        copy = (
+            sqlite_copy(args.sqlite, Path("/tmp/bench-copy.sqlite3"))
+            if kind == "SQLite"
+            else postgres_copy(url, "tracker_bench_copy")
+        )
+        parts.append(
+            section(
+                f"{kind}: programme import (load {load()})",
+                sh(PYTHON, "bench/programme_import.py", "--database-url", copy),
+            )
+        )
+
+    print("deadline engine…", file=sys.stderr)
+    parts.append(
+        section(
+            f"The deadline engine (bench/deadlines.py, load {load()})",
+            "```\n" + sh(PYTHON, "bench/deadlines.py") + "\n```",
+        )
+    )
+    parts.append(f"Whole run: {(time.monotonic() - started) / 60:.1f} minutes.\n")
+    out.write_text("\n".join(parts))
+    print("\n".join(parts))
+    print(f"written to {out.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
