@@ -50,7 +50,7 @@ class Inspection(Table, tablename="inspection"):
     coordinator = Varchar(length=200, default="")
     liaison_officer = Varchar(length=200, default="")
     partner_inspectorates = Varchar(length=200, default="")
-    follows = ForeignKey(LazyTableReference("Inspection", module_path=__name__), null=True)
+    follows = ForeignKey(LazyTableReference("Inspection", module_path=__name__), null=True, index=True)
     stage_overrides = JSON(default="{}")
     urgent_notification = Boolean(default=False)
     closed = Boolean(default=False, index=True)
