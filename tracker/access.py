@@ -40,6 +40,16 @@ def route_rule(handler: BaseRouteHandler):
     return handler.opt.get(ACCESS_KEY)
 
 
+# The largest id any table holds (PostgreSQL's integer); a bigger one can only be "not found".
+MAX_ID = 2**31 - 1
+
+
+def _refuse_impossible_ids(connection: ASGIConnection) -> None:
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            raise NotFoundException("Page not found")
+
+
 async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     rule = route_rule(handler)
     if rule == PUBLIC:
@@ -50,6 +60,7 @@ async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) ->
     principal: Principal | None = connection.scope.get("user")
     if principal is None:
         raise NotAuthorizedException("Sign in to continue")
+    _refuse_impossible_ids(connection)
     if not principal.roles & rule:
         await audit.record(
             "denied",

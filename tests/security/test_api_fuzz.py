@@ -71,13 +71,6 @@ def test_the_api_never_answers_with_a_server_error(client):
     assert problems == [], "\n".join(problems[:20])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an id beyond the id column's range (64 bits on SQLite, 32 on PostgreSQL) reaches the "
-    "database and fails there (OverflowError, asyncpg's DataError): a 500 on every route with an id. Wanted in the shared "
-    "tracker/errors.py: map OverflowError (and asyncpg DataError) to the 404 page, or refuse such "
-    "path ids before the handler (see the security report)",
-)
 @pytest.mark.parametrize("path", ["/inspections/{id}", "/api/v1/inspections/{id}"])
 def test_an_id_too_big_for_the_database_is_not_found(client, path):
     from tests.support import make_user, sign_in
