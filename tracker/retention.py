@@ -119,6 +119,18 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int | None = 
     return counts
 
 
+def _run_to_completion(coroutine):
+    """asyncio.run, also when the caller's thread already runs a loop (a test with a browser)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing")
 @click.option("--today", "today_text", default="", help="The date to measure periods from (YYYY-MM-DD)")
@@ -134,7 +146,7 @@ def retention(dry_run: bool, today_text: str) -> None:
     except ValueError as error:
         raise click.BadParameter("Enter the date as YYYY-MM-DD", param_hint="--today") from error
     bind_engine(engine_from_url(load_settings().database_url))
-    counts = asyncio.run(run_retention(today=today, dry_run=dry_run))
+    counts = _run_to_completion(run_retention(today=today, dry_run=dry_run))
     verb = "Would remove" if dry_run else "Removed"
     click.echo(
         f"{verb}: {counts.sessions} sessions, {counts.login_challenges} sign-in challenges, "
