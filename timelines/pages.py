@@ -63,10 +63,25 @@ def _format(request: Request) -> str:
 async def my_work(request: Request) -> Template:
     principal = current(request)
     today = clock.today_london()
-    calendar = await current_calendar()
     pick, within = _within(request.query_params.get("within"))
-    items = await my_items(principal, today=today, calendar=calendar, within=within)
-    recurring = await my_recurring(principal, today=today, calendar=calendar)
+
+    async def work() -> tuple[list[dict], list[dict]]:
+        calendar = await current_calendar()
+        items = await my_items(principal, today=today, calendar=calendar, within=within)
+        return items, await my_recurring(principal, today=today, calendar=calendar)
+
+    # kept (timelines.cache) until anything is written to the database; the key holds all
+    # that decides what is this person's
+    key = (
+        "my_work",
+        today,
+        within,
+        principal.user_id,
+        frozenset(principal.roles),
+        frozenset(principal.establishment_ids),
+        principal.prison_group,
+    )
+    items, recurring = await cached(key, work)
     return render(
         request,
         "timelines/my_work.html",

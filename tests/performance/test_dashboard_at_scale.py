@@ -75,3 +75,20 @@ def test_the_kept_dashboard_changes_as_soon_as_anything_is_written(client):
     sign_in(client, "governor")
     theirs = client.get("/dashboard").text
     assert "HMP Zebra" in theirs and "HMP Aardvark" not in theirs
+
+
+def test_kept_my_work_changes_as_soon_as_anything_is_written(client):
+    from tests.support import record_fact
+    from tracker.roles import Role
+
+    lead = make_user("lead", Role.HMIP_TEAM_LEADER)
+    make_user("other", Role.HMIP_TEAM_LEADER)
+    inspection_id = late_inspection(make_establishment("HMP Aardvark", code="AAR"), leader=lead)
+    sign_in(client, "lead")
+    before = client.get("/my-work?within=all").text
+    assert "HMP Aardvark" in before
+    record_fact(inspection_id, "debrief_note_sent", date.today() - timedelta(days=1))
+    after = client.get("/my-work?within=all").text
+    assert after.count("HMP Aardvark") < before.count("HMP Aardvark")
+    sign_in(client, "other")
+    assert "HMP Aardvark" not in client.get("/my-work?within=all").text
