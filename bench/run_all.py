@@ -53,9 +53,8 @@ def machine() -> list[str]:
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal")
     )
-    postgres = sh(
-        "sh", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1 | xargs -I{} {}/postgres --version"
-    )
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    postgres = sh(str(binaries[-1]), "--version") if binaries else "PostgreSQL not installed"
     wrk = sh("sh", "-c", "wrk --version 2>&1 | head -n 1")
     return [
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
