@@ -46,12 +46,12 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     panel = page.get_by_text(
         f"the report was published {published.day} {published:%B %Y}, the action plan is due"
     )
-    assert panel.is_visible()
+    expect(panel).to_be_visible()
     no_violations(page)
     page.get_by_role("link", name="Start the action plan").click()
     no_violations(page)
     page.get_by_role("button", name="Start the action plan").click()
-    assert page.get_by_role("heading", name="Action plan", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Action plan", exact=True)).to_be_visible()
     no_violations(page)
 
     # 2. Downloads the template pre-filled with the recommendations and fills it in.
@@ -77,8 +77,8 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     page.get_by_label("Upload the filled-in spreadsheet").set_input_files(str(path))
     page.get_by_role("button", name="Upload spreadsheet").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert summary.get_by_text("Row 3: target date must be in the future").is_visible()
+    expect(summary).to_be_visible()
+    expect(summary.get_by_text("Row 3: target date must be in the future")).to_be_visible()
     no_violations(page)
     plan = run(services.plan_for_inspection(inspection))
     assert run(services.plan_detail(plan, today=TODAY))["counts"]["total"] == 0
@@ -86,37 +86,35 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     workbook.save(path)
     page.get_by_label("Upload the filled-in spreadsheet").set_input_files(str(path))
     page.get_by_role("button", name="Upload spreadsheet").click()
-    assert page.get_by_text("The spreadsheet has been read").is_visible()
-    assert page.get_by_role("cell", name="Action for R2").is_visible()
+    expect(page.get_by_text("The spreadsheet has been read")).to_be_visible()
+    expect(page.get_by_role("cell", name="Action for R2")).to_be_visible()
     no_violations(page)
 
     # 4. Checks and submits.
     page.get_by_role("link", name="Check and submit").click()
-    assert page.get_by_role("heading", name="Check your action plan before submitting it").is_visible()
+    expect(page.get_by_role("heading", name="Check your action plan before submitting it")).to_be_visible()
     no_violations(page)
     page.get_by_role("button", name="Submit action plan").click()
-    assert page.locator(".govuk-panel").get_by_text("Action plan submitted").is_visible()
-    assert page.get_by_text("It was received on time").is_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan submitted")).to_be_visible()
+    expect(page.get_by_text("It was received on time")).to_be_visible()
     no_violations(page)
     sign_out(page)
 
     # 5. The Scrutiny Team returns it with a comment.
     browser_sign_in(page, live_server, "scrutiny")
-    assert page.get_by_role("heading", name="Action plans waiting for quality assurance").is_visible()
+    expect(page.get_by_role("heading", name="Action plans waiting for quality assurance")).to_be_visible()
     page.get_by_role("link", name="HMP Example").click()
     no_violations(page)
     page.get_by_label("Return it to the establishment with comments").check()
     page.get_by_label("Comments for the establishment").fill("Make the actions for R1 and R2 more specific")
     page.get_by_role("button", name="Save decision").click()
-    assert page.locator(".govuk-panel").get_by_text("Action plan returned to the establishment").is_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan returned to the establishment")).to_be_visible()
     sign_out(page)
 
     # 6. The establishment changes two actions in the browser (inline) and resubmits.
     browser_sign_in(page, live_server, "governor")
     page.goto(f"{url}/action-plans/{plan['id']}")
-    assert (
-        page.locator("#qa-comment").get_by_text("Make the actions for R1 and R2 more specific").is_visible()
-    )
+    expect(page.locator("#qa-comment").get_by_text("Make the actions for R1 and R2 more specific")).to_be_visible()
     no_violations(page)
     for reference in ("R1", "R2"):
         page.get_by_role("link", name=f"Change action 1 for {reference}").click()
@@ -134,7 +132,7 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
         no_violations(page)
     page.get_by_role("link", name="Check and submit").click()
     page.get_by_role("button", name="Submit action plan").click()
-    assert page.locator(".govuk-panel").get_by_text("Action plan submitted").is_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan submitted")).to_be_visible()
     sign_out(page)
 
     # 7. Accepted, cleared, published.
@@ -142,34 +140,34 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     page.goto(f"{url}/action-plans/{plan['id']}/review")
     page.get_by_label("Accept the action plan").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.locator(".govuk-panel").get_by_text("Action plan accepted").is_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan accepted")).to_be_visible()
     sign_out(page)
     browser_sign_in(page, live_server, "hmppsmanager")
     page.get_by_role("link", name="HMP Example").click()
     no_violations(page)
     page.get_by_role("button", name="Clear action plan").click()
-    assert page.locator(".govuk-panel").get_by_text("Action plan cleared").is_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan cleared")).to_be_visible()
     page.goto(f"{url}/action-plans/{plan['id']}/publish")
     no_violations(page)
     page.get_by_label("Link to the published action plan on HMIP's website").fill(
         "https://hmiprisons.justice.gov.uk/hmp-example-action-plan"
     )
     page.get_by_role("button", name="Record publication").click()
-    assert page.locator(".govuk-panel").get_by_text("Action plan published").is_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan published")).to_be_visible()
     no_violations(page)
     sign_out(page)
 
     # 8. Months later the establishment records progress.
     browser_sign_in(page, live_server, "governor")
     page.goto(f"{url}/action-plans/{plan['id']}")
-    assert page.get_by_role("link", name="the published action plan").is_visible()
+    expect(page.get_by_role("link", name="the published action plan")).to_be_visible()
     page.get_by_role("link", name="Progress of action 1 for R3").click()
     no_violations(page)
     page.get_by_label("In progress").check()
     page.get_by_label("What has been done").fill("Audit tool agreed; first audit done on A wing")
     page.get_by_role("button", name="Record progress").click()
-    assert page.get_by_text("Progress recorded").is_visible()
-    assert page.get_by_role("cell", name="Audit tool agreed; first audit done on A wing").is_visible()
+    expect(page.get_by_text("Progress recorded")).to_be_visible()
+    expect(page.get_by_role("cell", name="Audit tool agreed; first audit done on A wing")).to_be_visible()
     no_violations(page)
 
     # 9. A renamed executable and an oversize file are refused; nothing is stored.
@@ -179,17 +177,14 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     exe.write_bytes(b"MZ\x90\x00" + b"\x00" * 500 + b"This program cannot be run in DOS mode")
     page.get_by_label("Upload the action plan file").set_input_files(str(exe))
     page.get_by_role("button", name="Upload file").click()
-    assert page.locator(".govuk-error-summary").get_by_text("The selected file must be a PDF").is_visible()
+    expect(page.locator(".govuk-error-summary").get_by_text("The selected file must be a PDF")).to_be_visible()
     no_violations(page)
     big = tmp_path / "big.pdf"
     big.write_bytes(b"%PDF-1.7\n" + b"0" * (21 * 1024 * 1024) + b"\n%%EOF\n")
     page.get_by_label("Upload the action plan file").set_input_files(str(big))
     page.get_by_role("button", name="Upload file").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_text("The selected file must be smaller than 20 MB")
-        .is_visible()
-    )
+    expect(page.locator(".govuk-error-summary")
+        .get_by_text("The selected file must be smaller than 20 MB")).to_be_visible()
     no_violations(page)
     assert page.get_by_text("big.pdf").count() == 0 and page.get_by_text("plan.pdf").count() == 0
     assert [f for f in run(services.files(plan["id"])) if f["purpose"] == "plan"] == []
@@ -208,17 +203,14 @@ def test_answering_works_without_javascript(browser, live_server):
     browser_sign_in(page, live_server, "governor")
     page.goto(f"{live_server.url}/action-plans/{plan_id}")
     page.get_by_role("link", name="Answer the response to R1").click()
-    assert page.get_by_role("heading", name="Response to R1").is_visible()
+    expect(page.get_by_role("heading", name="Response to R1")).to_be_visible()
     page.get_by_label("Partly agreed").check()
     page.get_by_role("button", name="Save response").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_text("Enter which part of the recommendation is agreed")
-        .is_visible()
-    )
+    expect(page.locator(".govuk-error-summary")
+        .get_by_text("Enter which part of the recommendation is agreed")).to_be_visible()
     page.get_by_label("Which part is agreed").fill("The staffing part")
     page.get_by_role("button", name="Save response").click()
-    assert page.get_by_text("Agreed part: The staffing part").is_visible()
+    expect(page.get_by_text("Agreed part: The staffing part")).to_be_visible()
     page.get_by_role("link", name="Add an action for R1").click()
     page.get_by_label("Action", exact=True).fill("Recruit two officers")
     page.get_by_label("Owner").fill("Head of Residence")
@@ -227,7 +219,7 @@ def test_answering_works_without_javascript(browser, live_server):
     page.get_by_label("Month").fill(str(target.month))
     page.get_by_label("Year").fill(str(target.year))
     page.get_by_role("button", name="Save action").click()
-    assert page.get_by_role("cell", name="Recruit two officers").is_visible()
+    expect(page.get_by_role("cell", name="Recruit two officers")).to_be_visible()
     context.close()
 
 

@@ -1,6 +1,7 @@
 """The GOV.UK timeout warning appears before the idle sign-out and 'Stay signed in' renews the session."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support import axe_violations, browser_sign_in, make_settings, make_user
 from tracker.roles import Role
@@ -24,9 +25,9 @@ def test_warning_shows_and_stay_signed_in_keeps_the_session(page, live_server):
         dialog.get_by_role("button", name="Stay signed in").click()
     assert response.value.status == 204
     page.reload()
-    assert page.get_by_role("heading", name="Your work").is_visible()
+    expect(page.get_by_role("heading", name="Your work")).to_be_visible()
 
 
 def test_signed_out_page_after_timeout_explains_why(page, live_server):
     page.goto(f"{live_server.url}/login?timed_out=1")
-    assert page.get_by_text("You were signed out because you did nothing for a while").is_visible()
+    expect(page.get_by_text("You were signed out because you did nothing for a while")).to_be_visible()

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.inspections.helpers import END, save_note, world
 from tests.support import (
@@ -35,7 +36,7 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
     page.get_by_role("link", name="Inspections", exact=True).click()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Add an inspection").click()
-    assert page.get_by_role("heading", name="Add an inspection").is_visible()
+    expect(page.get_by_role("heading", name="Add an inspection")).to_be_visible()
     assert axe_violations(page) == []
 
     # A mistake first: the last day before the first day.
@@ -47,13 +48,13 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
     page.get_by_role("checkbox", name="Inspector", exact=True).check()
     page.get_by_role("button", name="Save inspection").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role(
+    expect(summary.get_by_role(
         "link", name="The last day must be the same as or after the first day"
-    ).is_visible()
+    )).to_be_visible()
     assert axe_violations(page) == []
     _date(page, "start_date", date(2025, 3, 3))
     page.get_by_role("button", name="Save inspection").click()
-    assert page.get_by_text("Inspection added").is_visible()
+    expect(page.get_by_text("Inspection added")).to_be_visible()
     assert axe_violations(page) == []
     inspection_id = int(page.url.split("/inspections/")[1].split("?")[0])
     draft = _milestone_row(page, "draft_report")
@@ -65,7 +66,7 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
 
     # The final debrief: the PGD could not attend and said so in advance.
     page.get_by_role("link", name="Log the final debrief").first.click()
-    assert page.get_by_role("heading", name="Final debrief").is_visible()
+    expect(page.get_by_role("heading", name="Final debrief")).to_be_visible()
     assert axe_violations(page) == []
     _date(page, "held_on", END)
     page.get_by_label("Governor or Director").check()
@@ -81,20 +82,20 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
         page.locator(f"input[name='judgement_{test}'][value='{score}']").check()
     page.get_by_label("Debrief note", exact=True).fill("Indicative findings: violence is high on C wing.")
     page.get_by_role("button", name="Save the debrief").click()
-    assert page.get_by_role("heading", name="Debrief recorded").is_visible()
-    assert page.get_by_text(
+    expect(page.get_by_role("heading", name="Debrief recorded")).to_be_visible()
+    expect(page.get_by_text(
         "Debrief note to HMPPS HQ: due Friday 21 March 2025 (the week following)"
-    ).is_visible()
+    )).to_be_visible()
     assert axe_violations(page) == []
     assert stored_milestones(inspection_id)["debrief"]["status"] == "done_on_time"
 
     # A week later: the note sent to HMPPS HQ.
     page.get_by_role("link", name="Record the debrief note sent to HMPPS HQ").click()
-    assert page.get_by_role("heading", name="Debrief note sent to HMPPS HQ").is_visible()
+    expect(page.get_by_role("heading", name="Debrief note sent to HMPPS HQ")).to_be_visible()
     assert axe_violations(page) == []
     _date(page, "occurred_on", date(2025, 3, 20))
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Recorded: the timeline has been updated").is_visible()
+    expect(page.get_by_text("Recorded: the timeline has been updated")).to_be_visible()
     assert "Done on time" in _milestone_row(page, "debrief_note_to_hq").inner_text()
     assert "Draft report to the Scrutiny Team: latest date" in page.content()
     assert "7 weeks after the inspection ended" in _milestone_row(page, "draft_report_limit").inner_text()
@@ -117,11 +118,8 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
     assert "Done on time" in _milestone_row(page, "un_letter").inner_text()
     assert "20 March 2025 at 2:30pm" in _milestone_row(page, "un_publication").inner_text()
     assert "Wednesday 16 April 2025" in _milestone_row(page, "sos_response").inner_text()
-    assert (
-        page.locator(".moj-timeline")
-        .get_by_text("Urgent notification letter sent to the Secretary of State")
-        .is_visible()
-    )
+    expect(page.locator(".moj-timeline")
+        .get_by_text("Urgent notification letter sent to the Secretary of State")).to_be_visible()
     assert axe_violations(page) == []
     assert w["a"]
 
@@ -133,20 +131,17 @@ def test_establishment_user_sees_their_inspection_and_note_and_not_another(page,
     page.set_default_timeout(10000)
     browser_sign_in(page, live_server, "governor")
     page.get_by_role("link", name="Inspections", exact=True).click()
-    assert (
-        page.get_by_role("link", name="Full inspection at HMP Example").is_visible()
-        or page.get_by_text("HMP Example").first.is_visible()
-    )
+    expect(page.get_by_role("cell", name="HMP Example", exact=True)).to_be_visible()
     assert page.get_by_text("HMP Elsewhere").count() == 0
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/inspections/{w['ia']}")
-    assert page.get_by_role("heading", name="HMP Example").is_visible()
+    expect(page.get_by_role("heading", name="HMP Example")).to_be_visible()
     assert "Record what happened" not in page.content()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Read the debrief note (OFFICIAL-SENSITIVE)").click()
-    assert page.get_by_role("heading", name="Debrief note").is_visible()
-    assert page.get_by_text("Our debrief note text").is_visible()
-    assert page.get_by_text("OFFICIAL-SENSITIVE").first.is_visible()
+    expect(page.get_by_role("heading", name="Debrief note")).to_be_visible()
+    expect(page.get_by_text("Our debrief note text")).to_be_visible()
+    expect(page.get_by_text("OFFICIAL-SENSITIVE").first).to_be_visible()
     assert axe_violations(page) == []
     for path in (
         f"/inspections/{w['ib']}",
@@ -155,7 +150,7 @@ def test_establishment_user_sees_their_inspection_and_note_and_not_another(page,
     ):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 404
-        assert page.get_by_role("heading", name="Page not found").is_visible()
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
         assert "Elsewhere" not in page.content() and "secret" not in page.content()
     assert axe_violations(page) == []
 
@@ -171,12 +166,12 @@ def test_manager_reads_the_programme(page, live_server):
     page.set_default_timeout(10000)
     browser_sign_in(page, live_server, "hmipmanager")
     page.get_by_role("link", name="Programme", exact=True).click()
-    assert page.get_by_role("heading", name="Inspection programme").is_visible()
-    assert page.get_by_role("link", name="HMP Overdue").first.is_visible()
-    assert page.get_by_text("against 15 to 20 a year").is_visible()
+    expect(page.get_by_role("heading", name="Inspection programme")).to_be_visible()
+    expect(page.get_by_role("link", name="HMP Overdue").first).to_be_visible()
+    expect(page.get_by_text("against 15 to 20 a year")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="HMP Overdue").first.click()
-    assert page.get_by_role("heading", name="HMP Overdue").is_visible()
+    expect(page.get_by_role("heading", name="HMP Overdue")).to_be_visible()
     assert axe_violations(page) == []
     assert w["a"]
 
@@ -189,7 +184,7 @@ def test_list_filters_update_in_place_with_htmx(page, live_server):
     page.set_default_timeout(10000)
     browser_sign_in(page, live_server, "hmipmanager")
     page.goto(f"{live_server.url}/inspections")
-    assert page.get_by_text("2 inspections").is_visible()
+    expect(page.get_by_text("2 inspections")).to_be_visible()
     page.select_option("#stage", "fact_check")
     page.get_by_text("1 inspection", exact=True).wait_for()
     assert "stage=fact_check" in page.url
@@ -204,21 +199,18 @@ def test_debrief_and_list_work_without_javascript(browser, live_server):
     browser_sign_in(page, live_server, "leader")
     page.goto(f"{live_server.url}/inspections?stage=drafting")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_text("2 inspections").is_visible()
+    expect(page.get_by_text("2 inspections")).to_be_visible()
     page.goto(f"{live_server.url}/inspections/{w['ia']}/debrief")
     page.get_by_role("button", name="Save the debrief").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role("link", name="Select who attended the debrief")
-        .is_visible()
-    )
+    expect(page.locator(".govuk-error-summary")
+        .get_by_role("link", name="Select who attended the debrief")).to_be_visible()
     _date(page, "held_on", END)
     page.get_by_label("Governor or Director").check()
     page.get_by_label("Prison Group Director", exact=True).check()
     for test in ("safety", "respect", "purposeful_activity", "preparation_for_release"):
         page.locator(f"input[name='judgement_{test}'][value='3']").check()
     page.get_by_role("button", name="Save the debrief").click()
-    assert page.get_by_text(
+    expect(page.get_by_text(
         "Debrief note to HMPPS HQ: due Friday 21 March 2025 (the week following)"
-    ).is_visible()
+    )).to_be_visible()
     context.close()
