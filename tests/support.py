@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
+from tests.fixtures.scanning import SIGNATURES as TEST_SIGNATURES
+from tracker.aio import run_sync
 from tracker.roles import Role
 from tracker.settings import Settings
 
@@ -24,24 +24,14 @@ def make_settings(database_url: str, **overrides) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-that-is-long-enough-1234567890",
         allowed_hosts=("testserver", "testserver.local", "127.0.0.1", "localhost"),
+        # Uploads are scanned by the real clamscan with locally made signatures (tests/fixtures).
+        clamav_database=str(TEST_SIGNATURES),
     )
     values.update(overrides)
     return Settings(**values)
 
 
-def run(awaitable):
-    """Run a coroutine or a Piccolo query to completion on a fresh event loop."""
-
-    async def wait():
-        return await awaitable
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(wait())
-    # Playwright's sync API keeps a loop running in this thread: use another thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, wait()).result()
+run = run_sync  # tests run coroutines and Piccolo queries the way commands do
 
 
 def make_establishment(name: str = "HMP Example", **fields) -> int:

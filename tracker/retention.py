@@ -17,8 +17,6 @@ Every run (a dry run too) is audited with its counts only.
 
 from __future__ import annotations
 
-import asyncio
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -29,18 +27,7 @@ CHALLENGE_DAYS = 30
 REMINDER_DAYS = 730
 DEACTIVATED_DAYS = 730
 AUDIT_FLOOR_DAYS = 183  # enforced by the audit table's trigger too
-DEFAULT_AUDIT_DAYS = 730
 FORMER_USER = "Former user"
-
-
-def audit_retention_days() -> int:
-    value = os.environ.get("AUDIT_RETENTION_DAYS", "").strip()
-    days = int(value) if value else DEFAULT_AUDIT_DAYS
-    if days < AUDIT_FLOOR_DAYS:
-        raise click.ClickException(
-            f"AUDIT_RETENTION_DAYS must be at least {AUDIT_FLOOR_DAYS} (security logs are kept 6 months)"
-        )
-    return days
 
 
 @dataclass
@@ -59,7 +46,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-async def run_retention(*, today: date, dry_run: bool, audit_days: int | None = None) -> Counts:
+async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Counts:
     """Count (dry run) or remove everything past its period, in one transaction; audit the run."""
     from timelines.tables import SentReminder
     from tracker import audit
@@ -67,7 +54,6 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int | None = 
     from tracker.db import write_transaction
     from tracker.tables import AppUser, AuditEvent, LoginChallenge, RecoveryCode, UserSession
 
-    audit_days = audit_retention_days() if audit_days is None else audit_days
     if audit_days < AUDIT_FLOOR_DAYS:
         raise ValueError(f"audit rows are kept at least {AUDIT_FLOOR_DAYS} days")
     session_cutoff = _start_of(today - timedelta(days=SESSION_DAYS))
@@ -119,24 +105,13 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int | None = 
     return counts
 
 
-def _run_to_completion(coroutine):
-    """asyncio.run, also when the caller's thread already runs a loop (a test with a browser)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing")
 @click.option("--today", "today_text", default="", help="The date to measure periods from (YYYY-MM-DD)")
 def retention(dry_run: bool, today_text: str) -> None:
     """Remove sessions, sign-in challenges, reminders, leavers' personal data and audit rows
     past their retention periods (see docs/decisions/0004-retention.md)."""
+    from tracker.aio import run_sync
     from tracker.clock import today_london
     from tracker.db import bind_engine, engine_from_url
     from tracker.settings import load_settings
@@ -145,8 +120,13 @@ def retention(dry_run: bool, today_text: str) -> None:
         today = date.fromisoformat(today_text) if today_text else today_london()
     except ValueError as error:
         raise click.BadParameter("Enter the date as YYYY-MM-DD", param_hint="--today") from error
-    bind_engine(engine_from_url(load_settings().database_url))
-    counts = _run_to_completion(run_retention(today=today, dry_run=dry_run))
+    settings = load_settings()
+    if settings.audit_retention_days < AUDIT_FLOOR_DAYS:
+        raise click.ClickException(
+            f"AUDIT_RETENTION_DAYS must be at least {AUDIT_FLOOR_DAYS} (security logs are kept 6 months)"
+        )
+    bind_engine(engine_from_url(settings.database_url))
+    counts = run_sync(run_retention(today=today, dry_run=dry_run, audit_days=settings.audit_retention_days))
     verb = "Would remove" if dry_run else "Removed"
     click.echo(
         f"{verb}: {counts.sessions} sessions, {counts.login_challenges} sign-in challenges, "

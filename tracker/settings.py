@@ -43,6 +43,8 @@ class Settings:
     debug: bool = False
     secure_cookies: bool = False
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty: none.
+    trusted_proxies: tuple[str, ...] = ()
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     upload_limit_mb: int = 20
@@ -55,6 +57,7 @@ class Settings:
     sos_receipt_fact: str = "un_letter_sent"
     irp_draft_offset: str = "10 working days"
     db_pool: bool = False
+    audit_retention_days: int = 730
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -81,6 +84,9 @@ def load_settings() -> Settings:
         debug=_bool("TRACKER_DEBUG", False),
         secure_cookies=_bool("SECURE_COOKIES", production),
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        trusted_proxies=tuple(
+            p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12),
         upload_limit_mb=_int("UPLOAD_LIMIT_MB", 20),
@@ -96,4 +102,5 @@ def load_settings() -> Settings:
         sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
         irp_draft_offset=os.environ.get("IRP_DRAFT_OFFSET", "10 working days"),
         db_pool=_bool("DB_POOL", True),
+        audit_retention_days=_int("AUDIT_RETENTION_DAYS", 730),
     )
