@@ -275,7 +275,7 @@ def _due(
 ) -> tuple[date, tuple[date, date] | None, datetime | None, date | None]:
     """(due, window, due_at, proposed) for a rule whose anchor fact is known."""
     anchor_day = fact_day(anchor)
-    assert anchor_day is not None
+    assert anchor_day is not None  # type narrowing: only called with a known anchor fact  # nosec B101
     if the_rule.window:
         window = window_dates(the_rule, anchor_day, calendar)
         return window[1], window, None, proposed_date(the_rule, anchor_day, calendar)

@@ -422,8 +422,9 @@ async def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple]) -> Non
     if is_sqlite(engine):
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
+        # nosemgrep: sql-built-from-strings
         await connection.executemany(
-            f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})',  # noqa: S608 - names are ours
+            f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})',  # noqa: S608 - names are ours  # nosec B608
             rows,
         )
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - runs pg_dump/pg_restore with fixed arguments, no shell
+import subprocess  # noqa: S404 - runs pg_dump/pg_restore with fixed arguments, no shell  # nosec B404
 from pathlib import Path
 
 
@@ -41,7 +41,7 @@ def backup(database_url: str, target: Path) -> Path:
             destination.close()
             source.close()
         return target
-    result = subprocess.run(  # noqa: S603 - fixed argument list
+    result = subprocess.run(  # noqa: S603 - fixed argument list  # nosec B603
         [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", database_url],
         capture_output=True,
         text=True,
@@ -68,7 +68,7 @@ def restore(database_url: str, source: Path) -> None:
             live_db.close()
             backup_db.close()
         return
-    result = subprocess.run(  # noqa: S603 - fixed argument list
+    result = subprocess.run(  # noqa: S603 - fixed argument list  # nosec B603
         [
             _pg_tool("pg_restore"),
             "--clean",

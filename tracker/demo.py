@@ -9,9 +9,9 @@ from tracker import twofactor
 from tracker.roles import Role
 from tracker.users import create_user, user_id_for
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for local demo logins only
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for local demo logins only  # nosec B105
 # The authenticator key of demo users whose role needs two-step sign-in (local demo only).
-DEMO_TOTP_SECRET = "INSPECTIONTRACKERDEMOKEYHMIPPRIS"  # noqa: S105
+DEMO_TOTP_SECRET = "INSPECTIONTRACKERDEMOKEYHMIPPRIS"  # noqa: S105 - local demo users only  # nosec B105
 
 DEMO_USERS = [
     ("leader", "Tom Leader", [Role.HMIP_TEAM_LEADER], None, ""),

@@ -95,7 +95,7 @@ async def build(n: int, *, today: date | None = None, seed: int = 2026, progress
     from tracker.roles import Role
     from tracker.tables import AppUser, UserRole
 
-    rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not a secret
+    rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not a secret  # nosec B311
     today = today or today_london()
     now = now_utc()
 

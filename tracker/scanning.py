@@ -22,7 +22,7 @@ import asyncio
 import os
 import re
 import shutil
-import subprocess  # noqa: S404 - runs a fixed local binary with no shell
+import subprocess  # noqa: S404 - runs a fixed local binary with no shell  # nosec B404
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +109,7 @@ def clamscan_sync(content: bytes, *, database: str = "", binary: str | None = No
             argv += ["-d", database]
         argv.append(str(path))
         try:
-            result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            result = subprocess.run(  # noqa: S603 - fixed argv, no shell  # nosec B603
                 argv, capture_output=True, timeout=SCAN_TIMEOUT_S, check=False
             )
         except (OSError, subprocess.SubprocessError):

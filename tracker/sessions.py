@@ -89,7 +89,7 @@ async def principal_for_api_token(token: str) -> Principal | None:
     principal = await load_principal(row["user"])
     if principal is None:
         return None
-    return Principal(**{**principal.__dict__, "via_token": True})
+    return Principal(**{**principal.__dict__, "via_token": True})  # a flag, not a password  # nosec B105
 
 
 async def revoke_api_tokens(user_id: int) -> None:
