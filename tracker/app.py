@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import actionplans.routes
 import factcheck.routes
@@ -95,6 +96,10 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
         logging_config=None,
     )
     app.asgi_handler = HostCheck(app.asgi_handler, settings.allowed_hosts)
+    if settings.trusted_proxies:
+        # The client address (login throttling, audit) comes from X-Forwarded-For only when the
+        # direct peer is one of these proxies; anyone else's header is ignored.
+        app.asgi_handler = ProxyHeadersMiddleware(app.asgi_handler, list(settings.trusted_proxies))
     app.state.settings = settings
     app.state.engine = engine
     return app
