@@ -23,6 +23,7 @@ from tracker.db import bind_engine, engine_from_url
 from tracker.errors import EXCEPTION_HANDLERS
 from tracker.middleware import ContextMiddleware, HostCheck, security_headers_hook
 from tracker.settings import PROJECT_ROOT, Settings, load_settings
+from tracker.submissions import SubmissionMiddleware
 from tracker.templating import template_config
 from tracker.web import admin, auth, home
 
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     app = Litestar(
         route_handlers=[*_page_routes(), api_router(_api_routes()), static, assets],
         guards=[access_guard],
-        middleware=[DefineMiddleware(ContextMiddleware, settings=settings)],
+        middleware=[DefineMiddleware(ContextMiddleware, settings=settings), SubmissionMiddleware],
         before_send=[security_headers_hook(settings)],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),

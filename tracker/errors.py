@@ -16,6 +16,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 
 from tracker import audit
+from tracker.submissions import AlreadySubmitted
 
 logger = logging.getLogger("tracker.errors")
 
@@ -74,12 +75,20 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, "errors/generic.html", status, detail=detail, status=status)
 
 
+def already_submitted(request: Request, exc: AlreadySubmitted) -> Response:
+    if exc.location:
+        return Redirect(path=exc.location, status_code=303)
+    detail = "This form is still being sent. Wait a moment, then check whether it was saved."
+    return _page(request, "errors/generic.html", 409, detail=detail, status=409)
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     logger.error("Unhandled error, reference %s", _reference(request), exc_info=exc)
     return _page(request, "errors/500.html", 500, detail="Internal server error")
 
 
 EXCEPTION_HANDLERS = {
+    AlreadySubmitted: already_submitted,
     NotAuthorizedException: not_authorised,
     PermissionDeniedException: permission_denied,
     NotFoundException: not_found,

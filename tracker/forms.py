@@ -24,11 +24,16 @@ class Form:
 
     @classmethod
     async def from_request(cls, request) -> Form:
+        from tracker import submissions
+
         form = await request.form()
         data: dict[str, Any] = {}
         for key in form:
             values = form.getall(key)
             data[key] = values if len(values) > 1 else values[0]
+        token = data.pop(submissions.FIELD, "")
+        if isinstance(token, str) and token:
+            await submissions.claim(request, token, data)  # raises AlreadySubmitted on a repeat
         return cls(data)
 
     @property

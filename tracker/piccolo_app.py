@@ -8,6 +8,7 @@ from tracker.tables import (
     AuditEvent,
     LoginChallenge,
     RecoveryCode,
+    SubmittedForm,
     UserRole,
     UserSession,
 )
@@ -15,7 +16,16 @@ from tracker.tables import (
 APP_CONFIG = AppConfig(
     app_name="tracker",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[AppUser, UserRole, UserSession, ApiToken, AuditEvent, RecoveryCode, LoginChallenge],
+    table_classes=[
+        AppUser,
+        UserRole,
+        UserSession,
+        ApiToken,
+        AuditEvent,
+        RecoveryCode,
+        LoginChallenge,
+        SubmittedForm,
+    ],
     migration_dependencies=[],
     commands=[],
 )

@@ -4,6 +4,7 @@
 |----------------------------------------|-------------------------------|--------------------------|
 | ended (or long idle) sessions          | 30 days                       | deleted                  |
 | two-step sign-in challenges            | 30 days                       | deleted                  |
+| claimed form tokens (double submits)   | 1 day                         | deleted                  |
 | sent-reminder rows                     | 2 years                       | deleted                  |
 | a deactivated user's personal data     | 2 years after deactivation    | email and authenticator  |
 |                                        |                               | cleared, name replaced   |
@@ -34,6 +35,7 @@ FORMER_USER = "Former user"
 class Counts:
     sessions: int = 0
     login_challenges: int = 0
+    form_tokens: int = 0
     sent_reminders: int = 0
     users_anonymised: int = 0
     audit_rows: int = 0
@@ -52,7 +54,8 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
     from tracker import audit
     from tracker.clock import now_utc
     from tracker.db import write_transaction
-    from tracker.tables import AppUser, AuditEvent, LoginChallenge, RecoveryCode, UserSession
+    from tracker.submissions import KEEP_DAYS as FORM_TOKEN_DAYS
+    from tracker.tables import AppUser, AuditEvent, LoginChallenge, RecoveryCode, SubmittedForm, UserSession
 
     if audit_days < AUDIT_FLOOR_DAYS:
         raise ValueError(f"audit rows are kept at least {AUDIT_FLOOR_DAYS} days")
@@ -61,6 +64,7 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
         UserSession.ended_at.is_null() & (UserSession.last_seen_at < session_cutoff)
     )
     challenges = LoginChallenge.created_at < _start_of(today - timedelta(days=CHALLENGE_DAYS))
+    form_tokens = SubmittedForm.created_at < _start_of(today - timedelta(days=FORM_TOKEN_DAYS))
     reminders = SentReminder.sent_at < _start_of(today - timedelta(days=REMINDER_DAYS))
     leavers = (
         (AppUser.active == False)  # noqa: E712 - Piccolo builds SQL from the comparison
@@ -75,6 +79,7 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
     async with write_transaction(AuditEvent._meta.db):
         counts.sessions = await UserSession.count().where(sessions)
         counts.login_challenges = await LoginChallenge.count().where(challenges)
+        counts.form_tokens = await SubmittedForm.count().where(form_tokens)
         counts.sent_reminders = await SentReminder.count().where(reminders)
         leaver_ids = [r["id"] for r in await AppUser.select(AppUser.id).where(leavers)]
         counts.users_anonymised = len(leaver_ids)
@@ -82,6 +87,7 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
         if not dry_run:
             await UserSession.delete().where(sessions)
             await LoginChallenge.delete().where(challenges)
+            await SubmittedForm.delete().where(form_tokens)
             await SentReminder.delete().where(reminders)
             for user_id in leaver_ids:
                 await AppUser.update(
@@ -130,6 +136,7 @@ def retention(dry_run: bool, today_text: str) -> None:
     verb = "Would remove" if dry_run else "Removed"
     click.echo(
         f"{verb}: {counts.sessions} sessions, {counts.login_challenges} sign-in challenges, "
+        f"{counts.form_tokens} form tokens, "
         f"{counts.sent_reminders} sent reminders, {counts.audit_rows} audit rows; "
         f"{'would anonymise' if dry_run else 'anonymised'} {counts.users_anonymised} deactivated users."
     )

@@ -83,3 +83,12 @@ class AuditEvent(Table, tablename="audit_event"):
     request_id = Varchar(length=36, default="")
     client_address = Varchar(length=64, default="")
     detail = Text(default="")
+
+
+class SubmittedForm(Table, tablename="submitted_form"):
+    """A form's one-time token, claimed by its first submission (tracker/submissions.py)."""
+
+    key = Varchar(length=120, unique=True, index=True)  # the user's id and the form's token
+    user_id = Integer(index=True)
+    created_at = Timestamptz(index=True)
+    location = Varchar(length=1000, null=True, default=None)  # where the first submission led

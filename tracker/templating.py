@@ -20,6 +20,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
+from tracker import submissions
 from tracker.clock import LONDON
 from tracker.navigation import items_for
 from tracker.settings import PROJECT_ROOT
@@ -95,6 +96,7 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     env.globals["nav_items"] = items_for
     env.globals["service_name"] = SERVICE_NAME
     env.globals["Markup"] = Markup
+    env.globals["form_token"] = submissions.new_token
     return env
 
 
