@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -41,8 +42,24 @@ def _api_routes() -> list:
     return [handler for domain in DOMAINS for handler in domain.API_ROUTES]
 
 
+def _csrf_token_must_be_text() -> None:
+    """Litestar's CSRF check takes len() of the form's `_csrf_token`, which is an UploadFile when
+    a multipart body sends it as a file part: a 500 (found by the wapiti scan). A token that is
+    not text is simply not a valid token (403)."""
+    decode = CSRFMiddleware._decode_csrf_token
+    if getattr(decode, "text_only", False):
+        return
+
+    def text_only(self, token):
+        return decode(self, token) if isinstance(token, str) else None
+
+    text_only.text_only = True
+    CSRFMiddleware._decode_csrf_token = text_only
+
+
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
+    _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
 
