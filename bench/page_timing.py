@@ -1,0 +1,111 @@
+"""Single-client timing of the benchmark's pages in process: queries per request and ms per request.
+
+No HTTP server and no load generator: the app runs in this process
+(through httpx's ASGI transport, with the connection pool on as in `tracker serve`), each page is
+opened a few times to warm up and then --repeat times, and the median and best times are printed
+beside the number of database queries one request makes. Quick before/after figures for one
+change on a quiet data set; bench/http_load.py is the real benchmark.
+
+    DATABASE_URL=sqlite:////tmp/perf.sqlite3 .venv/bin/python bench/page_timing.py [--repeat 30]
+        [--only inspection,feed] [--profile "inspection page"]
+
+--queries also prints the SQL of one request to each page.
+--profile LABEL prints a pyinstrument profile of that page (repeated) instead of the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.http_load import PAGES, prepare  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--only", default="", help="comma-separated words: pages whose label has one")
+    parser.add_argument("--profile", default="", help="profile the page with this label (pyinstrument)")
+    parser.add_argument("--queries", action="store_true", help="also print each page's queries")
+    args = parser.parse_args()
+    if not args.database_url:
+        raise SystemExit("set DATABASE_URL or pass --database-url")
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("TRACKER_ENV", "local")
+    ids, cookies = prepare(args.database_url, production=False)
+
+    import asyncio
+
+    import httpx
+
+    from bench.floor_app import create
+    from tests.performance.helpers import count_queries
+
+    app = create()
+    engine = app.state.engine
+    pages = [p for p in PAGES if p[2] != "/bench/floor"]
+    if args.only:
+        pages = [p for p in pages if any(w in p[0] for w in args.only.split(","))]
+    if args.profile:
+        pages = [p for p in pages if p[0] == args.profile]
+
+    async def go() -> list[tuple[str, int, float, float]]:
+        rows = []
+        if app.state.settings.db_pool:
+            await engine.start_connection_pool(max_size=10)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            for label, user, template in pages:
+                path = template.format(**ids)
+                headers = {"Cookie": cookies[user.format(**ids)]} if user else {}
+                for _ in range(3):
+                    response = await client.get(path, headers=headers)
+                    assert response.status_code == 200, (label, response.status_code)
+                with count_queries(engine) as queries:
+                    await client.get(path, headers=headers)
+                if args.queries:
+                    print(f"# {label}: {len(queries)} queries")
+                    print("\n".join("  " + " ".join(q.split())[:400] for q in queries))
+                if args.profile:
+                    from pyinstrument import Profiler
+
+                    profiler = Profiler(async_mode="enabled")
+                    profiler.start()
+                    for _ in range(args.repeat):
+                        await client.get(path, headers=headers)
+                    profiler.stop()
+                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+                    continue
+                times = []
+                for _ in range(args.repeat):
+                    start = time.perf_counter()
+                    await client.get(path, headers=headers)
+                    times.append((time.perf_counter() - start) * 1000)
+                rows.append((label, len(queries), statistics.median(times), min(times)))
+        if app.state.settings.db_pool:
+            await engine.close_connection_pool()
+        return rows
+
+    rows = asyncio.run(go())
+    if args.profile:
+        return
+    kind = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+    print(f"Single client, in process (httpx ASGI transport), {kind}, {args.repeat} requests per page")
+    print(f"inspection {ids['inspection_id']}, action plan {ids['plan_id']}, feed of {ids['busy_leader']}")
+    print()
+    print("| page | queries per request | median ms | best ms |")
+    print("|---|---|---|---|")
+    for label, count, median, best in rows:
+        print(f"| {label} | {count} | {median:.1f} | {best:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
