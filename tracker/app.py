@@ -43,15 +43,16 @@ def _api_routes() -> list:
 
 
 def _csrf_token_must_be_text() -> None:
-    """Litestar's CSRF check takes len() of the form's `_csrf_token`, which is an UploadFile when
-    a multipart body sends it as a file part: a 500 (found by the wapiti scan). A token that is
-    not text is simply not a valid token (403)."""
+    """Litestar's CSRF check fails with a 500 on two kinds of hostile token (found by the wapiti
+    scan): a `_csrf_token` sent as a multipart file part (len() of an UploadFile) and one with
+    non-ASCII characters (hmac.compare_digest refuses to compare them). Neither is a valid token:
+    both now get the 403 any invalid token gets."""
     decode = CSRFMiddleware._decode_csrf_token
     if getattr(decode, "text_only", False):
         return
 
     def text_only(self, token):
-        return decode(self, token) if isinstance(token, str) else None
+        return decode(self, token) if isinstance(token, str) and token.isascii() else None
 
     text_only.text_only = True
     CSRFMiddleware._decode_csrf_token = text_only
