@@ -11,6 +11,11 @@ is seen by the next request everywhere. The version is cheap to read:
 Entries also expire after ``MAX_AGE`` seconds, a bound on staleness even if a version read
 misses something, and the cache holds at most ``MAX_ENTRIES`` (oldest dropped first).
 Keys must hold everything else the value depends on (today, the person's scope, the filters).
+
+`request_memo()` / `memoised()` are a second, narrower tool: within one read-only request (a
+block the handler opens), a read made by several parts of a page (the inspection's events, its
+stored milestones, the calendar) runs once and the parts share the rows (each gets its own
+shallow copies, so one part adding a key to a row does not show in another's).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 MAX_ENTRIES = 512
@@ -79,3 +86,37 @@ async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
 def clear() -> None:
     with _lock:
         _entries.clear()
+
+
+# -- one request's reads ----------------------------------------------------------------------------
+
+_memo: ContextVar[dict | None] = ContextVar("tracker_request_memo", default=None)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Within this block, `memoised(key, make)` makes each key at most once. Open it only around
+    reads: nothing written inside the block is seen by a key already made."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+async def memoised(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
+    """``await make()``, once per key inside `request_memo()`; outside one, every time."""
+    store = _memo.get()
+    if store is None:
+        return await make()
+    if key not in store:
+        store[key] = await make()
+    return _copy(store[key])

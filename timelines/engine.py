@@ -22,9 +22,10 @@ day (``calendar_days``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -384,8 +385,30 @@ class _Columns:
     """Milestones computed one at a time (hour rules, extensions), by position."""
 
 
+@dataclass(frozen=True)
+class RuleColumns:
+    """One rule's milestones over the cases of a batch, as plain Python lists of equal length
+    (``BatchResult.by_rule``): position i is the milestone of case ``cases[i]``.
+
+    ``exact`` holds, by position, the milestones computed one at a time (hour rules, extensions):
+    where a position is in it, that Milestone is the answer and the list values there are not.
+    Elsewhere the milestone is the rule's (``rule.key``, label, owner, ``rule.describe()``,
+    source) with ``due``, the window ``(opens, due)`` when both are known, ``done_on``,
+    ``status`` and ``working_days``."""
+
+    rule: Rule
+    cases: list[int]
+    due: list[date | None]
+    opens: list[date | None]
+    done_on: list[date | None]
+    status: list[str]
+    working_days: list[int]
+    exact: Mapping[int, Milestone]
+
+
 class BatchResult:
-    """Milestones of many inspections as columns; ``milestones(i)`` materialises case i."""
+    """Milestones of many inspections as columns; ``milestones(i)`` materialises case i, and
+    ``by_rule()`` reads them rule by rule without making a Milestone object each."""
 
     def __init__(self, chunks: list[_Columns], case_count: int) -> None:
         self._chunks = chunks
@@ -415,6 +438,21 @@ class BatchResult:
 
     def milestones(self, case: int) -> list[Milestone]:
         return [self._materialise(self._chunks[c], p) for c, p in self._by_case()[case]]
+
+    def by_rule(self) -> Iterator[RuleColumns]:
+        """Every milestone of the batch, one rule (over a group of cases) at a time, as lists:
+        for reading a whole population fast (``timelines.store.refresh_all``)."""
+        for chunk in self._chunks:
+            yield RuleColumns(
+                rule=chunk.rule,
+                cases=chunk.case.tolist(),
+                due=chunk.due.tolist(),
+                opens=chunk.opens.tolist(),
+                done_on=chunk.done_on.tolist(),
+                status=[STATUSES[code] for code in chunk.status.tolist()],
+                working_days=chunk.working_days.tolist(),
+                exact=MappingProxyType(chunk.exact),
+            )
 
     def all_milestones(self) -> list[list[Milestone]]:
         return [self.milestones(case) for case in range(self.case_count)]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from timelines.calendar import WorkingCalendar
-from timelines.engine import Case, Extension, Milestone, compute, compute_batch
+from timelines.engine import BatchResult, Case, Extension, Milestone, compute, compute_batch
 from timelines.rules import FACT_KEYS, FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
 from timelines.tables import Holiday, MilestoneChange, StoredMilestone
 from tracker import clock
@@ -29,11 +29,39 @@ def _calendar(added: tuple[date, ...], removed: tuple[date, ...]) -> WorkingCale
 
 
 async def current_calendar() -> WorkingCalendar:
-    """The working-day calendar with the admins' added and removed holidays."""
+    """The working-day calendar with the admins' added and removed holidays.
+
+    Outside a transaction it is kept under the database's data version (timelines.cache), so a
+    page asks for the holidays only after something was written; inside one (a holiday change
+    and its recompute) it is always read afresh, so the transaction sees its own change."""
+    engine = Holiday._meta.db
+    if engine.transaction_exists():
+        return await _read_calendar()
+    from timelines.cache import cached, memoised
+
+    return await memoised(("working calendar",), lambda: cached(("working calendar",), _read_calendar))
+
+
+async def _read_calendar() -> WorkingCalendar:
     rows = await Holiday.select(Holiday.day, Holiday.change).order_by(Holiday.day)
     added = tuple(r["day"] for r in rows if r["change"] == "added")
     removed = tuple(r["day"] for r in rows if r["change"] == "removed")
     return _calendar(added, removed)
+
+
+async def stored_rows(inspection_id: int) -> list[dict]:
+    """Every stored milestone of one inspection, in order (one read per page: timelines.cache)."""
+    from timelines.cache import memoised
+
+    return await memoised(
+        ("stored milestones", inspection_id),
+        lambda: (
+            StoredMilestone.select()
+            .where(StoredMilestone.inspection == inspection_id)
+            .order_by(StoredMilestone.id)
+            .run()
+        ),
+    )
 
 
 def processes_for(inspection: dict) -> list[str]:
@@ -208,27 +236,25 @@ def _content(m: Milestone) -> tuple:
 LABEL, DUE = CONTENT_COLUMNS.index("label"), CONTENT_COLUMNS.index("due")
 
 
-def _batch_contents(batch):
-    """(case, key, content) of every milestone in a batch, read column by column: materialising
-    a Milestone object each (``batch.milestones``) costs most of a 20,000-inspection recompute.
-    Gives exactly what ``_content(batch.milestones(case)[i])`` would."""
-    from timelines.engine import STATUSES
-
-    for chunk in batch._chunks:  # the engine's columns (timelines.engine._Columns)
-        the_rule = chunk.rule
+def _batch_contents(batch: BatchResult):
+    """(case, key, content) of every milestone in a batch, read rule by rule as lists
+    (``BatchResult.by_rule``): materialising a Milestone object each (``batch.milestones``)
+    costs most of a 20,000-inspection recompute. Gives exactly what
+    ``_content(batch.milestones(case)[i])`` would."""
+    for columns in batch.by_rule():
+        the_rule = columns.rule
         constant = (the_rule.process, the_rule.label, the_rule.owner, the_rule.kind)
-        described, source = the_rule.describe()[:300], the_rule.source
-        due, opens, done_on = chunk.due.tolist(), chunk.opens.tolist(), chunk.done_on.tolist()
-        status, working = chunk.status.tolist(), chunk.working_days.tolist()
-        for position, case in enumerate(chunk.case.tolist()):
-            exact = chunk.exact.get(position)
-            if exact is not None:
-                yield case, exact.key, _content(exact)
+        described, source, key = the_rule.describe()[:300], the_rule.source, the_rule.key
+        due, opens, done_on = columns.due, columns.opens, columns.done_on
+        status, working, exact = columns.status, columns.working_days, columns.exact
+        for position, case in enumerate(columns.cases):
+            if position in exact:
+                yield case, exact[position].key, _content(exact[position])
                 continue
             windowed = opens[position] is not None and due[position] is not None
             yield (
                 case,
-                the_rule.key,
+                key,
                 (
                     *constant,
                     due[position],
@@ -237,7 +263,7 @@ def _batch_contents(batch):
                     None,
                     None,
                     done_on[position],
-                    STATUSES[status[position]],
+                    status[position],
                     working[position],
                     described,
                     source,
@@ -346,38 +372,33 @@ async def _refresh_all(reason: str, *, today: date | None, only: list[int] | Non
         computed[(inspection["id"], key)] = (inspection, content)
 
     sm = StoredMilestone
-
-    def stored_query(ids):
-        query = sm.select(sm.id, sm.inspection, sm.key, *[getattr(sm, c) for c in CONTENT_COLUMNS])
-        return query.where(sm.inspection.closed == False if ids is None else sm.inspection.is_in(ids))  # noqa: E712
-
-    stored = await _chunked(stored_query, only)
+    stored, as_stored, stored_date = await _stored_for_comparison(only)
     now = now_utc()
     stale: list[int] = []
     kept: set[tuple[int, str]] = set()
     moved: list[dict] = []
     changes: list[tuple] = []
-    for row in stored:
-        key = (row["inspection"], row["key"])
+    for row_id, inspection_id, row_key, *row_content in stored:
+        key = (inspection_id, row_key)
         found = computed.get(key)
         if found is None or key in kept:
-            stale.append(row["id"])
+            stale.append(row_id)
             continue
         inspection, content = found
-        if tuple(row[c] for c in CONTENT_COLUMNS) == content:
+        if tuple(row_content) == as_stored(content):
             kept.add(key)
             continue
-        stale.append(row["id"])
-        due = content[DUE]
-        if row["due"] is not None and due is not None and row["due"] != due:
-            changes.append((inspection["id"], row["key"], row["due"], due, reason or "recomputed", now))
+        stale.append(row_id)
+        due, old_due = content[DUE], stored_date(row_content[DUE])
+        if old_due is not None and due is not None and old_due != due:
+            changes.append((inspection_id, row_key, old_due, due, reason or "recomputed", now))
             moved.append(
                 {
-                    "inspection": inspection["id"],
+                    "inspection": inspection_id,
                     "establishment": inspection["establishment"],
-                    "key": row["key"],
+                    "key": row_key,
                     "label": content[LABEL],
-                    "old_due": row["due"],
+                    "old_due": old_due,
                     "new_due": due,
                 }
             )
@@ -398,16 +419,102 @@ async def _refresh_all(reason: str, *, today: date | None, only: list[int] | Non
     await bulk_insert(
         MilestoneChange, ("inspection", "key", "old_due", "new_due", "reason", "changed_at"), changes
     )
+    # Rows kept as they were get the calendar they were checked against; rows already on it are
+    # left alone (rewriting every open row's computed_at cost more than the rest of a recompute).
+    other_calendar = sm.calendar_version != calendar.version
     if kept and only is None:
         await sm.update({sm.calendar_version: calendar.version, sm.computed_at: now}).where(
-            sm.inspection.is_in(open_ids)
+            sm.inspection.is_in(open_ids), other_calendar
         )
     elif kept:
         for start in range(0, len(only), ID_CHUNK):
             await sm.update({sm.calendar_version: calendar.version, sm.computed_at: now}).where(
-                sm.inspection.is_in(only[start : start + ID_CHUNK])
+                sm.inspection.is_in(only[start : start + ID_CHUNK]), other_calendar
             )
     return moved
+
+
+def _same(value):
+    return value
+
+
+DATE_POSITIONS = tuple(
+    CONTENT_COLUMNS.index(c) for c in ("due", "window_open", "window_close", "original_due", "done_on")
+)
+DUE_AT = CONTENT_COLUMNS.index("due_at")
+
+
+def _sqlite_text(content: tuple) -> tuple:
+    """A milestone's content as SQLite holds it (Piccolo's adapters: dates in ISO form, aware
+    datetimes as str() of the UTC time), to compare with rows read without converters."""
+    values = list(content)
+    for position in DATE_POSITIONS:
+        if values[position] is not None:
+            values[position] = values[position].isoformat()
+    due_at: datetime | None = values[DUE_AT]
+    if due_at is not None:
+        values[DUE_AT] = str(due_at.astimezone(UTC) if due_at.tzinfo else due_at)
+    return tuple(values)
+
+
+def _sqlite_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+async def _stored_for_comparison(only: list[int] | None):
+    """(rows, as_stored, stored_date): each stored milestone of the inspections (open ones, or
+    `only`) as a tuple (id, inspection, key, *content), a function turning computed content into
+    the form the rows hold, and one reading a stored due date back.
+
+    On SQLite the rows are read through the transaction's connection without Piccolo's
+    converters or row dicts (dates stay text): for 190,000 rows that is most of a recompute."""
+    from tracker.db import is_sqlite
+
+    sm = StoredMilestone
+    engine = sm._meta.db
+    transaction = engine.current_transaction.get()
+    if not is_sqlite(engine) or transaction is None:
+
+        def stored_query(ids):
+            query = sm.select(sm.id, sm.inspection, sm.key, *[getattr(sm, c) for c in CONTENT_COLUMNS])
+            return query.where(sm.inspection.closed == False if ids is None else sm.inspection.is_in(ids))  # noqa: E712
+
+        rows = await _chunked(stored_query, only)
+        names = ("id", "inspection", "key", *CONTENT_COLUMNS)
+        return [tuple(row[n] for n in names) for row in rows], _same, _same
+    typed = {"due", "window_open", "window_close", "due_at", "original_due", "done_on"}
+    # "+ 0" and CAST have no declared type, so SQLite hands back the stored value unconverted
+    columns = ", ".join(
+        ['m."id" + 0', 'm."inspection" + 0', 'm."key"']
+        + [
+            f'CAST(m."{c}" AS TEXT)' if c in typed else f'm."{c}" + 0' if c == "working_days" else f'm."{c}"'
+            for c in CONTENT_COLUMNS
+        ]
+    )
+    connection = transaction.connection
+    factory = connection.row_factory
+    connection.row_factory = None
+    rows: list[tuple] = []
+    try:
+        if only is None:
+            # nosemgrep: sql-built-from-strings
+            sql = (
+                f'SELECT {columns} FROM "stored_milestone" m JOIN "inspection" i ON i."id" = m."inspection" '  # noqa: S608 - names are ours  # nosec B608
+                'WHERE i."closed" = 0'
+            )
+            async with connection.execute(sql) as cursor:
+                rows = list(await cursor.fetchall())
+        else:
+            for start in range(0, len(only), ID_CHUNK):
+                ids = only[start : start + ID_CHUNK]
+                marks = ", ".join("?" for _ in ids)
+                # nosemgrep: sql-built-from-strings
+                sql = f'SELECT {columns} FROM "stored_milestone" m WHERE m."inspection" IN ({marks})'  # noqa: S608  # nosec B608
+                async with connection.execute(sql, ids) as cursor:
+                    rows += await cursor.fetchall()
+    finally:
+        connection.row_factory = factory
+    return rows, _sqlite_text, _sqlite_date
 
 
 async def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
