@@ -35,11 +35,19 @@ PUBLISH = allow(Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER)
 
 
 async def hmip_team_inspections(principal: Principal) -> set[int]:
+    from timelines.cache import memoised
+
+    return set(
+        await memoised(("hmip team inspections", principal.user_id), lambda: _team_inspections(principal))
+    )
+
+
+async def _team_inspections(principal: Principal) -> frozenset[int]:
     led = await Inspection.select(Inspection.id).where(Inspection.team_leader == principal.user_id)
     member = await InspectionTeamMember.select(InspectionTeamMember.inspection).where(
         InspectionTeamMember.user == principal.user_id
     )
-    return {r["id"] for r in led} | {r["inspection"] for r in member}
+    return frozenset({r["id"] for r in led} | {r["inspection"] for r in member})
 
 
 async def may_read_inspection_plan(principal: Principal, inspection: dict) -> bool:

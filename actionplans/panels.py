@@ -74,35 +74,66 @@ async def manager_panel(request, principal) -> dict | None:
 
 
 async def _summary(plan: dict) -> dict:
-    today = today_london()
-    detail = await services.plan_detail(plan, today=today)
-    return {
-        "plan": plan,
-        "counts": detail["counts"],
-        "recommendations": len(detail["items"]),
-        "status_label": services.PLAN_STATUSES[plan["status"]],
-        "colour": services.PLAN_STATUS_COLOURS[plan["status"]],
+    return (await _summaries([plan]))[0]
+
+
+async def _summaries(plans: list[dict]) -> list[dict]:
+    counted = await services.plan_counts(plans, today=today_london())
+    return [
+        {
+            "plan": plan,
+            "counts": counted[plan["id"]]["counts"],
+            "recommendations": counted[plan["id"]]["recommendations"],
+            "status_label": services.PLAN_STATUSES[plan["status"]],
+            "colour": services.PLAN_STATUS_COLOURS[plan["status"]],
+        }
+        for plan in plans
+    ]
+
+
+async def _previous_plan(inspection: dict) -> tuple[dict, dict] | None:
+    """The establishment's current plan from an inspection that ended before this one, with that
+    inspection (id, establishment, end date: what access and the page need), in one query."""
+    from actionplans.tables import ActionPlan
+
+    plan = (
+        await ActionPlan.select(
+            ActionPlan.all_columns(),
+            ActionPlan.inspection.end_date.as_alias("inspection_end"),
+            ActionPlan.inspection.establishment.as_alias("inspection_establishment"),
+        )
+        .where(
+            ActionPlan.establishment == inspection["establishment"],
+            ActionPlan.inspection.end_date < inspection["end_date"],
+        )
+        .order_by(ActionPlan.inspection.end_date, ascending=False)
+        .first()
+    )
+    if plan is None:
+        return None
+    previous = {
+        "id": plan["inspection"],
+        "establishment": plan.pop("inspection_establishment"),
+        "end_date": plan["inspection_end"],
     }
+    return plan, previous
 
 
 async def inspection_section(request, principal, inspection: dict) -> dict | None:
     """This inspection's plan, and the establishment's current plan from before it (MoU ¶38)."""
-    this_plan = None
+    plan = milestone = None
     if await may_read_inspection_plan(principal, inspection):
         plan = await services.plan_for_inspection(inspection["id"])
-        this_plan = await _summary(plan) if plan else None
         milestone = await services.milestone(inspection["id"])
-    else:
-        milestone = None
-    previous = await services.current_plan_for_establishment(
-        inspection["establishment"], before=inspection["end_date"]
-    )
-    previous_summary = None
-    if previous:
-        previous_inspection = await services.get_inspection(previous["inspection"])
-        if await may_read_inspection_plan(principal, previous_inspection):
-            previous_summary = await _summary(previous)
-            previous_summary["inspection"] = previous_inspection
+    found = await _previous_plan(inspection)
+    previous = previous_inspection = None
+    if found and await may_read_inspection_plan(principal, found[1]):
+        previous, previous_inspection = found
+    summaries = iter(await _summaries([p for p in (plan, previous) if p]))
+    this_plan = next(summaries) if plan else None
+    previous_summary = next(summaries) if previous else None
+    if previous_summary:
+        previous_summary["inspection"] = previous_inspection
     if not this_plan and not previous_summary and not (milestone and milestone["due"]):
         return None
     return {

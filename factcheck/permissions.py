@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 
 from factcheck.tables import DraftReport
-from inspections.tables import Inspection, InspectionTeamMember
+from inspections.tables import Inspection
 from tracker import audit
 from tracker.access import allow, current, deny_as_not_found, may_see_establishment
 from tracker.principal import Principal
@@ -126,14 +126,11 @@ async def draft_row(inspection_id: int) -> dict | None:
 
 
 async def is_on_team(principal: Principal, inspection: dict) -> bool:
+    from inspections.permissions import team_ids
+
     if inspection["team_leader"] == principal.user_id:
         return True
-    return bool(
-        await InspectionTeamMember.count().where(
-            (InspectionTeamMember.inspection == inspection["id"])
-            & (InspectionTeamMember.user == principal.user_id)
-        )
-    )
+    return principal.user_id in await team_ids(inspection["id"])
 
 
 async def access_for(principal: Principal, inspection: dict) -> Access:

@@ -1468,7 +1468,8 @@ async def scrutiny_home_panel(request: Request, principal) -> dict | None:
 async def inspection_section(request: Request, principal, row: dict) -> dict | None:
     from factcheck.permissions import access_for, inspection_row
 
-    full = await inspection_row(row["id"])
+    # the page's row has every column and name this section reads (inspections.permissions)
+    full = dict(row) if "team_leader_name" in row else await inspection_row(row["id"])
     if full is None:
         return None
     access = await access_for(principal, full)

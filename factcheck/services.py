@@ -20,6 +20,7 @@ from factcheck.tables import (
 )
 from inspections.events import record_event
 from inspections.tables import InspectionEvent
+from timelines.cache import memoised
 from timelines.calendar import WorkingCalendar
 from timelines.engine import Milestone, process_rules
 from timelines.rules import proposed_date, window_dates
@@ -69,10 +70,14 @@ def _engine():
 
 
 async def events_for(inspection_id: int) -> list[dict]:
-    return (
-        await InspectionEvent.select()
-        .where(InspectionEvent.inspection == inspection_id)
-        .output(load_json=True)
+    return await memoised(
+        ("fc events", inspection_id),
+        lambda: (
+            InspectionEvent.select()
+            .where(InspectionEvent.inspection == inspection_id)
+            .output(load_json=True)
+            .run()
+        ),
     )
 
 
@@ -391,12 +396,16 @@ async def point_row(inspection_id: int, point_id: int) -> dict | None:
 
 
 async def points_for(inspection_id: int, states: tuple[str, ...] | None = None) -> list[dict]:
-    query = (
-        AccuracyPoint.select().where(AccuracyPoint.inspection == inspection_id).order_by(AccuracyPoint.number)
+    rows = await memoised(
+        ("fc points", inspection_id),
+        lambda: (
+            AccuracyPoint.select()
+            .where(AccuracyPoint.inspection == inspection_id)
+            .order_by(AccuracyPoint.number)
+            .run()
+        ),
     )
-    if states:
-        query = query.where(AccuracyPoint.state.is_in(list(states)))
-    return await query
+    return [r for r in rows if r["state"] in states] if states else rows
 
 
 async def set_point_state(inspection_id: int, point_id: int, state: str) -> None:
@@ -644,7 +653,10 @@ async def add_data_item(
 
 
 async def data_items(inspection_id: int) -> list[dict]:
-    return await DataItem.select().where(DataItem.inspection == inspection_id).order_by(DataItem.id)
+    return await memoised(
+        ("fc data items", inspection_id),
+        lambda: DataItem.select().where(DataItem.inspection == inspection_id).order_by(DataItem.id).run(),
+    )
 
 
 async def data_item(inspection_id: int, item_id: int) -> dict | None:
@@ -826,10 +838,14 @@ PHOTO_COLUMNS = (
 
 
 async def photographs(inspection_id: int) -> list[dict]:
-    return (
-        await Photograph.select(*PHOTO_COLUMNS)
-        .where(Photograph.inspection == inspection_id)
-        .order_by(Photograph.id)
+    return await memoised(
+        ("fc photographs", inspection_id),
+        lambda: (
+            Photograph.select(*PHOTO_COLUMNS)
+            .where(Photograph.inspection == inspection_id)
+            .order_by(Photograph.id)
+            .run()
+        ),
     )
 
 

@@ -47,8 +47,15 @@ async def inspection_row(inspection_id: int) -> dict | None:
 
 
 async def team_ids(inspection_id: int) -> set[int]:
-    rows = await InspectionTeamMember.select(InspectionTeamMember.user).where(
-        InspectionTeamMember.inspection == inspection_id
+    from timelines.cache import memoised
+
+    rows = await memoised(
+        ("team ids", inspection_id),
+        lambda: (
+            InspectionTeamMember.select(InspectionTeamMember.user)
+            .where(InspectionTeamMember.inspection == inspection_id)
+            .run()
+        ),
     )
     return {r["user"] for r in rows}
 

@@ -37,10 +37,10 @@ from inspections.tables import (
     InspectionTeamMember,
     Recommendation,
 )
+from timelines.cache import memoised
 from timelines.offsets import add_months
 from timelines.rules import FULL_INSPECTION, PROGRAMME, THEMATIC, rule, rules_for, window_dates, with_override
 from timelines.store import current_calendar, refresh_inspection
-from timelines.tables import StoredMilestone
 from tracker.clock import now_utc
 from tracker.db import write_transaction
 from tracker.roles import Role
@@ -795,11 +795,16 @@ def parse_pasted(text: str) -> list[tuple[str, str]]:
 
 
 async def recommendations_of(inspection_id: int) -> list[dict]:
-    return (
-        await Recommendation.select()
-        .where(Recommendation.inspection == inspection_id)
-        .order_by(Recommendation.position)
-        .order_by(Recommendation.id)
+    """In report order (one read per page: timelines.cache.memoised)."""
+    return await memoised(
+        ("recommendations", inspection_id),
+        lambda: (
+            Recommendation.select()
+            .where(Recommendation.inspection == inspection_id)
+            .order_by(Recommendation.position)
+            .order_by(Recommendation.id)
+            .run()
+        ),
     )
 
 
@@ -917,11 +922,9 @@ def stage_of(inspection: dict, facts: dict, today: date) -> str:
 
 
 async def stored_milestones(inspection_id: int) -> list[dict]:
-    return (
-        await StoredMilestone.select()
-        .where(StoredMilestone.inspection == inspection_id)
-        .order_by(StoredMilestone.id)
-    )
+    from timelines.store import stored_rows
+
+    return await stored_rows(inspection_id)
 
 
 def next_debrief_note_due(milestones: list[dict]) -> dict | None:

@@ -3,11 +3,12 @@ recording what happened, recommendations, IRP follow-ups and urgent notification
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from inspections import services
 from inspections.constants import (
@@ -35,6 +36,7 @@ from inspections.permissions import (
 from inspections.sections import INSPECTION_SECTIONS, gather
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import milestone_rows, next_action, timeline_items
+from timelines.cache import cached, request_memo
 from timelines.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import audit, uploads
@@ -288,9 +290,38 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
 
 @get("/inspections/{inspection_id:int}", opt=READERS)
 async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Template:
+    """Access is checked on every request; the page below the banner depends only on the data,
+    today and who is asking, so it is kept (timelines.cache) until anything is written to the
+    database. Its parts (the sections other domains add) share one read of each thing they all
+    need (the events, stored milestones, recommendations, calendar: timelines.cache.request_memo)."""
     principal = current(request)
     row = await load_inspection(request, inspection_id)
     today = today_london()
+    who = (principal.user_id, principal.roles, principal.establishment_ids, principal.prison_group)
+    key = ("inspection page", inspection_id, today, who)
+    body = await cached(key, lambda: _inspection_body(request, principal, row, today))
+    return render(
+        request,
+        "inspections/inspection.html",
+        inspection=row,
+        kinds=INSPECTION_KINDS,
+        body=body,
+        done=request.query_params.get("done", ""),
+    )
+
+
+async def _inspection_body(request: Request, principal, row: dict, today: date) -> Markup:
+    with request_memo():
+        context = await _inspection_context(request, principal, row, today)
+    template = request.app.template_engine.get_template("inspections/_inspection_body.html")
+    # nosemgrep: markup-on-data
+    return Markup(  # noqa: S704 - rendered by the autoescaping template environment  # nosec B704
+        template.render(**context)
+    )
+
+
+async def _inspection_context(request: Request, principal, row: dict, today: date) -> dict:
+    inspection_id = row["id"]
     events = await services.events_with_names(inspection_id)
     milestones = await services.stored_milestones(inspection_id)
     can_edit = may_edit(principal, row)
@@ -308,30 +339,27 @@ async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Tem
     debrief = await services.debrief_of(inspection_id) if reads_note else None
     recommendations = await services.recommendations_of(inspection_id)
     follow_ups = await services.follow_up_ids(inspection_id) if row["kind"] == "irp" else []
-    return render(
-        request,
-        "inspections/inspection.html",
-        inspection=row,
-        kinds=INSPECTION_KINDS,
-        partners=PARTNERS,
-        stage=STAGES[services.stage_of(row, services.facts_of(events), today)],
-        team=await services.team_of(inspection_id),
-        visited=await services.visited_of(inspection_id),
-        follows=follows,
-        followed_by=followed_by,
-        timeline=timeline_items(events),
-        milestones=milestone_rows(milestones),
-        next=next_action(row, milestones, principal, can_edit, today),
-        can_edit=can_edit,
-        reads_note=reads_note,
-        has_note=await services.note_exists(inspection_id) if reads_note else False,
-        debrief=debrief,
-        recommendation_count=len(recommendations),
-        follow_up_count=len(follow_ups),
-        un_raised=row["urgent_notification"],
-        sections=await gather(INSPECTION_SECTIONS, request, principal, row),
-        done=request.query_params.get("done", ""),
-    )
+    return {
+        "inspection": row,
+        "kinds": INSPECTION_KINDS,
+        "partners": PARTNERS,
+        "stage": STAGES[services.stage_of(row, services.facts_of(events), today)],
+        "team": await services.team_of(inspection_id),
+        "visited": await services.visited_of(inspection_id),
+        "follows": follows,
+        "followed_by": followed_by,
+        "timeline": timeline_items(events),
+        "milestones": milestone_rows(milestones),
+        "next": next_action(row, milestones, principal, can_edit, today),
+        "can_edit": can_edit,
+        "reads_note": reads_note,
+        "has_note": await services.note_exists(inspection_id) if reads_note else False,
+        "debrief": debrief,
+        "recommendation_count": len(recommendations),
+        "follow_up_count": len(follow_ups),
+        "un_raised": row["urgent_notification"],
+        "sections": await gather(INSPECTION_SECTIONS, request, principal, row),
+    }
 
 
 # -- recording what happened ----------------------------------------------------------------------

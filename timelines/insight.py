@@ -7,8 +7,8 @@ from litestar.response import Template
 
 from timelines import charts, performance
 from timelines.exports import FORMATS, export_response, frame
-from timelines.store import current_calendar
-from timelines.tables import MilestoneChange, SentReminder, StoredMilestone
+from timelines.store import current_calendar, stored_rows
+from timelines.tables import MilestoneChange, SentReminder
 from timelines.work import scope_for
 from tracker import audit, clock
 from tracker.access import allow, current, establishment_scope
@@ -85,11 +85,7 @@ async def stages_section(request: Request, principal, inspection: dict) -> dict 
     scope = await scope_for(principal)
     if not scope.allows(inspection["establishment"], inspection["id"]):
         return None
-    rows = (
-        await StoredMilestone.select()
-        .where(StoredMilestone.inspection == inspection["id"])
-        .order_by(StoredMilestone.id)
-    )
+    rows = await stored_rows(inspection["id"])
     stages = [r for r in rows if r["status"] != "not_applicable"]
     chart = charts.stage_chart(
         f"stages-{inspection['id']}", "Stages: planned against actual", inspection["end_date"], stages
