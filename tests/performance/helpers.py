@@ -29,7 +29,11 @@ def count_queries(engine) -> Iterator[list[str]]:
 
 
 def queries_for(client, engine, url: str) -> tuple[int, str, list[str]]:
-    """(number of queries, page text, the queries) for one GET that must succeed."""
+    """(number of queries, page text, the queries) for one GET that must succeed, with nothing
+    kept from an earlier request (timelines.cache emptied first: the queries of a cold page)."""
+    from timelines import cache
+
+    cache.clear()
     with count_queries(engine) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code, response.text[:300])

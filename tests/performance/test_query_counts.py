@@ -118,12 +118,37 @@ def test_calendar_feed_queries_do_not_grow_with_rows(client, db, people):
 
     late_inspection(make_establishment("HMP Aardvark"), leader=people["lead"])
     token = run(create_feed_token(people["lead"]))
+    client.get(f"/feeds/{token}.ics")  # the first fetch notes when the feed was used (once a minute)
     one = queries_for(client, db, f"/feeds/{token}.ics")
     for n in range(1, 6):
         late_inspection(make_establishment(f"HMP Number {n}"), leader=people["lead"])
     many = queries_for(client, db, f"/feeds/{token}.ics")
     assert "HMP Number 5" in many[1]
     assert_same("calendar feed", one, many)
+
+
+def test_feed_notes_its_use_at_most_once_a_minute(client, db, people):
+    """A calendar app polling the feed does not write to the database on every fetch."""
+    from timelines.feeds import create_feed_token
+    from timelines.tables import CalendarFeedToken
+
+    late_inspection(make_establishment("HMP Aardvark"), leader=people["lead"])
+    token = run(create_feed_token(people["lead"]))
+
+    def last_used():
+        return run(CalendarFeedToken.select(CalendarFeedToken.last_used_at).first())["last_used_at"]
+
+    assert last_used() is None
+    client.get(f"/feeds/{token}.ics")
+    first = last_used()
+    assert first is not None
+    _count, body, queries = queries_for(client, db, f"/feeds/{token}.ics")
+    assert "HMP Aardvark" in body
+    assert last_used() == first
+    assert not [q for q in queries if q.startswith("UPDATE") and "calendar_feed_token" in q]
+    run(CalendarFeedToken.update({CalendarFeedToken.last_used_at: first - timedelta(minutes=2)}, force=True))
+    client.get(f"/feeds/{token}.ics")
+    assert last_used() > first - timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("username", ["boss", "lead", "inspector"])
