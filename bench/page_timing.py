@@ -9,6 +9,7 @@ change on a quiet data set; bench/http_load.py is the real benchmark.
     DATABASE_URL=sqlite:////tmp/perf.sqlite3 .venv/bin/python bench/page_timing.py [--repeat 30]
         [--only inspection,feed] [--profile "inspection page"]
 
+--cold empties the per-worker page cache (timelines.cache) before every request, as after a write.
 --queries also prints the SQL of one request to each page.
 --profile LABEL prints a pyinstrument profile of that page (repeated) instead of the table.
 """
@@ -35,6 +36,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated words: pages whose label has one")
     parser.add_argument("--profile", default="", help="profile the page with this label (pyinstrument)")
     parser.add_argument("--queries", action="store_true", help="also print each page's queries")
+    parser.add_argument(
+        "--cold", action="store_true", help="empty timelines.cache before every request (nothing kept)"
+    )
     args = parser.parse_args()
     if not args.database_url:
         raise SystemExit("set DATABASE_URL or pass --database-url")
@@ -48,6 +52,7 @@ def main() -> None:
 
     from bench.floor_app import create
     from tests.performance.helpers import count_queries
+    from timelines import cache
 
     app = create()
     engine = app.state.engine
@@ -62,7 +67,15 @@ def main() -> None:
         if app.state.settings.db_pool:
             await engine.start_connection_pool(max_size=10)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as raw:
+
+            class Client:
+                async def get(self, path: str, headers: dict) -> httpx.Response:
+                    if args.cold:
+                        cache.clear()
+                    return await raw.get(path, headers=headers)
+
+            client = Client()
             for label, user, template in pages:
                 path = template.format(**ids)
                 headers = {"Cookie": cookies[user.format(**ids)]} if user else {}
@@ -98,7 +111,10 @@ def main() -> None:
     if args.profile:
         return
     kind = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
-    print(f"Single client, in process (httpx ASGI transport), {kind}, {args.repeat} requests per page")
+    state = "cold: timelines.cache emptied before each request" if args.cold else "warm"
+    print(
+        f"Single client, in process (httpx ASGI transport), {kind}, {args.repeat} requests per page, {state}"
+    )
     print(f"inspection {ids['inspection_id']}, action plan {ids['plan_id']}, feed of {ids['busy_leader']}")
     print()
     print("| page | queries per request | median ms | best ms |")
