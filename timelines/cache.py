@@ -6,7 +6,10 @@ is seen by the next request everywhere. The version is cheap to read:
 
 - SQLite: ``PRAGMA data_version`` on a connection of our own that never writes: it changes
   whenever any other connection (another worker, the pool, the CLI) commits to the file.
-- PostgreSQL: ``pg_current_wal_lsn()``: every committed write moves the write-ahead log.
+- PostgreSQL: ``pg_current_snapshot()``: the next transaction id and those still running. A
+  transaction gets an id only when it writes, so the snapshot moves when a write starts and
+  again when it commits or rolls back, and never for reads. (The write-ahead log position was
+  used first, but reads move it too, pruning pages, so nothing was kept for long.)
 
 Entries also expire after ``MAX_AGE`` seconds, a bound on staleness even if a version read
 misses something, and the cache holds at most ``MAX_ENTRIES`` (oldest dropped first).
@@ -61,8 +64,8 @@ async def data_version() -> tuple:
     engine = StoredMilestone._meta.db
     if is_sqlite(engine):
         return _sqlite_version(engine.connection_kwargs["database"])
-    rows = await StoredMilestone.raw("SELECT pg_current_wal_lsn()::text AS lsn")
-    return (id(engine), rows[0]["lsn"])
+    rows = await StoredMilestone.raw("SELECT pg_current_snapshot()::text AS snapshot")
+    return (id(engine), rows[0]["snapshot"])
 
 
 async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:

@@ -347,13 +347,14 @@ async def _refresh_all(reason: str, *, today: date | None, only: list[int] | Non
     calendar = await current_calendar()
     cases: list[Case] = []
     owners: list[int] = []
+    rule_keys: dict[str, set[str]] = {}
     for position, inspection in enumerate(inspections):
         facts, extensions = facts_from_events(events.get(inspection["id"], []))
         overrides = inspection.get("stage_overrides") or {}
         if isinstance(overrides, str):
             overrides = json.loads(overrides or "{}")
         for process in processes_for(inspection):
-            keys = {r.key for r in _rules(process)}
+            keys = rule_keys.get(process) or rule_keys.setdefault(process, {r.key for r in _rules(process)})
             cases.append(
                 Case(
                     process=process,
@@ -419,18 +420,9 @@ async def _refresh_all(reason: str, *, today: date | None, only: list[int] | Non
     await bulk_insert(
         MilestoneChange, ("inspection", "key", "old_due", "new_due", "reason", "changed_at"), changes
     )
-    # Rows kept as they were get the calendar they were checked against; rows already on it are
-    # left alone (rewriting every open row's computed_at cost more than the rest of a recompute).
-    other_calendar = sm.calendar_version != calendar.version
-    if kept and only is None:
-        await sm.update({sm.calendar_version: calendar.version, sm.computed_at: now}).where(
-            sm.inspection.is_in(open_ids), other_calendar
-        )
-    elif kept:
-        for start in range(0, len(only), ID_CHUNK):
-            await sm.update({sm.calendar_version: calendar.version, sm.computed_at: now}).where(
-                sm.inspection.is_in(only[start : start + ID_CHUNK]), other_calendar
-            )
+    # A row the recompute confirms is left as it is: its calendar_version and computed_at say
+    # which calendar and when its values were written (rewriting those two columns of every
+    # open row cost more than the rest of a recompute, on PostgreSQL most of all).
     return moved
 
 
@@ -466,14 +458,15 @@ async def _stored_for_comparison(only: list[int] | None):
     `only`) as a tuple (id, inspection, key, *content), a function turning computed content into
     the form the rows hold, and one reading a stored due date back.
 
-    On SQLite the rows are read through the transaction's connection without Piccolo's
-    converters or row dicts (dates stay text): for 190,000 rows that is most of a recompute."""
+    Inside a transaction the rows are read through its connection without Piccolo's row dicts
+    (on SQLite without its converters either: dates stay text): for 190,000 rows that was most
+    of a recompute."""
     from tracker.db import is_sqlite
 
     sm = StoredMilestone
     engine = sm._meta.db
     transaction = engine.current_transaction.get()
-    if not is_sqlite(engine) or transaction is None:
+    if transaction is None:
 
         def stored_query(ids):
             query = sm.select(sm.id, sm.inspection, sm.key, *[getattr(sm, c) for c in CONTENT_COLUMNS])
@@ -482,6 +475,19 @@ async def _stored_for_comparison(only: list[int] | None):
         rows = await _chunked(stored_query, only)
         names = ("id", "inspection", "key", *CONTENT_COLUMNS)
         return [tuple(row[n] for n in names) for row in rows], _same, _same
+    if not is_sqlite(engine):
+        # asyncpg's records, without Piccolo's row dicts (the driver already gives dates)
+        columns = ", ".join(f'm."{c}"' for c in ("id", "inspection", "key", *CONTENT_COLUMNS))
+        select = f'SELECT {columns} FROM "stored_milestone" m'  # noqa: S608 - names are ours  # nosec B608
+        if only is None:
+            records = await transaction.connection.fetch(
+                select + ' JOIN "inspection" i ON i."id" = m."inspection" WHERE NOT i."closed"'
+            )
+        else:
+            records = await transaction.connection.fetch(
+                select + ' WHERE m."inspection" = ANY($1::int[])', only
+            )
+        return [tuple(record) for record in records], _same, _same
     typed = {"due", "window_open", "window_close", "due_at", "original_due", "done_on"}
     # "+ 0" and CAST have no declared type, so SQLite hands back the stored value unconverted
     columns = ", ".join(
