@@ -104,7 +104,10 @@ def test_a_dry_run_counts_and_changes_nothing(db, database_url):
         env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": ""},
     )
     assert result.exit_code == 0, result.output
-    assert "Would remove: 2 sessions, 1 sign-in challenges, 1 sent reminders, 1 audit rows" in result.output
+    assert (
+        "Would remove: 2 sessions, 1 sign-in challenges, 0 form tokens, 1 sent reminders, 1 audit rows"
+        in result.output
+    )
     assert "would anonymise 1 deactivated users" in result.output
     assert counts() == before
     assert user(ids["leaver"])["email"] == "leaver@example.org"
@@ -138,7 +141,10 @@ def test_the_run_removes_what_is_past_its_period_and_is_audited(db, database_url
     again = CliRunner().invoke(
         main, ["retention"], env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": ""}
     )
-    assert "Removed: 0 sessions, 0 sign-in challenges, 0 sent reminders, 0 audit rows" in again.output
+    assert (
+        "Removed: 0 sessions, 0 sign-in challenges, 0 form tokens, 0 sent reminders, 0 audit rows"
+        in again.output
+    )
 
 
 def test_the_audit_period_is_a_setting_but_never_below_six_months(db, database_url):
