@@ -71,7 +71,7 @@ class Form:
                 self.error(name, f"Select {label}")
             return ""
         if value not in set(choices):
-            self.error(name, f"Select {label} from the list")  # noqa: S608 - not SQL
+            self.error(name, f"Select {label} from the list")  # noqa: S608  # nosec B608 - not SQL
             return ""
         return value
 
