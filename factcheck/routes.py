@@ -1007,22 +1007,27 @@ RESOLUTIONS = {
 }
 
 
+def _resolve_page(request: Request, access: Access, what: str, objection: str, **extra) -> Template:
+    """The page where HMIP records how an objection to a data item or a photograph ended."""
+    return _page(
+        request,
+        "factcheck/resolve.html",
+        access,
+        what=what,
+        objection=objection,
+        action=request.url.path,
+        resolutions=RESOLUTIONS,
+        **extra,
+    )
+
+
 @get("/inspections/{inspection_id:int}/data/{item_id:int}/resolve", opt=HMIP_EDITORS)
 async def data_resolve_form(
     request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
 ) -> Template:
     access = await load(request, inspection_id, HMIP)
     item = await _item_or_404(request, inspection_id, item_id)
-    return _page(
-        request,
-        "factcheck/resolve.html",
-        access,
-        what=item["description"],
-        objection=item["objection_reason"],
-        action=f"/inspections/{inspection_id}/data/{item_id}/resolve",
-        resolutions=RESOLUTIONS,
-        with_note=True,
-    )
+    return _resolve_page(request, access, item["description"], item["objection_reason"], with_note=True)
 
 
 @post("/inspections/{inspection_id:int}/data/{item_id:int}/resolve", opt=HMIP_EDITORS)
@@ -1035,14 +1040,11 @@ async def data_resolve(request: Request, inspection_id: FromPath[int], item_id: 
             inspection_id, item_id, form.raw("resolution"), form.raw("note"), by=current(request).user_id
         )
     except services.ServiceError as error:
-        return _page(
+        return _resolve_page(
             request,
-            "factcheck/resolve.html",
             access,
-            what=item["description"],
-            objection=item["objection_reason"],
-            action=f"/inspections/{inspection_id}/data/{item_id}/resolve",
-            resolutions=RESOLUTIONS,
+            item["description"],
+            item["objection_reason"],
             with_note=True,
             form=form.data,
             errors={error.field or "resolution": str(error)},
@@ -1221,16 +1223,7 @@ async def photo_resolve_form(
 ) -> Template:
     access = await load(request, inspection_id, HMIP)
     photo = await _photo_or_404(request, inspection_id, photo_id)
-    return _page(
-        request,
-        "factcheck/resolve.html",
-        access,
-        what=photo["caption"],
-        objection=photo["objection_reason"],
-        action=f"/inspections/{inspection_id}/photographs/{photo_id}/resolve",
-        resolutions=RESOLUTIONS,
-        with_note=False,
-    )
+    return _resolve_page(request, access, photo["caption"], photo["objection_reason"], with_note=False)
 
 
 @post("/inspections/{inspection_id:int}/photographs/{photo_id:int}/resolve", opt=HMIP_EDITORS)
@@ -1243,14 +1236,11 @@ async def photo_resolve(request: Request, inspection_id: FromPath[int], photo_id
             inspection_id, photo_id, form.raw("resolution"), by=current(request).user_id
         )
     except services.ServiceError as error:
-        return _page(
+        return _resolve_page(
             request,
-            "factcheck/resolve.html",
             access,
-            what=photo["caption"],
-            objection=photo["objection_reason"],
-            action=f"/inspections/{inspection_id}/photographs/{photo_id}/resolve",
-            resolutions=RESOLUTIONS,
+            photo["caption"],
+            photo["objection_reason"],
             with_note=False,
             form=form.data,
             errors={error.field or "resolution": str(error)},
