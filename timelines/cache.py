@@ -23,6 +23,7 @@ shallow copies, so one part adding a key to a row does not show in another's).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import threading
@@ -39,6 +40,7 @@ MAX_AGE = 30.0
 _entries: OrderedDict[Hashable, tuple[Any, float, Any]] = OrderedDict()
 _lock = threading.Lock()
 _watchers: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
+_in_flight: dict[Hashable, asyncio.Future] = {}
 
 
 def _sqlite_version(path: str) -> tuple:
@@ -69,7 +71,11 @@ async def data_version() -> tuple:
 
 
 async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
-    """The value for ``key`` computed at the current data version, made when there is none."""
+    """The value for ``key`` computed at the current data version, made when there is none.
+
+    While one request makes it, others asking for the same key at the same version wait for
+    that answer instead of each making their own (after a write, sixteen clients on one page
+    would otherwise build it sixteen times at once)."""
     version = await data_version()
     now = time.monotonic()
     with _lock:
@@ -77,7 +83,30 @@ async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
         if entry is not None and entry[0] == version and now - entry[1] < MAX_AGE:
             _entries.move_to_end(key)
             return entry[2]
-    value = await make()
+    loop = asyncio.get_running_loop()
+    flight = (key, version, id(loop))
+    pending = _in_flight.get(flight)
+    if pending is not None:
+        try:
+            return await asyncio.shield(pending)
+        except asyncio.CancelledError:
+            if not pending.cancelled():
+                raise  # this request was cancelled, not the one making the value
+        return await cached(key, make)  # the one making it went away: make it here
+    future = loop.create_future()
+    _in_flight[flight] = future
+    try:
+        value = await make()
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except Exception as error:
+        future.set_exception(error)
+        future.exception()  # the waiters (if any) get it; nobody else needs to look
+        raise
+    finally:
+        _in_flight.pop(flight, None)
+    future.set_result(value)
     with _lock:
         _entries[key] = (version, now, value)
         _entries.move_to_end(key)
