@@ -107,9 +107,18 @@ async def may_read_note(principal: Principal, row: dict) -> bool:
     return False
 
 
-async def load_inspection(request, inspection_id: int) -> dict:
+async def kept_inspection_row(inspection_id: int) -> dict | None:
+    """inspection_row, kept until anything is written (timelines.cache): for pages that only
+    read. Never in a write: inside a transaction the kept row would not show its own changes."""
+    from timelines.cache import cached
+
+    row = await cached(("inspection row", inspection_id), lambda: inspection_row(inspection_id))
+    return dict(row) if row is not None else None
+
+
+async def load_inspection(request, inspection_id: int, *, row_of=inspection_row) -> dict:
     """The inspection, or 404 (audited) when it is not there or not this person's to see."""
-    row = await inspection_row(inspection_id)
+    row = await row_of(inspection_id)
     if row is None:
         raise NotFoundException("Page not found")
     await require_establishment(request, row["establishment"], "inspection", inspection_id)

@@ -27,6 +27,7 @@ from inspections.forms import inspection_prefill, kept, read_inspection
 from inspections.permissions import (
     LEADERS,
     READERS,
+    kept_inspection_row,
     load_for_edit,
     load_inspection,
     may_edit,
@@ -295,7 +296,7 @@ async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Tem
     database. Its parts (the sections other domains add) share one read of each thing they all
     need (the events, stored milestones, recommendations, calendar: timelines.cache.request_memo)."""
     principal = current(request)
-    row = await load_inspection(request, inspection_id)
+    row = await load_inspection(request, inspection_id, row_of=kept_inspection_row)
     today = today_london()
     who = (principal.user_id, principal.roles, principal.establishment_ids, principal.prison_group)
     key = ("inspection page", inspection_id, today, who)

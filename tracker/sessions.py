@@ -99,6 +99,18 @@ async def revoke_api_tokens(user_id: int) -> None:
 
 
 async def load_principal(user_id: int, session_id: int | None = None) -> Principal | None:
+    """Who this user is now: active, roles, establishments. Kept (timelines.cache) until anything
+    is written to the database, so a deactivation or a change of role counts from the next
+    request, in every worker; the session itself is checked on every request."""
+    from dataclasses import replace
+
+    from timelines.cache import cached
+
+    principal = await cached(("principal", user_id), lambda: _read_principal(user_id))
+    return replace(principal, session_id=session_id) if principal is not None else None
+
+
+async def _read_principal(user_id: int) -> Principal | None:
     user = (
         await AppUser.select(
             AppUser.id, AppUser.username, AppUser.display_name, AppUser.active, AppUser.prison_group
@@ -117,7 +129,6 @@ async def load_principal(user_id: int, session_id: int | None = None) -> Princip
         roles=role_set,
         establishment_ids=await _establishments_for(user_id, role_set, user["prison_group"]),
         prison_group=user["prison_group"],
-        session_id=session_id,
     )
 
 
