@@ -1,4 +1,4 @@
-"""J1: a bounded loopback load of mixed reads and writes on the app as it runs in production
+"""J1: a bounded loopback load of mixed reads, writes and uploads on the app as it runs in production
 (`tracker serve`, one process): no 5xx, no lock errors in the server's log, every write kept, and
 the server's memory after the run within a bound of its memory after warm-up. Nothing is
 asserted about timings; the run stops after ROUNDS rounds or RUN_LIMIT_S, whichever comes first."""
@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+from tests.fixtures.scanning import SIGNATURES
 from tests.security.servers import ServerProcess, http_client, sign_in, token
 from tests.security.world import build_world
 from tests.support import date_fields, run
@@ -22,10 +23,17 @@ ROUNDS = 40
 RUN_LIMIT_S = 25
 MEMORY_BOUND_KB = 64 * 1024
 OK = {200, 302, 303}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _plan_file(n: int) -> dict:
+    """An action plan file to upload (checked by content and scanned like any other)."""
+    return {"file": (f"action-plan-{n}.pdf", PDF + f"% version {n}\n".encode(), "application/pdf")}
 
 
 def _writers(world):
-    """For each user of the run: the pages they read and the form they send (a new record each)."""
+    """For each user of the run: the pages they read, the form they send (a new record each) and,
+    for the governor, a file uploaded every other round."""
     fc = world.a.first("inspection_id")
     plan, rec = world.a.first("plan_id"), world.a.first("recommendation_id")
     target = today_london() + timedelta(days=60)
@@ -60,7 +68,7 @@ def _writers(world):
 
 
 def _counts(world) -> dict[str, int]:
-    from actionplans.tables import PlanAction
+    from actionplans.tables import PlanAction, PlanFile
     from factcheck.tables import AccuracyPoint, DataItem
 
     fc, plan = world.a.first("inspection_id"), world.a.first("plan_id")
@@ -68,6 +76,7 @@ def _counts(world) -> dict[str, int]:
         "scrutiny": run(AccuracyPoint.count().where(AccuracyPoint.inspection == fc)),
         "leader": run(DataItem.count().where(DataItem.inspection == fc)),
         "governora": run(PlanAction.count().where(PlanAction.plan == plan)),
+        "governora uploads": run(PlanFile.count().where(PlanFile.plan == plan)),
     }
 
 
@@ -81,7 +90,7 @@ def test_mixed_reads_and_writes_no_5xx_no_lock_errors_memory_stable(db, database
     lock = threading.Lock()
     serial = itertools.count(1)
 
-    with ServerProcess(database_url, tmp_path / "server.log") as server:
+    with ServerProcess(database_url, tmp_path / "server.log", CLAMAV_DATABASE=str(SIGNATURES)) as server:
         clients = []
         for username in users:
             client = http_client(server)
@@ -99,6 +108,16 @@ def test_mixed_reads_and_writes_no_5xx_no_lock_errors_memory_stable(db, database
                 if response.status_code in (302, 303):
                     with lock:
                         written[username] += 1
+            if username == "governora" and n % 2 == 0:
+                plan = world.a.first("plan_id")
+                upload = f"/action-plans/{plan}/files"
+                with lock:
+                    number = next(serial)
+                response = client.post(upload, data={"_csrf_token": csrf}, files=_plan_file(number))
+                results.append((f"POST {upload}", response))
+                if response.status_code == 303:
+                    with lock:
+                        written["governora uploads"] += 1
             with lock:
                 for what, response in results:
                     statuses[response.status_code] += 1
