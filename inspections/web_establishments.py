@@ -29,7 +29,7 @@ from tracker.access import current, establishment_scope, signed_in
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.roles import Role
-from tracker.templating import render
+from tracker.templating import render, render_part
 
 TABLE_LIMIT_MB = 5
 TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
@@ -73,11 +73,7 @@ async def _establishment_table(request: Request, show: str) -> Markup:
     rows = await query
     for row in rows:
         row["late_notice"] = services.late_notice(row)
-    template = request.app.template_engine.get_template("inspections/_establishments_table.html")
-    # nosemgrep: markup-on-data
-    return Markup(  # noqa: S704 - rendered by the autoescaping template environment  # nosec B704
-        template.render(rows=rows, **CHOICES)
-    )
+    return render_part(request, "inspections/_establishments_table.html", rows=rows, **CHOICES)
 
 
 def _read_establishment(form: Form) -> dict:

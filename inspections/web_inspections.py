@@ -46,7 +46,7 @@ from tracker.clock import LONDON, today_london
 from tracker.forms import Form
 from tracker.navigation import NavItem, register
 from tracker.roles import Role
-from tracker.templating import render
+from tracker.templating import render, render_part
 
 TABLE_LIMIT_MB = 5
 TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
@@ -314,11 +314,7 @@ async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Tem
 async def _inspection_body(request: Request, principal, row: dict, today: date) -> Markup:
     with request_memo():
         context = await _inspection_context(request, principal, row, today)
-    template = request.app.template_engine.get_template("inspections/_inspection_body.html")
-    # nosemgrep: markup-on-data
-    return Markup(  # noqa: S704 - rendered by the autoescaping template environment  # nosec B704
-        template.render(**context)
-    )
+    return render_part(request, "inspections/_inspection_body.html", **context)
 
 
 async def _inspection_context(request: Request, principal, row: dict, today: date) -> dict:

@@ -29,7 +29,7 @@ from tracker import audit, clock
 from tracker.access import allow, current, deny_as_not_found, establishment_scope, signed_in
 from tracker.forms import Form, date_parts
 from tracker.roles import Role
-from tracker.templating import render
+from tracker.templating import render, render_part
 
 DASHBOARD_ROLES = allow(Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY, Role.ESTABLISHMENT)
 RECURRING_VIEW = allow(Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY)
@@ -68,12 +68,15 @@ async def my_work(request: Request) -> Template:
     async def work() -> tuple[Markup, list[dict]]:
         calendar = await current_calendar()
         items = await my_items(principal, today=today, calendar=calendar, within=within)
-        template = request.app.template_engine.get_template("timelines/_my_work_results.html")
-        results = template.render(
-            items=items, counts=counts(items), pick=pick, picks=QUICK_PICKS, today=today
+        html = render_part(
+            request,
+            "timelines/_my_work_results.html",
+            items=items,
+            counts=counts(items),
+            pick=pick,
+            picks=QUICK_PICKS,
+            today=today,
         )
-        # nosemgrep: markup-on-data
-        html = Markup(results)  # noqa: S704 - rendered by the autoescaping environment  # nosec B704
         return html, await my_recurring(principal, today=today, calendar=calendar)
 
     # kept (timelines.cache) until anything is written to the database, the results table
@@ -164,19 +167,17 @@ async def _dashboard_body(request: Request, filters: dict, scope: Scope, today, 
     rows = await _dashboard_items(filters, scope, today)
     options = await open_item_options(scope)
     page = dashboard.page_of(rows, page_number, filters)
-    template = request.app.template_engine.get_template("timelines/_dashboard_body.html")
-    # nosemgrep: markup-on-data
-    return Markup(  # noqa: S704 - rendered by the autoescaping template environment  # nosec B704
-        template.render(
-            filters=filters,
-            rows=page["rows"],
-            page=page,
-            breakdowns=dashboard.breakdowns(rows, filters),
-            choices=dashboard.choices(options),
-            active=dashboard.describe(filters, options),
-            query=dashboard.query(filters),
-            status_label=dashboard.STATUS_CHOICES[filters["status"]],
-        )
+    return render_part(
+        request,
+        "timelines/_dashboard_body.html",
+        filters=filters,
+        rows=page["rows"],
+        page=page,
+        breakdowns=dashboard.breakdowns(rows, filters),
+        choices=dashboard.choices(options),
+        active=dashboard.describe(filters, options),
+        query=dashboard.query(filters),
+        status_label=dashboard.STATUS_CHOICES[filters["status"]],
     )
 
 
