@@ -12,10 +12,8 @@ It adds the inspections to the database: use a copy.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import io
-import os
 import random
 import sys
 import time
@@ -24,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import database_kind, parser_with_database, print_steps, use_database  # noqa: E402
 
 
 async def build_csv(rows: int) -> bytes:
@@ -94,32 +94,16 @@ async def measure(rows: int) -> list[tuple[str, float, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser = parser_with_database(__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    from tracker.db import bind_engine, engine_from_url
-
-    bind_engine(engine_from_url(args.database_url))
+    use_database(args.database_url)
     try:
         rows = asyncio.run(measure(args.rows))
     except Exception as error:  # noqa: BLE001 - a benchmark reports what stopped it
         rows = [(f"stopped: {type(error).__name__}: {error}", 0.0, "")]
-    kind = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
-    lines = [
-        f"Programme import of {args.rows:,} rows, {kind}",
-        "",
-        "| step | seconds | result |",
-        "|---|---|---|",
-        *(f"| {label} | {seconds:.1f} | {note} |" for label, seconds, note in rows),
-    ]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        with args.markdown.open("a") as out:
-            out.write(text + "\n\n")
+    title = f"Programme import of {args.rows:,} rows, {database_kind(args.database_url)}"
+    print_steps(title, rows, args.markdown)
 
 
 if __name__ == "__main__":

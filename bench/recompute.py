@@ -12,9 +12,7 @@ It changes the database (a holiday added and removed, dates moved and moved back
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import sys
 import time
 from datetime import date, timedelta
@@ -22,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import database_kind, parser_with_database, print_steps, use_database  # noqa: E402
 
 
 def next_monday(today: date) -> date:
@@ -66,31 +66,13 @@ async def measure(first_build: bool) -> list[tuple[str, float, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser = parser_with_database(__doc__.splitlines()[0])
     parser.add_argument("--first-build", action="store_true", help="delete every stored milestone first")
-    parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    from tracker.db import bind_engine, engine_from_url
-
-    bind_engine(engine_from_url(args.database_url))
+    use_database(args.database_url)
     rows = asyncio.run(measure(args.first_build))
-    kind = args.database_url.split(":")[0]
-    lines = [
-        f"Recompute of every open milestone, {kind}",
-        "",
-        "| step | seconds | result |",
-        "|---|---|---|",
-        *(f"| {label} | {seconds:.1f} | {note} |" for label, seconds, note in rows[1:]),
-        "",
-        rows[0][0],
-    ]
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        with args.markdown.open("a") as out:
-            out.write(text + "\n\n")
+    title = f"Recompute of every open milestone, {database_kind(args.database_url)}"
+    print_steps(title, rows[1:], args.markdown, footer=rows[0][0])
 
 
 if __name__ == "__main__":

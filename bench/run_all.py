@@ -98,6 +98,13 @@ def postgres_copy(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+def fresh_copy(kind: str, url: str, sqlite_file: Path) -> str:
+    """A copy of the benchmark database for a script that changes it."""
+    if kind == "SQLite":
+        return sqlite_copy(sqlite_file, Path("/tmp/bench-copy.sqlite3"))
+    return postgres_copy(url, "tracker_bench_copy")
+
+
 def section(title: str, body: str) -> str:
     return f"## {title}\n\n{body.strip()}\n"
 
@@ -167,29 +174,15 @@ def main() -> None:
                     ),
                 )
             )
-        print(f"{kind}: recompute…", file=sys.stderr)
-        copy = (
-            sqlite_copy(args.sqlite, Path("/tmp/bench-copy.sqlite3"))
-            if kind == "SQLite"
-            else postgres_copy(url, "tracker_bench_copy")
-        )
-        parts.append(
-            section(
-                f"{kind}: recompute (load {load()})", sh(PYTHON, "bench/recompute.py", "--database-url", copy)
+        for title, script in (
+            ("recompute", "bench/recompute.py"),
+            ("programme import", "bench/programme_import.py"),
+        ):
+            print(f"{kind}: {title}…", file=sys.stderr)
+            copy = fresh_copy(kind, url, args.sqlite)
+            parts.append(
+                section(f"{kind}: {title} (load {load()})", sh(PYTHON, script, "--database-url", copy))
             )
-        )
-        print(f"{kind}: programme import…", file=sys.stderr)
-        copy = (
-            sqlite_copy(args.sqlite, Path("/tmp/bench-copy.sqlite3"))
-            if kind == "SQLite"
-            else postgres_copy(url, "tracker_bench_copy")
-        )
-        parts.append(
-            section(
-                f"{kind}: programme import (load {load()})",
-                sh(PYTHON, "bench/programme_import.py", "--database-url", copy),
-            )
-        )
 
     print("deadline engine…", file=sys.stderr)
     parts.append(
