@@ -4,17 +4,14 @@ one instance on one database (J2) or the server's own memory and logs (J1)."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.support import PASSWORD, current_code, free_port
+from tests.support import free_port
 from tracker.settings import PROJECT_ROOT
-
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]*)"')
 
 
 class ServerProcess:
@@ -88,21 +85,3 @@ class ServerProcess:
 
 def http_client(server: ServerProcess, **kwargs) -> httpx.Client:
     return httpx.Client(base_url=server.url, follow_redirects=False, timeout=60, **kwargs)
-
-
-def token(client: httpx.Client, path: str = "/accessibility") -> str:
-    match = CSRF_META.search(client.get(path).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def post(client: httpx.Client, url: str, data: dict, **kwargs) -> httpx.Response:
-    return client.post(url, data={"_csrf_token": token(client), **data}, **kwargs)
-
-
-def sign_in(client: httpx.Client, username: str, password: str = PASSWORD) -> None:
-    response = post(client, "/login", {"username": username, "password": password, "next": "/"})
-    assert response.status_code == 302, response.text[:500]
-    if response.headers["location"] == "/login/code":
-        response = post(client, "/login/code", {"code": current_code(username)})
-        assert response.status_code == 302, response.text[:500]

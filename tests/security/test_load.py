@@ -12,9 +12,9 @@ from collections import Counter
 from datetime import timedelta
 
 from tests.fixtures.scanning import SIGNATURES
-from tests.security.servers import ServerProcess, http_client, sign_in, token
+from tests.security.servers import ServerProcess, http_client
 from tests.security.world import build_world
-from tests.support import date_fields, run
+from tests.support import csrf_token, date_fields, run, sign_in
 from tracker.clock import today_london
 
 THREADS = 8
@@ -95,7 +95,7 @@ def test_mixed_reads_and_writes_no_5xx_no_lock_errors_memory_stable(db, database
         for username in users:
             client = http_client(server)
             sign_in(client, username)
-            clients.append((username, client, token(client)))
+            clients.append((username, client, csrf_token(client)))
 
         def one_round(index: int, username: str, client, csrf: str, n: int) -> None:
             pages, form_url, form = work[username]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.security.servers import ServerProcess, http_client, post
+from tests.security.servers import ServerProcess, http_client
 from tests.support import PASSWORD, audit_rows, make_user, post_form
 from tracker.login import MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USERNAME
 from tracker.roles import Role
@@ -102,7 +102,7 @@ def test_throttling_holds_across_two_instances_on_one_database(db, database_url,
 
         def attempt(client, username, password="wrong-password-123", forwarded="203.0.113.7"):
             data = {"username": username, "password": password, "next": "/"}
-            return post(client, "/login", data, headers={"X-Forwarded-For": forwarded})
+            return post_form(client, "/login", data, headers={"X-Forwarded-For": forwarded})
 
         # Per username: the failures are split between the two instances.
         for i in range(MAX_FAILURES_PER_USERNAME):
