@@ -26,7 +26,7 @@ HOSTILE = [
     '"><img src=x onerror=alert(1)>',
     "' onmouseover='alert(1)' x='",
     "</textarea></title><svg onload=alert(1)>",
-    "{{7*7}}{% if 1 %}IF{% endif %}${7*7}#{7*7}",
+    "{{7*7}}{% if 1 %}tag-evaluated{% endif %}${7*7}#{7*7}",
     "\u202egnp.exe\u202c \u200f\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
     "<!-- ]]> &amp; &lt;b&gt; \\ ` ;",
 ]
@@ -166,7 +166,9 @@ def check_pages(client, urls: list[str], values: dict[str, str]) -> tuple[list[s
                 shown.add(field)
                 if "{{7*7}}" in value and "49" + token(field) in text.replace(" ", ""):
                     problems.append(f"{url}: template syntax evaluated in {field}")
-        if "IF" in text and "{% if 1 %}IF" not in text and any("{% if" in v for v in values.values()):
+        # (a word no page has of its own: a two-step secret's random capitals once held "IF")
+        evaluated = "tag-evaluated" in text.replace("{% if 1 %}tag-evaluated", "")
+        if evaluated and any("{% if" in v for v in values.values()):
             problems.append(f"{url}: a template tag was evaluated")
     return problems, shown
 
