@@ -26,6 +26,8 @@ def make_settings(database_url: str, **overrides) -> Settings:
         allowed_hosts=("testserver", "testserver.local", "127.0.0.1", "localhost"),
         # Uploads are scanned by the real clamscan with locally made signatures (tests/fixtures).
         clamav_database=str(TEST_SIGNATURES),
+        # As in `tracker serve`: while the app runs, its queries borrow pooled connections.
+        db_pool=True,
     )
     values.update(overrides)
     return Settings(**values)

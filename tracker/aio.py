@@ -11,7 +11,10 @@ def run_sync(awaitable):
     loop (a test under Playwright's sync API, say), run it on a fresh thread instead."""
 
     async def wait():
-        return await awaitable
+        from tracker.db import pooled_connections
+
+        async with pooled_connections():
+            return await awaitable
 
     try:
         asyncio.get_running_loop()

@@ -66,14 +66,15 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
-        pooled = settings.db_pool
+        pooled = app.state.settings.db_pool
+        served = app.state.engine  # tests point one app at each test's database in turn
         if pooled:
-            await engine.start_connection_pool(max_size=10)
+            await served.start_connection_pool(max_size=10)
         try:
             yield
         finally:
             if pooled:
-                await engine.close_connection_pool()
+                await served.close_connection_pool()
 
     static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], opt=public())
     assets = create_static_files_router(

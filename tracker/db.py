@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlparse
 
@@ -15,19 +17,30 @@ from piccolo.table import Table
 SQLITE_BUSY_TIMEOUT_S = 10
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine opens a new connection (and thread) for every query, about ten
     times the cost of the query itself. While the app runs, queries outside a transaction borrow
-    one of a few long-lived connections instead. Transactions still get their own connection."""
+    one of a few long-lived connections instead. Transactions still get their own connection.
+    The pool serves the event loop that started it; code on another loop (a command, a test's
+    helper beside a running app) opens its own connections as before."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._idle: asyncio.LifoQueue | None = None
+        self._pool_loop: asyncio.AbstractEventLoop | None = None
         self._open: list = []
         self._max_size = 0
 
     async def start_connection_pool(self, max_size: int = 8, **_: Any) -> None:
         self._idle = asyncio.LifoQueue()
+        self._pool_loop = _running_loop()
         self._max_size = max_size
 
     async def close_connection_pool(self) -> None:
@@ -38,7 +51,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         del idle
 
     async def _run_in_new_connection(self, query: str, args=None, query_type: str = "generic", table=None):
-        if self._idle is None:
+        if self._idle is None or _running_loop() is not self._pool_loop:
             return await super()._run_in_new_connection(query, args, query_type, table)
         connection = await self._borrow()
         try:
@@ -54,13 +67,49 @@ class PooledSQLiteEngine(SQLiteEngine):
         return await self._idle.get()
 
 
+class LoopPooledPostgresEngine(PostgresEngine):
+    """Piccolo's PostgreSQL engine with a pool per event loop. Opening a connection costs about
+    a hundred times a small query, so the running app keeps a pool (its lifespan), and so does
+    each `tracker.aio.run_sync` (a command, a job, a test's helper), each on its own loop:
+    a pool's connections serve only the loop that made them."""
+
+    @property
+    def pool(self) -> Any:
+        return self.__dict__.get("_pools", {}).get(_running_loop())
+
+    @pool.setter
+    def pool(self, value: Any) -> None:
+        pools = self.__dict__.setdefault("_pools", {})
+        if value is None:
+            pools.pop(_running_loop(), None)
+        else:
+            pools[_running_loop()] = value
+
+
+@asynccontextmanager
+async def pooled_connections() -> AsyncIterator[None]:
+    """Within this block, on this event loop, PostgreSQL queries share a small pool (when none
+    is running here yet). SQLite connections are cheap enough: nothing changes."""
+    import piccolo_conf
+
+    engine = piccolo_conf.DB
+    if not isinstance(engine, LoopPooledPostgresEngine) or engine.pool is not None:
+        yield
+        return
+    await engine.start_connection_pool(min_size=0, max_size=4)
+    try:
+        yield
+    finally:
+        await engine.close_connection_pool()
+
+
 def engine_from_url(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         _enable_wal(path)
         return PooledSQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_S)
     if url.startswith(("postgres://", "postgresql://")):
-        return PostgresEngine(config={"dsn": url})
+        return LoopPooledPostgresEngine(config={"dsn": url})
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
 
 
@@ -71,6 +120,15 @@ def _enable_wal(path: str) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """A row broke a unique constraint (on either engine)."""
+    import asyncpg
+
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and str(error).startswith("UNIQUE constraint failed")
 
 
 def is_sqlite(engine: Engine) -> bool:

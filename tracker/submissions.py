@@ -40,11 +40,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _is_unique_violation(error: Exception) -> bool:
-    text = f"{type(error).__name__} {error}".lower()
-    return "unique" in text or "integrity" in text
-
-
 def _digest(data: dict) -> str:
     """What was sent: the same form sent again with other values (after going back and changing
     something) is a new submission, not a repeat."""
@@ -70,6 +65,7 @@ async def claim(request, token: str, data: dict) -> None:
     """Claim this user's submission of the form with these values, or raise AlreadySubmitted
     when it was sent before."""
     from tracker.clock import now_utc
+    from tracker.db import is_unique_violation
     from tracker.tables import SubmittedForm
 
     principal = request.scope.get("user")
@@ -79,7 +75,7 @@ async def claim(request, token: str, data: dict) -> None:
     try:
         await SubmittedForm.insert(SubmittedForm(key=key, user_id=principal.user_id, created_at=now_utc()))
     except Exception as error:
-        if not _is_unique_violation(error):
+        if not is_unique_violation(error):
             raise
         raise AlreadySubmitted(await _first_answer(key)) from None
     request.scope.setdefault("state", {})[STATE_KEY] = key
