@@ -34,7 +34,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.db)
 
 
-from tests.support import run  # noqa: E402
+from tests.support import close_test_pool, run  # noqa: E402
 
 
 class _Collect(logging.Handler):
@@ -95,6 +95,7 @@ def _quiet_migrate(engine) -> None:
 
     with contextlib.redirect_stdout(io.StringIO()):
         run(_migrate(engine))
+    close_test_pool(engine)  # a template database must have no connections to be copied
 
 
 @pytest.fixture(scope="session")
@@ -160,6 +161,7 @@ def db(database_url):
     yield engine
     bind_engine(engine)
     _no_secret_in_audit()
+    close_test_pool(engine)
 
 
 @pytest.fixture

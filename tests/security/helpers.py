@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -71,46 +72,33 @@ def all_tables():
     return Finder().get_table_classes()
 
 
-def snapshot(exclude: set[str] = frozenset(TECHNICAL_TABLES)) -> dict[str, list]:
-    """Every row of every table that records what people did (binary content shown by its
-    length), read over one connection so a test can take one after every request."""
+def snapshot(exclude: set[str] = frozenset(TECHNICAL_TABLES)) -> dict[str, tuple[int, str]]:
+    """For every table that records what people did: its number of rows and a digest of their
+    contents, read at once so a test can take one after every request."""
     from tracker.db import is_sqlite
 
     names = sorted(t._meta.tablename for t in all_tables() if t._meta.tablename not in exclude)
     engine = all_tables()[0]._meta.db
-
-    def shown(row) -> tuple:
-        return tuple(len(v) if isinstance(v, bytes | bytearray | memoryview) else v for v in row)
-
     if is_sqlite(engine):
         import sqlite3
 
         with sqlite3.connect(engine.path, timeout=10) as connection:
-            return {
-                n: [shown(r) for r in connection.execute(f'SELECT * FROM "{n}" ORDER BY 1')]  # noqa: S608
-                for n in names
-            }
-
-    async def go():
-        import asyncpg
-
-        connection = await asyncpg.connect(engine.config["dsn"])
-        try:
-            return {
-                n: [shown(tuple(r)) for r in await connection.fetch(f'SELECT * FROM "{n}" ORDER BY 1')]  # noqa: S608
-                for n in names
-            }
-        finally:
-            await connection.close()
-
-    return run(go())
+            tables = {n: connection.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in names}  # noqa: S608
+        return {n: (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()) for n, rows in tables.items()}
+    digests = " UNION ALL ".join(
+        f"SELECT '{n}' AS name, count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest"
+        f' FROM "{n}" t'
+        for n in names
+    )
+    rows = run(engine.run_ddl(digests))
+    return {row["name"]: (row["n"], row["digest"]) for row in rows}
 
 
-def diff(before: dict[str, list], after: dict[str, list]) -> list[str]:
+def diff(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> list[str]:
     changed = []
-    for name, rows in before.items():
-        if after.get(name) != rows:
-            was, now = len(rows), len(after.get(name, []))
+    for name, (was, digest) in before.items():
+        now, now_digest = after.get(name, (0, ""))
+        if (now, now_digest) != (was, digest):
             changed.append(f"{name} ({was} rows -> {now})" if was != now else f"{name} (rows updated)")
     return changed
 

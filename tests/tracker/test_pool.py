@@ -3,7 +3,8 @@ PostgreSQL each `run_sync` (a command, a job, a test's helper) has a small pool 
 
 import pytest
 
-from tests.support import make_settings, make_user, run, sign_in
+from tests.support import make_settings, make_user, sign_in
+from tracker.aio import run_sync as run
 from tracker.roles import Role
 
 
