@@ -82,8 +82,13 @@ def snapshot(exclude: set[str] = frozenset(TECHNICAL_TABLES)) -> dict[str, tuple
     if is_sqlite(engine):
         import sqlite3
 
+        def shown(row) -> tuple:  # binary content by its length: files are large
+            return tuple(len(v) if isinstance(v, bytes) else v for v in row)
+
         with sqlite3.connect(engine.path, timeout=10) as connection:
-            tables = {n: connection.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in names}  # noqa: S608
+            tables = {
+                n: [shown(r) for r in connection.execute(f'SELECT * FROM "{n}" ORDER BY 1')] for n in names
+            }  # noqa: S608
         return {n: (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()) for n, rows in tables.items()}
     digests = " UNION ALL ".join(
         f"SELECT '{n}' AS name, count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest"
