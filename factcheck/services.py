@@ -19,14 +19,14 @@ from factcheck.tables import (
     Photograph,
 )
 from inspections.events import record_event
-from inspections.tables import InspectionEvent
+from inspections.tables import Inspection, InspectionEvent
 from timelines.cache import memoised
 from timelines.calendar import WorkingCalendar
 from timelines.engine import Milestone, process_rules
 from timelines.rules import proposed_date, window_dates
 from timelines.store import PROCESS_FOR_KIND, current_calendar, facts_from_events, milestones_for
 from tracker.clock import now_utc
-from tracker.db import write_transaction
+from tracker.db import hold_row, write_transaction
 
 FACTCHECK_KEY = {"full": "factcheck_return", "thematic": "factcheck_return", "irp": "irp_factcheck_return"}
 RESPONSE_KEY = {"full": "hmip_response", "thematic": "hmip_response"}
@@ -319,6 +319,8 @@ async def _require_open_return(inspection_id: int) -> None:
 
 
 async def _next_number(inspection_id: int) -> int:
+    """Inside the write transaction: two points added at once wait for each other here."""
+    await hold_row(Inspection, inspection_id)
     rows = await AccuracyPoint.select(AccuracyPoint.number).where(AccuracyPoint.inspection == inspection_id)
     return max((r["number"] for r in rows), default=0) + 1
 

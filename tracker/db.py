@@ -157,6 +157,16 @@ def write_transaction(engine: Engine):
     return engine.transaction()
 
 
+async def hold_row(table: type[Table], row_id: int) -> None:
+    """Inside a write transaction: other transactions that hold the same row wait until this one
+    ends (for "the next number" and other read-then-write steps). PostgreSQL locks the row;
+    SQLite's write transaction already holds the whole database."""
+    if is_sqlite(table._meta.db):
+        return
+    name = table._meta.tablename  # a table of ours, never user input
+    await table.raw(f'SELECT id FROM "{name}" WHERE id = {{}} FOR UPDATE', row_id)  # noqa: S608  # nosemgrep
+
+
 def database_name(url: str) -> str:
     return urlparse(url).path.lstrip("/")
 

@@ -320,3 +320,22 @@ def test_summary_download_has_fixed_columns_neutralises_formulas_and_is_audited(
         "format=csv",
         "format=xlsx",
     ]
+
+
+def test_points_added_at_the_same_moment_get_different_numbers(client, run):
+    import asyncio
+
+    from factcheck import services
+
+    w = _setup(client)
+
+    async def add_at_once():
+        adds = [
+            services.add_point(w["i"], POINT | {"location": f"Page {n}"}, by=w["scrutiny"], proposal=False)
+            for n in range(6)
+        ]
+        return await asyncio.gather(*adds)
+
+    added = run(add_at_once())
+    assert all(not errors for _, errors in added)
+    assert sorted(point["number"] for point, _ in added) == [1, 2, 3, 4, 5, 6]
