@@ -434,7 +434,10 @@ async def save_response(
     reason: str,
     *,
     by: int | None,
+    expected_version: int | None = None,
 ) -> None:
+    """Answer a recommendation. `expected_version` is the version of the response the person
+    saw (0: there was none); if someone else has answered since, Conflict."""
     _require_editable(plan)
     if errors := response_problems(response, agreed_part, reason):
         raise PlanError(next(iter(errors.values())))
@@ -448,6 +451,9 @@ async def save_response(
             .first()
         )
         values = {"response": response, "agreed_part": agreed_part, "reason": reason}
+        seen = existing["version"] if existing else 0
+        if expected_version is not None and expected_version != seen:
+            raise Conflict(existing or {})
         if existing:
             await PlanResponse.update(
                 {

@@ -219,12 +219,27 @@ async def plan_page(request: Request, plan_id: FromPath[int]) -> Template:
 
 def _response_form_data(response: dict | None) -> dict:
     if not response:
-        return {}
+        return {"version": "0"}
     return {
         "response": response["response"],
         "agreed_part": response["agreed_part"],
         "reason": response["reason"],
+        "version": str(response["version"]),
     }
+
+
+RESPONSE_LABELS = {"agreed": "agreed", "partly_agreed": "partly agreed", "not_agreed": "not agreed"}
+
+
+def _changed_meanwhile(current: dict) -> str:
+    """The message when someone else answered the recommendation while this person was editing."""
+    if not current:
+        return "Someone else changed this response while you were editing it: check your answer, then save"
+    said = RESPONSE_LABELS.get(current["response"], current["response"])
+    return (
+        f"Someone else changed this response while you were editing it: it now says {said}. "
+        "Your answer is below: check it and save again to replace theirs"
+    )
 
 
 async def _render_rec_block(request: Request, plan: dict, recommendation_id: int, **extra) -> Template:
@@ -267,14 +282,25 @@ async def response_submit(
     response = form.choice("response", "whether the recommendation is agreed", RESPONSES)
     agreed_part = form.text("agreed_part", "which part is agreed", required=False, max_length=4000)
     reason = form.text("reason", "the reason", required=False, max_length=4000)
+    version = form.integer("version", "the version", required=False, minimum=0, maximum=10**9)
+    shown = dict(form.data)
     if form.ok:
         for name, message in services.response_problems(response, agreed_part, reason).items():
             form.error(name, message)
     if form.ok:
         try:
             await services.save_response(
-                plan, recommendation_id, response, agreed_part, reason, by=current(request).user_id
+                plan,
+                recommendation_id,
+                response,
+                agreed_part,
+                reason,
+                by=current(request).user_id,
+                expected_version=version,
             )
+        except Conflict as conflict:
+            form.error("response", _changed_meanwhile(conflict.current))
+            shown["version"] = str(conflict.current.get("version", 0))  # saving again replaces theirs
         except PlanError as error:
             form.error("response", str(error))
     if not form.ok:
@@ -283,7 +309,7 @@ async def response_submit(
             "actionplans/response_page.html",
             fragment="actionplans/_response_form.html",
             rec=rec,
-            form=form.data,
+            form=shown,
             errors=form.errors,
             **_common(request, plan),
         )

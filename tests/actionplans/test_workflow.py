@@ -404,3 +404,45 @@ def test_an_unknown_plan_is_not_found(client):
     sign_in(client, "scrutiny")
     assert client.get("/action-plans/99999").status_code == 404
     assert client.get("/inspections/99999/action-plan").status_code == 404
+
+
+def test_a_response_changed_by_someone_else_meanwhile_is_not_overwritten_unseen(client):
+    import re
+
+    from tests.support import make_user
+    from tracker.roles import Role
+
+    w = world()
+    deputy = make_user("deputy", Role.ESTABLISHMENT, establishment_ids=[w["example"]])
+    sign_in(client, "governor")
+    plan, rec = w["plan"], w["recs"][0]
+    url = f"/action-plans/{plan}/responses/{rec}"
+    opened = client.get(url).text
+    seen = re.search(r'name="version" value="(\d+)"', opened).group(1)
+    assert seen == "0"  # nobody has answered yet
+    run(services.save_response(plan_row(plan), rec, "agreed", "", "", by=deputy))  # the deputy, meanwhile
+
+    mine = {"response": "not_agreed", "reason": "No budget this year", "version": seen}
+    clash = post_form(client, url, mine)
+    assert clash.status_code == 200
+    assert "govuk-error-summary" in clash.text
+    assert "Someone else changed this response while you were editing it: it now says agreed" in clash.text
+    assert "No budget this year" in clash.text  # nothing typed is lost
+    assert _response_of(plan, rec) == "agreed"  # theirs stands until this person saves again
+    again = re.search(r'name="version" value="(\d+)"', clash.text).group(1)
+    assert again == "1"
+
+    saved = post_form(client, url, mine | {"version": again})
+    assert saved.status_code == 303
+    assert _response_of(plan, rec) == "not_agreed"
+
+
+def _response_of(plan_id: int, recommendation_id: int) -> str:
+    from actionplans.tables import PlanResponse
+
+    row = run(
+        PlanResponse.select(PlanResponse.response)
+        .where(PlanResponse.plan == plan_id, PlanResponse.recommendation == recommendation_id)
+        .first()
+    )
+    return row["response"]
