@@ -11,7 +11,7 @@ echo "== ruff"
 
 WORKERS=${TEST_WORKERS:-2}
 echo "== tests on SQLite"
-.venv/bin/pytest -n "$WORKERS" -q -p no:cacheprovider "$@"
+.venv/bin/pytest -n "$WORKERS" --maxschedchunk 1 -q -p no:cacheprovider "$@"
 
 echo "== database tests on PostgreSQL"
-scripts/with-postgres.sh .venv/bin/pytest -n "$WORKERS" -q -p no:cacheprovider -m db "$@"
+scripts/with-postgres.sh .venv/bin/pytest -n "$WORKERS" --maxschedchunk 1 -q -p no:cacheprovider -m db "$@"

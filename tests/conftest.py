@@ -27,11 +27,14 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test that touches the database is marked `db`, so it runs again on PostgreSQL."""
+    """Every test that touches the database is marked `db`, so it runs again on PostgreSQL.
+    Tests marked `slow` go first: with `--maxschedchunk 1` (scripts/test.sh) a worker takes the
+    next test when it is free, so the long ones do not end up last on one worker."""
     db_fixtures = {"db", "app", "client", "live_server"}
     for item in items:
         if db_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
 
 
 from tests.support import close_test_pool, run  # noqa: E402

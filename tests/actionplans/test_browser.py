@@ -35,6 +35,7 @@ def setup_people():
     return example, inspection, recs
 
 
+@pytest.mark.slow
 def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     monkeypatch.setattr(scanning.shutil, "which", lambda name: None)  # no clamscan here: fail closed
     _, inspection, recs = setup_people()

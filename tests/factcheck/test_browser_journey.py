@@ -33,6 +33,7 @@ def _sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
+@pytest.mark.slow
 def test_the_whole_fact_check_journey(page, live_server, tmp_path):
     est = make_establishment("HMP Example")
     leader = make_user("leader", Role.HMIP_TEAM_LEADER)

@@ -27,6 +27,7 @@ def _milestone_row(page, key: str):
     return page.locator(f"#milestone-{key}")
 
 
+@pytest.mark.slow
 def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent_notification(
     page, live_server
 ):

@@ -35,6 +35,7 @@ def page_urls(app, world) -> dict[str, set]:
     return out
 
 
+@pytest.mark.slow
 def test_every_page_is_axe_clean(live_server, page, app):
     world = build_world()
     urls = page_urls(app, world)

@@ -51,6 +51,7 @@ def fuzz(client, operation, username: str, headers: dict, problems: list[str]) -
     return sent
 
 
+@pytest.mark.slow
 def test_the_api_never_answers_with_a_server_error(client):
     build_world()
     problems: list[str] = []

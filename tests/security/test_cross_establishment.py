@@ -8,6 +8,8 @@ all), no trace of B's data in the body or headers, no table changed, and the den
 
 from __future__ import annotations
 
+import pytest
+
 from tests.security.helpers import diff, generic_form, generic_json, routes, snapshot
 from tests.security.world import build_world
 from tests.support import audit_rows, csrf_token, sign_in
@@ -129,6 +131,7 @@ def cross_establishment_problems(client, app, world, only: str = "") -> tuple[li
     return problems, tried
 
 
+@pytest.mark.slow
 def test_every_route_with_an_id_refuses_another_establishments_ids(client, app):
     problems, tried = cross_establishment_problems(client, app, build_world())
     assert tried > 150

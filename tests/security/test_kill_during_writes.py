@@ -70,6 +70,7 @@ def _start(env: dict, port: int) -> subprocess.Popen:
     raise RuntimeError("tracker serve did not start")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="kill -9")
 def test_kill_9_during_concurrent_writes_leaves_the_database_consistent(tmp_path):
     from tracker.clock import today_london

@@ -11,6 +11,8 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from tests.fixtures.scanning import SIGNATURES
 from tests.security.servers import ServerProcess, http_client
 from tests.security.world import build_world
@@ -80,6 +82,7 @@ def _counts(world) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_mixed_reads_and_writes_no_5xx_no_lock_errors_memory_stable(db, database_url, tmp_path):
     world = build_world()
     work = _writers(world)

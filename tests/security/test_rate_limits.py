@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from tests.security.servers import ServerProcess, http_client
 from tests.support import PASSWORD, audit_rows, make_user, post_form
 from tracker.login import MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USERNAME
@@ -89,6 +91,7 @@ def test_trusted_proxies_setting_is_read_from_the_environment(monkeypatch):
     assert load_settings().trusted_proxies == ()
 
 
+@pytest.mark.slow
 def test_throttling_holds_across_two_instances_on_one_database(db, database_url, tmp_path):
     """Two `tracker serve` processes behind one proxy (here: loopback, trusted), one database."""
     make_user("sam", Role.HMPPS_SCRUTINY)

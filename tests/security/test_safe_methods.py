@@ -4,6 +4,8 @@ helpers.TECHNICAL_TABLES (each with its reason) may change. No GET answers with 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.security.helpers import TECHNICAL_TABLES, diff, routes, snapshot
 from tests.security.test_cross_establishment import GLOBAL_IDS, contexts
 from tests.security.world import USERS, build_world
@@ -36,6 +38,7 @@ def get_urls(app, world, feed_name: str) -> list[tuple[str, bool]]:
     return urls
 
 
+@pytest.mark.slow
 def test_no_get_changes_anything_for_any_role(client, app):
     from timelines.feeds import create_feed_token
 
