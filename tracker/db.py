@@ -68,10 +68,10 @@ class PooledSQLiteEngine(SQLiteEngine):
 
 
 class LoopPooledPostgresEngine(PostgresEngine):
-    """Piccolo's PostgreSQL engine with a pool per event loop. Opening a connection costs about
-    a hundred times a small query, so the running app keeps a pool (its lifespan), and so does
-    each `tracker.aio.run_sync` (a command, a job, a test's helper), each on its own loop:
-    a pool's connections serve only the loop that made them."""
+    """Piccolo's PostgreSQL engine with a pool per event loop. A query on a new connection costs
+    25 to 100 times one on a pooled connection (bench/connection_cost.py), so the running app
+    keeps a pool (its lifespan), and so does each `tracker.aio.run_sync` (a command, a job) and
+    the tests' helpers, each on its own loop: a pool's connections serve only the loop that made them."""
 
     @property
     def pool(self) -> Any:
@@ -86,21 +86,28 @@ class LoopPooledPostgresEngine(PostgresEngine):
             pools[_running_loop()] = value
 
 
-@asynccontextmanager
-async def pooled_connections() -> AsyncIterator[None]:
-    """Within this block, on this event loop, PostgreSQL queries share a small pool (when none
-    is running here yet). SQLite connections are cheap enough: nothing changes."""
+async def open_pool_here() -> LoopPooledPostgresEngine | None:
+    """Open a small pool (0 to 4 connections, opened on first use) for the bound PostgreSQL
+    engine on this event loop, unless it has one here. The engine when a pool was opened."""
     import piccolo_conf
 
     engine = piccolo_conf.DB
     if not isinstance(engine, LoopPooledPostgresEngine) or engine.pool is not None:
-        yield
-        return
+        return None
     await engine.start_connection_pool(min_size=0, max_size=4)
+    return engine
+
+
+@asynccontextmanager
+async def pooled_connections() -> AsyncIterator[None]:
+    """Within this block, on this event loop, PostgreSQL queries share a small pool (when none
+    is running here yet). SQLite connections are cheap enough: nothing changes."""
+    opened = await open_pool_here()
     try:
         yield
     finally:
-        await engine.close_connection_pool()
+        if opened is not None:
+            await opened.close_connection_pool()
 
 
 def engine_from_url(url: str) -> Engine:
