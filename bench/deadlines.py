@@ -21,9 +21,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from timelines.calendar import EnglandAndWales, WorkingCalendar
-from timelines.engine import Case, compute, compute_batch
-from timelines.rules import DAY0, FULL_INSPECTION, rules_for
+from timelines.core.calendar import EnglandAndWales, WorkingCalendar
+from timelines.core.engine import Case, compute, compute_batch
+from timelines.core.rules import DAY0, FULL_INSPECTION, rules_for
 
 DEADLINES = 100_000
 INSPECTIONS = 10_000

@@ -101,7 +101,7 @@ def prepare(database_url: str, production: bool) -> tuple[dict[str, str], dict[s
     sys.path.insert(0, str(ROOT))
     from actionplans.tables import ActionPlan, PlanAction
     from inspections.tables import Inspection
-    from timelines.engine import OPEN_STATUSES
+    from timelines.core.engine import OPEN_STATUSES
     from timelines.feeds import create_feed_token
     from timelines.tables import StoredMilestone
     from tracker.db import bind_engine, engine_from_url

@@ -1,7 +1,7 @@
 """Fact-check operations. Each does one thing inside one transaction; pages and the API call them.
 
 No due date is computed here: deadlines come from timelines (the engine via
-timelines.store.milestones_for, the rule helpers in timelines.rules).
+timelines.store.milestones_for, the rule helpers in timelines.core.rules).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from factcheck.tables import (
 from inspections.events import record_event
 from inspections.tables import Inspection, InspectionEvent
 from timelines.cache import memoised
-from timelines.calendar import WorkingCalendar
-from timelines.engine import Milestone, process_rules
-from timelines.rules import proposed_date, window_dates
+from timelines.core.calendar import WorkingCalendar
+from timelines.core.engine import Milestone, process_rules
+from timelines.core.rules import proposed_date, window_dates
 from timelines.store import PROCESS_FOR_KIND, current_calendar, facts_from_events, milestones_for
 from tracker.clock import now_utc
 from tracker.db import hold_row, write_transaction

@@ -14,8 +14,8 @@ from inspections import services
 from inspections.permissions import LEADERS, READERS, load_inspection, may_edit, scoped
 from inspections.services import InspectionInput
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
-from timelines.engine import to_json
-from timelines.rules import FACT_KEYS
+from timelines.core.engine import to_json
+from timelines.core.rules import FACT_KEYS
 from timelines.store import current_calendar, milestones_for
 from tracker import audit
 from tracker.access import current, establishment_scope, signed_in

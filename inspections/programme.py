@@ -1,7 +1,7 @@
 """The inspection programme (MoU ¶5-¶9, ¶47-¶48): which establishments are past their limits,
 which windows open soon, IRP windows after each full inspection, and this business year's IRPs.
 
-Every date comes from the timelines engine's programme rules (timelines.engine.programme_status).
+Every date comes from the timelines engine's programme rules (timelines.core.engine.programme_status).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from inspections.tables import Establishment, Inspection
-from timelines.engine import OVERDUE, Milestone, programme_status
-from timelines.offsets import add_months
+from timelines.core.engine import OVERDUE, Milestone, programme_status
+from timelines.core.offsets import add_months
 from timelines.store import current_calendar
 
 IRP_RANGE = (15, 20)

@@ -38,8 +38,16 @@ from inspections.tables import (
     Recommendation,
 )
 from timelines.cache import memoised
-from timelines.offsets import add_months
-from timelines.rules import FULL_INSPECTION, PROGRAMME, THEMATIC, rule, rules_for, window_dates, with_override
+from timelines.core.offsets import add_months
+from timelines.core.rules import (
+    FULL_INSPECTION,
+    PROGRAMME,
+    THEMATIC,
+    rule,
+    rules_for,
+    window_dates,
+    with_override,
+)
 from timelines.store import current_calendar, refresh_inspection
 from tracker.clock import now_utc
 from tracker.db import write_transaction

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from inspections.constants import EVENT_LABELS, EVENT_SOURCES, OWNER_SHORT, STATUS_TAGS
-from timelines.engine import OPEN_STATUSES
-from timelines.rules import rules_for
+from timelines.core.engine import OPEN_STATUSES
+from timelines.core.rules import rules_for
 from tracker.principal import Principal
 from tracker.roles import Role
 from tracker.templating import govuk_date, govuk_datetime

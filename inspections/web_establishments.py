@@ -21,7 +21,7 @@ from inspections.programme import establishment_programme, programme
 from inspections.sections import ESTABLISHMENT_SECTIONS, gather
 from inspections.tables import Establishment, Inspection
 from timelines.cache import cached
-from timelines.engine import OPEN_STATUSES
+from timelines.core.engine import OPEN_STATUSES
 from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
 from tracker import audit, uploads

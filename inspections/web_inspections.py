@@ -38,7 +38,7 @@ from inspections.sections import INSPECTION_SECTIONS, gather
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import milestone_rows, next_action, timeline_items
 from timelines.cache import cached, request_memo
-from timelines.engine import OPEN_STATUSES
+from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import audit, uploads
 from tracker.access import current, establishment_scope

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from timelines.calendar import WorkingCalendar
-from timelines.rules import PROCESSES, RULES, Rule, proposed_date, rule, window_dates
+from timelines.core.calendar import WorkingCalendar
+from timelines.core.rules import PROCESSES, RULES, Rule, proposed_date, rule, window_dates
 
 PROCESS_NAMES = {
     "full-inspection": "Full inspection",

@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 import click
 
-from timelines.calendar import WorkingCalendar, default_calendar
-from timelines.engine import Milestone, compute, to_json
-from timelines.offsets import Offset
-from timelines.rules import FACT_KEYS, INSPECTION_PROCESSES, SOS_ANCHORS
+from timelines.core.calendar import WorkingCalendar, default_calendar
+from timelines.core.engine import Milestone, compute, to_json
+from timelines.core.offsets import Offset
+from timelines.core.rules import FACT_KEYS, INSPECTION_PROCESSES, SOS_ANCHORS
 
 
 class DateType(click.ParamType):

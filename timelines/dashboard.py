@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from timelines.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE
+from timelines.core.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE
 from timelines.work import SIDES, STATUS_LABELS, sort_items
 
 STATUS_CHOICES = {

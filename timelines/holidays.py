@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from timelines.calendar import ADMIN_HOLIDAY_NAME, default_calendar
+from timelines.core.calendar import ADMIN_HOLIDAY_NAME, default_calendar
 from timelines.store import current_calendar, refresh_all
 from timelines.tables import CalendarChange, Holiday, MilestoneChange
 from tracker import audit, clock

@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from timelines import calculator, dashboard
 from timelines.cache import cached
+from timelines.core.rules import RECURRING, rules_for
 from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
-from timelines.rules import RECURRING, rules_for
 from timelines.store import current_calendar
 from timelines.work import (
     Scope,

@@ -8,9 +8,9 @@ from datetime import date
 
 import pandas as pd
 
-from timelines.calendar import WorkingCalendar
-from timelines.engine import DONE_LATE, DONE_ON_TIME, fact_day
-from timelines.rules import DAY0, FULL_INSPECTION, IRP, URGENT_NOTIFICATION, rule
+from timelines.core.calendar import WorkingCalendar
+from timelines.core.engine import DONE_LATE, DONE_ON_TIME, fact_day
+from timelines.core.rules import DAY0, FULL_INSPECTION, IRP, URGENT_NOTIFICATION, rule
 from timelines.store import facts_from_events
 from timelines.tables import StoredMilestone
 

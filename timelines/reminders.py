@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 
-from timelines.engine import DUE_SOON, DUE_TODAY, OVERDUE
+from timelines.core.engine import DUE_SOON, DUE_TODAY, OVERDUE
 from timelines.store import current_calendar
 from timelines.tables import SentReminder
 from timelines.work import ESCALATE_AFTER_WORKING_DAYS, Scope, my_items, my_recurring, open_items

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from timelines.calendar import WorkingCalendar
-from timelines.engine import BatchResult, Case, Extension, Milestone, compute, compute_batch
-from timelines.rules import FACT_KEYS, FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
+from timelines.core.calendar import WorkingCalendar
+from timelines.core.engine import BatchResult, Case, Extension, Milestone, compute, compute_batch
+from timelines.core.rules import FACT_KEYS, FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
 from timelines.tables import Holiday, MilestoneChange, StoredMilestone
 from tracker import clock
 from tracker.clock import now_utc
@@ -127,7 +127,7 @@ def milestones_for(
 
 
 def _rules(process: str):
-    from timelines.rules import rules_for
+    from timelines.core.rules import rules_for
 
     return rules_for(process)
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from timelines.calendar import WorkingCalendar
-from timelines.engine import (
+from timelines.core.calendar import WorkingCalendar
+from timelines.core.engine import (
     DUE_SOON,
     DUE_SOON_WORKING_DAYS,
     DUE_TODAY,
@@ -31,7 +31,7 @@ from timelines.engine import (
     next_recurring,
     recurring_status,
 )
-from timelines.rules import OWNERS, RECURRING, rules_for
+from timelines.core.rules import OWNERS, RECURRING, rules_for
 from timelines.tables import RecurringDone, StoredMilestone
 from tracker.principal import Principal
 from tracker.roles import Role

@@ -25,7 +25,7 @@ USERNAMES = {
 
 
 def calendar():
-    from timelines.calendar import WorkingCalendar
+    from timelines.core.calendar import WorkingCalendar
 
     return WorkingCalendar()
 

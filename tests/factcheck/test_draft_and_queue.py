@@ -40,7 +40,7 @@ def test_draft_proposes_38_working_days_and_records_draft_sent(client):
     assert "Record the draft report sent" in page.text
     check = post_form(client, f"/inspections/{inspection}/draft", date_fields("sent", sent))
     assert check.status_code == 200
-    from timelines.rules import propose_indicative_publication
+    from timelines.core.rules import propose_indicative_publication
 
     proposed = propose_indicative_publication(sent, calendar())
     assert "Check before recording the draft sent" in check.text

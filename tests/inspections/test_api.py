@@ -14,7 +14,7 @@ def _token(username: str) -> dict:
 
 
 def test_timeline_is_the_same_json_as_the_tracker_timeline_command(client):
-    from timelines.engine import compute, to_json
+    from timelines.core.engine import compute, to_json
     from timelines.store import current_calendar
     from tracker.clock import today_london
 

@@ -14,8 +14,8 @@ from tests.support import make_establishment, make_user, sign_in
 @pytest.mark.parametrize("today", [date(2025, 4, 17), date(2025, 12, 19), date(2026, 5, 1), date(2026, 6, 6)])
 def test_due_range_matches_the_live_status_for_every_day(today):
     """Around Easter, Christmas, a bank holiday weekend and a Saturday."""
-    from timelines.calendar import WorkingCalendar
-    from timelines.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE, _status
+    from timelines.core.calendar import WorkingCalendar
+    from timelines.core.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE, _status
     from timelines.work import due_range
 
     calendar = WorkingCalendar(added=(date(2026, 6, 8),))

@@ -81,9 +81,9 @@ def test_a_holiday_moves_dates_records_why_and_agrees_with_one_at_a_time(db, mon
 
 def test_reading_the_batch_by_columns_gives_what_the_milestones_say():
     """No database: every rule kind (windows, hour rules, extensions) read both ways."""
-    from timelines.calendar import WorkingCalendar
-    from timelines.engine import Case, Extension, compute_batch
-    from timelines.rules import FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
+    from timelines.core.calendar import WorkingCalendar
+    from timelines.core.engine import Case, Extension, compute_batch
+    from timelines.core.rules import FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
     from timelines.store import _batch_contents, _content
 
     day0 = date(2025, 1, 24)

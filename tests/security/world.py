@@ -57,7 +57,7 @@ class World:
 
 
 def _working_days_ago(n: int) -> date:
-    from timelines.calendar import WorkingCalendar
+    from timelines.core.calendar import WorkingCalendar
 
     return WorkingCalendar().add_working_days(today_london(), -n)
 

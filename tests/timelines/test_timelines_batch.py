@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timelines.calendar import default_calendar
-from timelines.engine import Case, Extension, compute, compute_batch
-from timelines.rules import rules_for
+from timelines.core.calendar import default_calendar
+from timelines.core.engine import Case, Extension, compute, compute_batch
+from timelines.core.rules import rules_for
 
 CAL = default_calendar()
 STAGES = {

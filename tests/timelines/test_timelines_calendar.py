@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workalendar.europe import UnitedKingdom
 
-from timelines.calendar import EnglandAndWales, WorkingCalendar, default_calendar
+from timelines.core.calendar import EnglandAndWales, WorkingCalendar, default_calendar
 
 CAL = default_calendar()
 FIRST, LAST = date(2012, 1, 1), date(2030, 12, 31)

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from timelines.calendar import WorkingCalendar, default_calendar
-from timelines.engine import (
+from timelines.core.calendar import WorkingCalendar, default_calendar
+from timelines.core.engine import (
     DONE,
     DONE_LATE,
     DONE_ON_TIME,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timelines.calendar import default_calendar
-from timelines.offsets import Offset, WindowOffset, add_months
+from timelines.core.calendar import default_calendar
+from timelines.core.offsets import Offset, WindowOffset, add_months
 
 CAL = default_calendar()
 LONDON = ZoneInfo("Europe/London")

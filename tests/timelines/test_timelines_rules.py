@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from timelines.calendar import default_calendar
-from timelines.rules import (
+from timelines.core.calendar import default_calendar
+from timelines.core.rules import (
     FACT_KEYS,
     OWNERS,
     PROCESSES,

@@ -18,7 +18,7 @@ from tests.timelines_web.helpers import TODAY, build_world
 
 
 def test_a_holiday_added_on_a_monday_moves_exactly_the_deadlines_it_should(client, today):
-    from timelines.calendar import WorkingCalendar
+    from timelines.core.calendar import WorkingCalendar
     from timelines.store import load_inspection_inputs, milestones_for
     from timelines.tables import StoredMilestone
 

@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from timelines.calendar import WorkingCalendar, as_day_array
-from timelines.offsets import Offset, as_london
-from timelines.rules import (
+from timelines.core.calendar import WorkingCalendar, as_day_array
+from timelines.core.offsets import Offset, as_london
+from timelines.core.rules import (
     DAY0,
     FACT_KEYS,
     INSPECTION_PROCESSES,

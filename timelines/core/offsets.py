@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from timelines.calendar import WorkingCalendar, as_day_array
+from timelines.core.calendar import WorkingCalendar, as_day_array
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-from timelines.calendar import WorkingCalendar, default_calendar
-from timelines.offsets import Offset, WindowOffset
+from timelines.core.calendar import WorkingCalendar, default_calendar
+from timelines.core.offsets import Offset, WindowOffset
 
 FULL_INSPECTION = "full-inspection"
 URGENT_NOTIFICATION = "urgent-notification"
