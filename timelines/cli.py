@@ -14,7 +14,14 @@ import click
 from timelines.core.calendar import WorkingCalendar, default_calendar
 from timelines.core.engine import Milestone, compute, to_json
 from timelines.core.offsets import Offset
-from timelines.core.rules import FACT_KEYS, INSPECTION_PROCESSES, SOS_ANCHORS
+from timelines.core.rules import (
+    FACT_KEYS,
+    FULL_INSPECTION,
+    INSPECTION_PROCESSES,
+    SOS_ANCHORS,
+    URGENT_NOTIFICATION,
+)
+from timelines.core.workflow import Inspection, check_history
 
 
 class DateType(click.ParamType):
@@ -144,6 +151,7 @@ def _parse_facts(pairs: tuple[str, ...]) -> dict[str, date | datetime]:
     help=f"A fact that has happened; KEY is one of: {', '.join(FACT_KEYS)}.",
 )
 @click.option("--today", type=DATE, default=None, help="Judge statuses as of this date.")
+@click.option("--start", type=DATE, default=None, help="First day of the inspection (default: DAY0).")
 @click.option(
     "--override",
     "override_pairs",
@@ -164,6 +172,7 @@ def timeline(
     day0: date,
     fact_pairs: tuple[str, ...],
     today: date | None,
+    start: date | None,
     override_pairs: tuple[str, ...],
     sos_anchor: str,
     as_json: bool,
@@ -173,13 +182,16 @@ def timeline(
     """Print the milestones of an inspection (PROCESS) from its facts."""
     facts = _parse_facts(fact_pairs)
     overrides = dict(_parse_pairs(override_pairs, "--override"))
+    today = today or date.today()
+    calendar = _calendar(added, removed)
+    _refuse_impossible(process, start or day0, day0, facts, overrides, today=today, calendar=calendar)
     try:
         milestones = compute(
             process,
             day0,
             facts,
-            today=today or date.today(),
-            calendar=_calendar(added, removed),
+            today=today,
+            calendar=calendar,
             overrides=overrides,
             sos_anchor=sos_anchor,
         )
@@ -194,6 +206,28 @@ def timeline(
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(_table(milestones))
+
+
+def _refuse_impossible(process, start, day0, facts, overrides, *, today, calendar) -> None:
+    """A history that cannot have happened: one line naming the two facts, exit status 2."""
+    urgent = process == URGENT_NOTIFICATION
+    inspection = Inspection(
+        FULL_INSPECTION if urgent else process, start, day0, urgent_notification=urgent, overrides=overrides
+    )
+    problems = check_history(inspection, facts, today=today, calendar=calendar)
+    if problems:
+        first = problems[0]
+        other = f"{first.other}={_iso(facts[first.other])}" if first.other in facts else first.other
+        click.echo(
+            f"impossible history: {first.fact}={_iso(facts[first.fact])} conflicts with {other}: "
+            f"{first.message}",
+            err=True,
+        )
+        raise SystemExit(2)
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
 
 
 def _due_text(milestone: Milestone) -> str:

@@ -106,3 +106,36 @@ def test_installed_tracker_command():
         timeout=60,
     )
     assert completed.stdout == "2025-02-07\n"
+
+
+def test_timeline_refuses_a_history_that_cannot_have_happened():
+    result = run(
+        "timeline", "full-inspection", "--day0", "2025-03-14", "--today", "2025-06-01",
+        "--fact", "draft_sent=2025-04-30", "--fact", "factcheck_returned=2025-04-01",
+    )
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert "factcheck_returned=2025-04-01 conflicts with draft_sent=2025-04-30" in lines[0]
+    assert "cannot be dated before the draft report (30 April 2025)" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("process", "facts", "named"),
+    [
+        ("full-inspection", ["published=2025-06-01"], "published=2025-06-01 conflicts with draft_sent"),
+        ("full-inspection", ["draft_sent=2025-03-13"], "draft_sent=2025-03-13 conflicts with ended"),
+        ("full-inspection", ["draft_sent=2025-07-01"], "conflicts with today"),
+        (
+            "urgent-notification",
+            ["un_letter_sent=2025-03-18T10:00", "un_published=2025-03-18T09:00"],
+            "un_published=2025-03-18T09:00:00 conflicts with un_letter_sent=2025-03-18T10:00:00",
+        ),
+    ],
+)
+def test_timeline_names_the_two_facts_in_conflict(process, facts, named):
+    args = ["timeline", process, "--day0", "2025-03-14", "--today", "2025-06-01"]
+    for fact in facts:
+        args += ["--fact", fact]
+    result = run(*args)
+    assert result.exit_code == 2 and named in result.output
