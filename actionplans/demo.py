@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from actionplans import services
 from actionplans.tables import ActionPlan, ActionPlanEvent, ActionProgress, PlanAction, PlanResponse
-from inspections.events import record_event
+from inspections.demo_inspections import record_facts, report_facts
 from inspections.tables import Establishment, Inspection, Recommendation
 from tracker.clock import now_utc, today_london
 from tracker.users import user_id_for
@@ -78,7 +78,7 @@ async def _inspection(establishment_id: int, title: str, end: date, published: d
             for n, (ref, text, area, kind) in enumerate(_texts(recs), start=1)
         ]
     )
-    await record_event(row.id, "published", published, by_user_id=leader, today=today_london())
+    await record_facts(row.id, report_facts(end, published), leader, today_london())
     return row.id
 
 
@@ -168,7 +168,7 @@ async def load() -> None:
         await _fill(plan_id, old, today, governor, old=True)
         if (await services.get_plan(plan_id))["first_submitted_on"] is None:
             received = old_published + timedelta(days=80)
-            await record_event(old, "action_plan_received", received, by_user_id=governor, today=today)
+            await record_facts(old, [("action_plan_received", received)], governor, today)
             await _set_status(
                 plan_id,
                 "published",
@@ -190,9 +190,7 @@ async def load() -> None:
         plan_id = await services.create_plan(inspection, by=None)
         await _fill(plan_id, inspection, today, None)
         if (await services.get_plan(plan_id))["first_submitted_on"] is None:
-            await record_event(
-                inspection, "action_plan_received", today - timedelta(days=3), by_user_id=None, today=today
-            )
+            await record_facts(inspection, [("action_plan_received", today - timedelta(days=3))], None, today)
             await _set_status(
                 plan_id, "submitted", ["submitted"], by_ids, first_submitted_on=today - timedelta(days=3)
             )
@@ -205,9 +203,8 @@ async def load() -> None:
         plan_id = await services.create_plan(inspection, by=None)
         await _fill(plan_id, inspection, today, None)
         if (await services.get_plan(plan_id))["first_submitted_on"] is None:
-            await record_event(
-                inspection, "action_plan_received", today - timedelta(days=12), by_user_id=None, today=today
-            )
+            received = today - timedelta(days=12)
+            await record_facts(inspection, [("action_plan_received", received)], None, today)
             await _set_status(
                 plan_id,
                 "accepted",

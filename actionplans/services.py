@@ -26,6 +26,7 @@ from inspections.tables import Establishment, Inspection, InspectionEvent, Recom
 from tracker import scanning
 from tracker.clock import now_utc
 from tracker.db import write_transaction
+from tracker.operations import Conflict, Refused
 from tracker.tables import AppUser
 
 RESPONSES = {"agreed": "Agreed", "partly_agreed": "Partly agreed", "not_agreed": "Not agreed"}
@@ -69,16 +70,7 @@ MAX_TEXT = 4000
 MAX_OWNER = 200
 
 
-class PlanError(ValueError):
-    """Something the person can fix; the message is written for them."""
-
-
-class Conflict(Exception):
-    """Someone else changed the record first; carries the current values."""
-
-    def __init__(self, current: dict) -> None:
-        super().__init__("changed by someone else")
-        self.current = current
+PlanError = Refused  # something the person can fix; the message is written for them
 
 
 # ---------------------------------------------------------------- validation

@@ -24,14 +24,16 @@ from timelines.cache import memoised
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import Milestone, process_rules
 from timelines.core.rules import proposed_date, window_dates
+from timelines.core.workflow import PROCEEDED
 from timelines.store import PROCESS_FOR_KIND, current_calendar, facts_from_events, milestones_for
 from tracker.clock import now_utc
 from tracker.db import hold_row, write_transaction
+from tracker.operations import Conflict, Refused
 
 FACTCHECK_KEY = {"full": "factcheck_return", "thematic": "factcheck_return", "irp": "irp_factcheck_return"}
 RESPONSE_KEY = {"full": "hmip_response", "thematic": "hmip_response"}
 PUBLICATION_AIM_KEY = {"full": "publication_aim", "thematic": "publication_aim", "irp": "irp_publication"}
-PROCEEDED_EVENT = "factcheck_deadline_passed_proceeded"
+PROCEEDED_EVENT = PROCEEDED
 IRP_LETTER_EVENT = "hmpps_response_letter"
 EMERGING_FINDINGS_EVENT = "emerging_findings_discussed"
 
@@ -46,20 +48,7 @@ IDENTITY_CHECKS = {
 }
 
 
-class ServiceError(ValueError):
-    """A rule refused the operation; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class Conflict(Exception):
-    """Someone else changed the record first (optimistic locking): `current` is what is there now."""
-
-    def __init__(self, current: dict) -> None:
-        super().__init__("changed by someone else")
-        self.current = current
+ServiceError = Refused  # a rule refused the operation: ServiceError(message, field)
 
 
 def _engine():

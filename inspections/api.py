@@ -11,15 +11,17 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from inspections import services
-from inspections.permissions import LEADERS, READERS, load_inspection, may_edit, scoped
+from inspections.operations.facts import FactInput, record_fact
+from inspections.permissions import LEADERS, READERS, load_inspection, scoped
 from inspections.services import InspectionInput
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
 from timelines.core.engine import to_json
-from timelines.core.rules import FACT_KEYS
+from timelines.core.offsets import as_london
 from timelines.store import current_calendar, milestones_for
 from tracker import audit
 from tracker.access import current, establishment_scope, signed_in
 from tracker.clock import today_london
+from tracker.operations import Actor, Refused
 from tracker.roles import Role
 from tracker.settings import load_settings
 
@@ -205,51 +207,56 @@ async def api_create_inspection(request: Request) -> Response:
     return Response({"id": new_id, "warnings": warnings, "href": f"/inspections/{new_id}"}, status_code=201)
 
 
+def _timestamp(payload: dict, key: str, errors: dict) -> datetime | None:
+    value = payload.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        errors[key] = f"{key} must be a date and time with its offset, like 2025-03-18T10:00:00+00:00"
+        return None
+    return moment
+
+
+def _text(payload: dict, key: str, errors: dict) -> str:
+    value = payload.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[key] = f"{key} must be text"
+        return ""
+    return value
+
+
 @post("/inspections/{inspection_id:int}/events", opt=READERS, status_code=201)
 async def api_record_event(request: Request, inspection_id: FromPath[int]) -> Response:
-    principal = current(request)
-    row = await load_inspection(request, inspection_id)
+    """Record any fact (or, with `corrects` and `reason`, correct one) through the same operation
+    as the pages: 422 bad input, 409 a history that cannot have happened, 403 not theirs."""
+    await load_inspection(request, inspection_id)
     payload = await _payload(request)
     if payload is None:
         return bad_request("The body must be a JSON object")
     errors: dict[str, str] = {}
     kind = payload.get("kind")
-    if kind not in FACT_KEYS:
-        errors["kind"] = f"kind must be one of: {', '.join(FACT_KEYS)}"
-    occurred_on = _date(payload, "occurred_on", errors)
-    today = today_london()
-    if occurred_on and occurred_on > today:
-        errors["occurred_on"] = "occurred_on must be today or in the past"
+    data = FactInput(
+        kind=kind if isinstance(kind, str) else "",
+        occurred_on=_date(payload, "occurred_on", errors),
+        occurred_at=_timestamp(payload, "occurred_at", errors),
+        note=_text(payload, "note", errors),
+        link=_text(payload, "link", errors),
+        corrects=_int(payload, "corrects", errors),
+        reason=_text(payload, "reason", errors),
+    )
+    if data.occurred_at and data.occurred_on and as_london(data.occurred_at).date() != data.occurred_on:
+        errors["occurred_at"] = "occurred_at must fall on occurred_on (Europe/London)"
     if errors:
-        return bad_request("The event is not valid", errors)
-    allowed = may_edit(principal, row) or (
-        kind == "factcheck_returned" and principal.has(Role.HMPPS_SCRUTINY)
-    )
-    if not allowed:
-        await audit.record(
-            "denied",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            outcome="denied",
-            detail="api event",
-        )
-        return Response(
-            {"status_code": 403, "detail": "You cannot record this on this inspection"}, status_code=403
-        )
-    note = payload.get("note")
-    detail = {"note": note[:2000]} if isinstance(note, str) and note else {}
-    event_id = await services.record(
-        inspection_id, kind, occurred_on, by_user_id=principal.user_id, today=today, detail=detail
-    )
-    await audit.record(
-        "inspection.event",
-        request=request,
-        object_type="inspection",
-        object_id=inspection_id,
-        detail=f"kind={kind} event={event_id} api",
-    )
-    return Response({"id": event_id, "kind": kind, "occurred_on": occurred_on.isoformat()}, status_code=201)
+        raise Refused(errors)
+    event_id = await record_fact(Actor(current(request), request), inspection_id, data)
+    body = {"id": event_id, "kind": data.kind, "occurred_on": data.occurred_on.isoformat()}
+    return Response(body, status_code=201)
 
 
 API_ROUTES = [

@@ -19,10 +19,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from inspections import services
-from inspections.events import record_event
+from inspections.operations.facts import FactInput, record_fact
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
 from timelines.store import refresh_inspection
 from tracker.clock import LONDON, now_utc, today_london
+from tracker.operations import Actor
 from tracker.users import user_id_for
 
 DEMO_NOTE = (
@@ -101,16 +102,20 @@ async def _inspection(
     return row.id
 
 
-async def _facts(
+async def record_facts(
     inspection_id: int | None, facts: list[tuple[str, date | datetime]], by: int | None, today: date
 ):
     if inspection_id is None:
         return
+    actor = Actor.system("demo", for_user=by)
     for kind, when in facts:
         if isinstance(when, datetime):
-            await record_event(inspection_id, kind, when.date(), occurred_at=when, by_user_id=by, today=today)
+            data = FactInput(kind, when.date(), occurred_at=when)
         elif when <= today:
-            await record_event(inspection_id, kind, when, by_user_id=by, today=today)
+            data = FactInput(kind, when)
+        else:
+            continue
+        await record_fact(actor, inspection_id, data, today=today)
 
 
 async def _debrief(
@@ -148,7 +153,7 @@ async def _recommendations(inspection_id: int | None, count: int) -> None:
     await services.add_recommendations(inspection_id, items)
 
 
-def _published_facts(end: date, published: date) -> list[tuple[str, date]]:
+def report_facts(end: date, published: date) -> list[tuple[str, date]]:
     draft = weekday(end + timedelta(days=42))
     returned = weekday(draft + timedelta(days=19))
     response = weekday(returned + timedelta(days=12))
@@ -178,7 +183,7 @@ async def load_inspections(today: date | None = None) -> None:
         "HMP Example", "full", end - timedelta(days=11), end, leader=leader, team=team, today=today
     )
     await _debrief(example_published, end, leader, today)
-    await _facts(example_published, _published_facts(end, published), leader, today)
+    await record_facts(example_published, report_facts(end, published)[1:], leader, today)
     await _recommendations(example_published, 24)
 
     # HMP Example: draft sent a week ago, fact check under way (Scrutiny Team's journey).
@@ -188,7 +193,7 @@ async def load_inspections(today: date | None = None) -> None:
         "HMP Example", "full", end - timedelta(days=11), end, leader=leader, team=team, today=today
     )
     await _debrief(example_current, end, leader, today)
-    await _facts(
+    await record_facts(
         example_current,
         [("debrief_note_sent", weekday(end + timedelta(days=6))), ("draft_sent", draft)],
         leader,
@@ -222,7 +227,7 @@ async def load_inspections(today: date | None = None) -> None:
             reason="Grave concerns about safety",
         )
         letter = datetime.combine(end + timedelta(days=6), time(10, 0), tzinfo=LONDON)
-        await _facts(
+        await record_facts(
             birmingham,
             [
                 ("debrief_note_sent", weekday(end + timedelta(days=5))),
@@ -239,7 +244,7 @@ async def load_inspections(today: date | None = None) -> None:
     pentonville = await _inspection(
         "HMP Pentonville", "full", end - timedelta(days=11), end, leader=leader, team=[], today=today
     )
-    await _facts(
+    await record_facts(
         pentonville,
         [
             ("debrief_held", end),
@@ -257,14 +262,14 @@ async def load_inspections(today: date | None = None) -> None:
     thameside = await _inspection(
         "HMP Thameside", "full", end - timedelta(days=11), end, leader=leader, team=[], today=today
     )
-    await _facts(thameside, _published_facts(end, today + timedelta(days=30))[:5], leader, today)
+    await record_facts(thameside, report_facts(end, today + timedelta(days=30))[:5], leader, today)
 
     # HMYOI Feltham: full inspection ten months ago, published; IRP planned inside its window.
     end = weekday(today - timedelta(days=300))
     feltham = await _inspection(
         "HMYOI Feltham", "full", end - timedelta(days=11), end, leader=leader, team=[], today=today
     )
-    await _facts(feltham, _published_facts(end, weekday(end + timedelta(days=95))), leader, today)
+    await record_facts(feltham, report_facts(end, weekday(end + timedelta(days=95))), leader, today)
     await _recommendations(feltham, 12)
     if feltham:
         start = weekday(today + timedelta(days=21))
@@ -290,7 +295,7 @@ async def load_inspections(today: date | None = None) -> None:
     wetherby = await _inspection(
         "HMYOI Wetherby", "full", end - timedelta(days=11), end, leader=leader, team=[], today=today
     )
-    await _facts(wetherby, _published_facts(end, weekday(end + timedelta(days=95))), leader, today)
+    await record_facts(wetherby, report_facts(end, weekday(end + timedelta(days=95))), leader, today)
     await _recommendations(wetherby, 10)
     if wetherby:
         irp = await _inspection(
@@ -305,7 +310,7 @@ async def load_inspections(today: date | None = None) -> None:
             announced=True,
             announced_on=irp_end - timedelta(days=60),
         )
-        await _facts(irp, [("debrief_held", irp_end)], leader, today)
+        await record_facts(irp, [("debrief_held", irp_end)], leader, today)
 
     # Oakhill STC: an announced joint inspection, planned.
     start = weekday(today + timedelta(days=40))
@@ -328,10 +333,10 @@ async def load_inspections(today: date | None = None) -> None:
         "HMP Oakwood", "full", end - timedelta(days=11), end, leader=leader, team=[], today=today
     )
     published = weekday(end + timedelta(days=98))
-    await _facts(
+    await record_facts(
         oakwood,
         [
-            *_published_facts(end, published),
+            *report_facts(end, published),
             ("action_plan_received", weekday(published + timedelta(days=80))),
         ],
         leader,

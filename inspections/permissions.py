@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
 from tracker import audit
 from tracker.access import allow, current, deny_as_not_found, establishment_scope, require_establishment
+from tracker.policy import can
 from tracker.principal import Principal
 from tracker.roles import Role
 
@@ -60,19 +61,15 @@ async def team_ids(inspection_id: int) -> set[int]:
     return {r["user"] for r in rows}
 
 
-async def on_team(principal: Principal, row: dict) -> bool:
-    return row["team_leader"] == principal.user_id or principal.user_id in await team_ids(row["id"])
+async def with_team(row: dict) -> dict:
+    """The row with its team's user ids, which the policy's row predicates read."""
+    if "team" not in row:
+        row["team"] = frozenset(await team_ids(row["id"]))
+    return row
 
 
 async def may_read(principal: Principal, row: dict) -> bool:
-    """Establishment scope is checked first; this adds the HMIP inspector's team rule."""
-    if principal.has(
-        Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT
-    ):
-        return True
-    if principal.has(Role.HMIP_INSPECTOR):
-        return await on_team(principal, row)
-    return False
+    return can(principal, "inspection.read", await with_team(row))
 
 
 async def readable(principal: Principal, rows: list[dict]) -> list[dict]:
@@ -92,19 +89,12 @@ async def readable(principal: Principal, rows: list[dict]) -> list[dict]:
 
 
 def may_edit(principal: Principal, row: dict) -> bool:
-    if principal.has(Role.HMIP_MANAGER):
-        return True
-    return principal.has(Role.HMIP_TEAM_LEADER) and row["team_leader"] == principal.user_id
+    return can(principal, "inspection.change", row)
 
 
 async def may_read_note(principal: Principal, row: dict) -> bool:
-    """MoU ¶25: the inspection's HMIP team, HMIP managers, the Scrutiny Team, HMPPS managers for
-    the establishment and the establishment itself (scope already checked by `load_inspection`)."""
-    if principal.has(Role.HMIP_MANAGER, Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT):
-        return True
-    if principal.has(Role.HMIP_TEAM_LEADER, Role.HMIP_INSPECTOR):
-        return await on_team(principal, row)
-    return False
+    """MoU ¶25 (inspections.policy, "debrief_note.read")."""
+    return can(principal, "debrief_note.read", await with_team(row))
 
 
 async def kept_inspection_row(inspection_id: int) -> dict | None:

@@ -51,6 +51,7 @@ from timelines.core.rules import (
 from timelines.store import current_calendar, refresh_inspection
 from tracker.clock import now_utc
 from tracker.db import write_transaction
+from tracker.operations import Conflict, Refused
 from tracker.roles import Role
 from tracker.tables import AppUser, UserRole
 
@@ -59,18 +60,7 @@ EARLIEST_YEARS_AGO = 10
 LATEST_YEARS_AHEAD = 5
 
 
-class Conflict(Exception):
-    """Someone else changed the record first (optimistic locking): carries the current values."""
-
-    def __init__(self, current: dict) -> None:
-        super().__init__("changed by someone else")
-        self.current = current
-
-
-class Invalid(Exception):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+Invalid = Refused  # Invalid(errors by field)
 
 
 # -- establishments -----------------------------------------------------------------------------

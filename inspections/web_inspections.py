@@ -24,6 +24,7 @@ from inspections.constants import (
     UN_RECORDABLE,
 )
 from inspections.forms import inspection_prefill, kept, read_inspection
+from inspections.operations.facts import FactInput, input_problems, record_fact
 from inspections.permissions import (
     LEADERS,
     READERS,
@@ -45,6 +46,7 @@ from tracker.access import current, establishment_scope
 from tracker.clock import LONDON, today_london
 from tracker.forms import Form
 from tracker.navigation import NavItem, register
+from tracker.operations import Actor, Refused
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -416,9 +418,7 @@ async def event_new(request: Request, inspection_id: FromPath[int]) -> Template:
 
 @post("/inspections/{inspection_id:int}/events/new", opt=LEADERS)
 async def event_create(request: Request, inspection_id: FromPath[int]) -> Response:
-    principal = current(request)
     row = await load_for_edit(request, inspection_id)
-    today = today_london()
     form = await Form.from_request(request)
     corrects = await _corrected_event(inspection_id, form.raw("corrects"))
     kind = form.choice("kind", "what happened", _recordable(row))
@@ -429,45 +429,30 @@ async def event_create(request: Request, inspection_id: FromPath[int]) -> Respon
         minute = form.integer("minute", "the minute", minimum=0, maximum=59)
         if occurred_on and hour is not None and minute is not None:
             occurred_at = datetime.combine(occurred_on, time(hour, minute), tzinfo=LONDON)
-    if occurred_on and occurred_on > today:
-        form.error("occurred_on", "The date it happened must be today or in the past")
-    if occurred_on and occurred_on < row["start_date"] and kind not in ("pre_inspection_instructions",):
-        form.error("occurred_on", "The date must be on or after the first day of the inspection")
-    note = form.text("note", "a note", required=False, max_length=2000)
-    link = form.text("link", "a link", required=False, max_length=500)
-    if link and not link.startswith(("https://", "http://")):
-        form.error("link", "Enter a link starting with https://")
-    if kind == "sos_responded" and not link:
-        form.error("link", "Enter the link to the Secretary of State's response")
-    writer = (
-        form.raw("writer")
+    data = FactInput(
+        kind=kind or "",
+        occurred_on=occurred_on,
+        occurred_at=occurred_at,
+        note=form.text("note", "a note", required=False, max_length=2000),
+        link=form.text("link", "a link", required=False, max_length=500),
+        writer=form.raw("writer")
         if row["establishment_kind"] == "stc" and kind in ("un_letter_sent", "un_published")
-        else ""
+        else "",
+        corrects=corrects["id"] if corrects else None,
+        reason=form.text("reason", "why the record is being corrected", required=False, max_length=500)
+        if corrects
+        else "",
     )
     if form.ok:
-        detail = {
-            k: v
-            for k, v in (("note", note), ("link", link), ("writer", "Ofsted" if writer == "ofsted" else ""))
-            if v
-        }
-        event_id = await services.record(
-            inspection_id,
-            kind,
-            occurred_on,
-            by_user_id=principal.user_id,
-            today=today,
-            detail=detail,
-            occurred_at=occurred_at,
-            supersedes=corrects["id"] if corrects else None,
-        )
-        await audit.record(
-            "inspection.event",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            detail=f"kind={kind} event={event_id}" + (f" corrects={corrects['id']}" if corrects else ""),
-        )
-        return Redirect(path=f"/inspections/{inspection_id}?done=event:{kind}")
+        try:
+            await record_fact(Actor(current(request), request), inspection_id, data)
+            return Redirect(path=f"/inspections/{inspection_id}?done=event:{kind}")
+        except Refused as refusal:
+            for field_name, message in refusal.errors.items():
+                form.error(field_name, message)
+    for field_name, message in input_problems(data).items():
+        if field_name not in form.errors:
+            form.error(field_name, message)
     return render(
         request,
         "inspections/event_form.html",

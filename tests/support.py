@@ -291,10 +291,36 @@ def make_inspection(
     return run(go())
 
 
-def record_fact(inspection_id: int, kind: str, on, *, by: int | None = None, today=None, **detail) -> int:
+def record_fact(
+    inspection_id: int, kind: str, on, *, by: int | None = None, today=None, corrects: int | None = None, **detail
+) -> int:
+    """Record a fact as the operations do (the workflow refuses a history that cannot happen);
+    `corrects` names the event a correction supersedes."""
     from inspections.events import record_event
 
-    return run(record_event(inspection_id, kind, on, by_user_id=by, detail=detail or None, today=today))
+    return run(
+        record_event(
+            inspection_id, kind, on, by_user_id=by, detail=detail or None, today=today, supersedes=corrects
+        )
+    )
+
+
+def publish_report(inspection_id: int, end, published, *, today=None) -> None:
+    """A report history that can have happened, ending in publication on `published`: the draft,
+    the fact-check return and HMIP's response at proportionate dates between `end` and it."""
+    from datetime import timedelta
+
+    span = (published - end).days
+    draft = end + timedelta(days=span * 45 // 100)
+    returned = draft + timedelta(days=span * 20 // 100)
+    response = returned + timedelta(days=span * 10 // 100)
+    for kind, on in (
+        ("draft_sent", draft),
+        ("factcheck_returned", returned),
+        ("hmip_response_sent", response),
+        ("published", published),
+    ):
+        record_fact(inspection_id, kind, on, today=today)
 
 
 def stored_milestones(inspection_id: int) -> dict[str, dict]:

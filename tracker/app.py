@@ -16,8 +16,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import actionplans.routes
 import factcheck.routes
+import inspections.policy
 import inspections.routes
 import timelines.routes
+from tracker import policy
 from tracker.access import access_guard, public, signed_in
 from tracker.api import api_router
 from tracker.db import bind_engine, engine_from_url
@@ -60,6 +62,7 @@ def _csrf_token_must_be_text() -> None:
 
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
+    policy.register(inspections.policy.POLICY)
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)

@@ -16,6 +16,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 
 from tracker import audit
+from tracker.operations import Conflict, Denied, Refused
 from tracker.submissions import AlreadySubmitted
 
 logger = logging.getLogger("tracker.errors")
@@ -82,12 +83,39 @@ def already_submitted(request: Request, exc: AlreadySubmitted) -> Response:
     return _page(request, "errors/generic.html", 409, detail=detail, status=409)
 
 
+def refused(request: Request, exc: Refused) -> Response:
+    """An operation's refusal: the API answers 422 (bad input) or 409 (the history or state
+    refuses it) with every field's message; a page shows the first (pages normally catch it)."""
+    status = 409 if exc.state else 422
+    if _is_api(request):
+        body = {"status_code": status, "detail": exc.message, "errors": exc.errors}
+        return Response(body, status_code=status, media_type=MediaType.JSON)
+    return _page(request, "errors/generic.html", status, detail=exc.message, status=status)
+
+
+def conflict(request: Request, exc: Conflict) -> Response:
+    detail = "Someone else changed this record while you were working on it"
+    if _is_api(request):
+        current = {k: v for k, v in exc.current.items() if not isinstance(v, bytes | bytearray)}
+        body = {"status_code": 409, "detail": detail, "current": current}
+        return Response(body, status_code=409, media_type=MediaType.JSON)
+    return _page(request, "errors/generic.html", 409, detail=detail, status=409)
+
+
+def denied(request: Request, exc: Denied) -> Response:
+    """Audited by the operation that refused (tracker.operations.change)."""
+    return _page(request, "errors/403.html", 403, detail="Forbidden")
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     logger.error("Unhandled error, reference %s", _reference(request), exc_info=exc)
     return _page(request, "errors/500.html", 500, detail="Internal server error")
 
 
 EXCEPTION_HANDLERS = {
+    Refused: refused,
+    Conflict: conflict,
+    Denied: denied,
     AlreadySubmitted: already_submitted,
     NotAuthorizedException: not_authorised,
     PermissionDeniedException: permission_denied,

@@ -66,14 +66,16 @@ class Actor:
     principal: Principal | None
     request: object | None = None
     name: str = ""
+    for_user: int | None = None
+    """A command or the demo data recording in a user's name (no policy check: it is the system)."""
 
     @classmethod
-    def system(cls, name: str) -> Actor:
-        return cls(None, None, name)
+    def system(cls, name: str, for_user: int | None = None) -> Actor:
+        return cls(None, None, name, for_user)
 
     @property
     def user_id(self) -> int | None:
-        return self.principal.user_id if self.principal else None
+        return self.principal.user_id if self.principal else self.for_user
 
 
 @dataclass
@@ -96,6 +98,8 @@ async def change(
     import piccolo_conf
 
     entry = AuditEntry(action, object_type, object_id, detail)
+    if _came_through_api(actor):
+        entry.extra.append("api")
     try:
         async with write_transaction(piccolo_conf.DB):
             yield entry
@@ -111,6 +115,11 @@ async def change(
             detail=action,
         )
         raise
+
+
+def _came_through_api(actor: Actor) -> bool:
+    scope = getattr(actor.request, "scope", None) or {}
+    return str(scope.get("path", "")).startswith("/api/")
 
 
 async def _audit(actor: Actor, entry: AuditEntry) -> None:

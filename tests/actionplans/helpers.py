@@ -7,7 +7,7 @@ import io
 import zipfile
 from datetime import date, timedelta
 
-from tests.support import make_establishment, make_inspection, make_user, record_fact, run
+from tests.support import make_establishment, make_inspection, make_user, publish_report, run
 from tracker.clock import today_london
 from tracker.roles import Role
 
@@ -40,7 +40,7 @@ def published_inspection(establishment_id: int, *, recs: int = 3, published_days
     """An inspection whose report was published `published_days_ago` days ago, with recommendations."""
     end = TODAY - timedelta(days=published_days_ago + 100)
     inspection_id = make_inspection(establishment_id, end=end, **fields)
-    record_fact(inspection_id, "published", TODAY - timedelta(days=published_days_ago), today=TODAY)
+    publish_report(inspection_id, end, TODAY - timedelta(days=published_days_ago), today=TODAY)
     return inspection_id, make_recommendations(inspection_id, recs)
 
 

@@ -268,9 +268,11 @@ def test_a_late_plan_shows_late_by_working_days(client):
     from inspections.tables import InspectionEvent
 
     run(InspectionEvent.delete().where(InspectionEvent.inspection == w["inspection"]))
-    from tests.support import record_fact
+    from inspections.tables import Inspection
+    from tests.support import publish_report
 
-    record_fact(w["inspection"], "published", TODAY - timedelta(days=125), today=TODAY)
+    end = run(Inspection.select(Inspection.end_date).where(Inspection.id == w["inspection"]).first())["end_date"]
+    publish_report(w["inspection"], end, TODAY - timedelta(days=125), today=TODAY)
     assert stored_milestones(w["inspection"])["action_plan"]["status"] == "overdue"
     fill_plan(w["plan"], w["recs"])
     sign_in(client, "governor")

@@ -44,15 +44,16 @@ def test_writes_need_a_token(client):
 def test_post_event_validates_and_records(client):
     w = world()
     headers = _token("leader")
-    for payload, message in (
-        ({"kind": "nonsense", "occurred_on": "2025-03-14"}, "kind must be one of"),
-        ({"kind": "debrief_held"}, "occurred_on is required"),
-        ({"kind": "debrief_held", "occurred_on": "2025-02-30"}, "real date"),
-        ({"kind": "debrief_held", "occurred_on": "2099-01-01"}, "today or in the past"),
+    for payload, field, message in (
+        ({"kind": "nonsense", "occurred_on": "2025-03-14"}, "kind", "Select what happened"),
+        ({"kind": "debrief_held"}, "occurred_on", "occurred_on is required"),
+        ({"kind": "debrief_held", "occurred_on": "2025-02-30"}, "occurred_on", "real date"),
+        ({"kind": "debrief_held", "occurred_on": "2099-01-01"}, "occurred_on", "cannot be dated in the future"),
+        ({"kind": "debrief_held", "occurred_on": "2025-03-01"}, "occurred_on", "before the inspection started"),
     ):
         response = client.post(f"/api/v1/inspections/{w['ia']}/events", json=payload, headers=headers)
-        assert response.status_code == 400
-        assert message in str(response.json()), payload
+        assert response.status_code == 422, payload
+        assert message in response.json()["errors"][field], payload
     not_json = client.post(
         f"/api/v1/inspections/{w['ia']}/events",
         content=b"{oops",
@@ -89,12 +90,72 @@ def test_post_event_row_rules(client):
         headers=_token("otherleader"),
     )
     assert other.status_code == 403
+    leader_returns = client.post(
+        f"/api/v1/inspections/{w['ia']}/events",
+        json={"kind": "factcheck_returned", "occurred_on": "2025-05-01"},
+        headers=_token("leader"),
+    )
+    assert leader_returns.status_code == 403, "the return is the Scrutiny Team's to record"
+    no_draft = client.post(
+        f"/api/v1/inspections/{w['ia']}/events",
+        json={"kind": "factcheck_returned", "occurred_on": "2025-05-01"},
+        headers=_token("scrutiny"),
+    )
+    assert no_draft.status_code == 409
+    assert no_draft.json()["errors"]["occurred_on"] == (
+        "The fact-check return cannot be recorded before the draft report"
+    )
+    draft = client.post(
+        f"/api/v1/inspections/{w['ia']}/events",
+        json={"kind": "draft_sent", "occurred_on": "2025-04-28"},
+        headers=_token("leader"),
+    )
+    assert draft.status_code == 201
     scrutiny = client.post(
         f"/api/v1/inspections/{w['ia']}/events",
         json={"kind": "factcheck_returned", "occurred_on": "2025-05-01"},
         headers=_token("scrutiny"),
     )
     assert scrutiny.status_code == 201
+
+
+def test_the_api_refuses_histories_that_cannot_have_happened(client):
+    """Issue 13: publication with no draft, twice, or before the inspection ended: refused,
+    nothing recorded; the same refusal as the page gives."""
+    w = world()
+    headers = _token("leader")
+    url = f"/api/v1/inspections/{w['ia']}/events"
+    before = audit_rows("inspection.event")
+    no_draft = client.post(url, json={"kind": "published", "occurred_on": "2025-06-20"}, headers=headers)
+    assert no_draft.status_code == 409
+    assert "cannot be recorded before the draft report" in no_draft.json()["errors"]["occurred_on"]
+    early = client.post(url, json={"kind": "draft_sent", "occurred_on": "2025-03-13"}, headers=headers)
+    assert early.status_code == 422
+    assert "before the inspection ended (14 March 2025)" in early.json()["errors"]["occurred_on"]
+    assert client.post(url, json={"kind": "draft_sent", "occurred_on": "2025-04-28"}, headers=headers).status_code == 201
+    again = client.post(url, json={"kind": "draft_sent", "occurred_on": "2025-04-29"}, headers=headers)
+    assert again.status_code == 409 and "correct it instead" in again.json()["errors"]["occurred_on"]
+    too_soon = client.post(url, json={"kind": "published", "occurred_on": "2025-05-02"}, headers=headers)
+    assert too_soon.status_code == 409 and "MoU ¶32" in too_soon.json()["errors"]["occurred_on"]
+    assert len(audit_rows("inspection.event")) == len(before) + 1, "only the one draft was recorded"
+
+
+def test_a_correction_through_the_api_needs_a_reason_and_supersedes(client):
+    w = world()
+    headers = _token("leader")
+    url = f"/api/v1/inspections/{w['ia']}/events"
+    first = client.post(url, json={"kind": "draft_sent", "occurred_on": "2025-04-28"}, headers=headers).json()
+    no_reason = client.post(
+        url, json={"kind": "draft_sent", "occurred_on": "2025-04-25", "corrects": first["id"]}, headers=headers
+    )
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["errors"]
+    fixed = client.post(
+        url,
+        json={"kind": "draft_sent", "occurred_on": "2025-04-25", "corrects": first["id"], "reason": "typo"},
+        headers=headers,
+    )
+    assert fixed.status_code == 201
+    assert stored_milestones(w["ia"])["draft_report"]["done_on"] == date(2025, 4, 25)
 
 
 def test_post_inspection(client):

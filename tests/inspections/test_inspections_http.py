@@ -225,12 +225,25 @@ def test_record_debrief_note_sent_and_correct_it(client):
     sign_in(client, "leader")
     form = client.get(f"/inspections/{w['ia']}/events/new?kind=debrief_note_sent")
     assert "Debrief note sent to HMPPS HQ" in form.text
+    before_debrief = post_form(
+        client,
+        f"/inspections/{w['ia']}/events/new",
+        {"kind": "debrief_note_sent", **date_fields("occurred_on", date(2025, 3, 24))},
+    )
+    assert "The debrief note to HMPPS HQ cannot be recorded before the final debrief" in before_debrief.text
+    record_fact(w["ia"], "debrief_held", date(2025, 3, 14))
     future = post_form(
         client,
         f"/inspections/{w['ia']}/events/new",
         {"kind": "debrief_note_sent", **date_fields("occurred_on", date(2099, 1, 1))},
     )
-    assert "must be today or in the past" in future.text
+    assert "The debrief note to HMPPS HQ cannot be dated in the future" in future.text
+    before_debrief_date = post_form(
+        client,
+        f"/inspections/{w['ia']}/events/new",
+        {"kind": "debrief_note_sent", **date_fields("occurred_on", date(2025, 3, 13))},
+    )
+    assert "cannot be dated before the final debrief (14 March 2025)" in before_debrief_date.text
     ok = post_form(
         client,
         f"/inspections/{w['ia']}/events/new",
@@ -246,16 +259,15 @@ def test_record_debrief_note_sent_and_correct_it(client):
     event_id = run(
         InspectionEvent.select(InspectionEvent.id).where(InspectionEvent.kind == "debrief_note_sent").first()
     )["id"]
-    correction = post_form(
-        client,
-        f"/inspections/{w['ia']}/events/new",
-        {
-            "kind": "debrief_note_sent",
-            "corrects": str(event_id),
-            **date_fields("occurred_on", date(2025, 3, 20)),
-        },
-    )
-    assert correction.status_code == 302
+    correction = {
+        "kind": "debrief_note_sent",
+        "corrects": str(event_id),
+        **date_fields("occurred_on", date(2025, 3, 20)),
+    }
+    no_reason = post_form(client, f"/inspections/{w['ia']}/events/new", correction)
+    assert "Enter why the record is being corrected" in no_reason.text
+    correction["reason"] = "Sent on the Thursday, not the Monday"
+    assert post_form(client, f"/inspections/{w['ia']}/events/new", correction).status_code == 302
     assert stored_milestones(w["ia"])["debrief_note_to_hq"]["status"] == "done_on_time"
     assert len(run(InspectionEvent.select().where(InspectionEvent.kind == "debrief_note_sent"))) == 2
     assert "Corrects an earlier entry." in client.get(f"/inspections/{w['ia']}").text
@@ -332,7 +344,7 @@ def test_urgent_notification_letter_publication_and_response(client):
             **date_fields("occurred_on", date(2025, 4, 10)),
         },
     )
-    assert "Enter a link starting with https://" in hostile.text
+    assert "Enter the link in the correct format, like https://" in hostile.text
     responded = post_form(
         client,
         f"/inspections/{w['ia']}/events/new",

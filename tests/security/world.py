@@ -15,7 +15,15 @@ from datetime import date, timedelta
 from inspect import signature
 from types import SimpleNamespace
 
-from tests.support import api_token, make_establishment, make_inspection, make_user, record_fact, run
+from tests.support import (
+    api_token,
+    make_establishment,
+    make_inspection,
+    make_user,
+    publish_report,
+    record_fact,
+    run,
+)
 from tracker.clock import today_london
 from tracker.roles import Role
 
@@ -139,7 +147,7 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     pub_id = make_inspection(
         side.establishment, end=pub_end, team_leader_id=leader, title=f"{m} published title", today=today
     )
-    record_fact(pub_id, "published", today - timedelta(days=40), today=today)
+    publish_report(pub_id, pub_end, today - timedelta(days=40), today=today)
     recs = []
     for n in (1, 2):
         row = Recommendation(

@@ -28,7 +28,7 @@ PARTIES = (HMIP, SCRUTINY, ESTABLISHMENT)
 STARTED, ENDED, ANYTIME = "started", "ended", "anytime"
 
 UN_RAISED = "urgent_notification_raised"
-PROCEEDED = "factcheck_proceeded"
+PROCEEDED = "factcheck_deadline_passed_proceeded"
 """HMIP proceeded to publication without a return once the fact-check deadline passed (¶32)."""
 
 
@@ -77,7 +77,7 @@ STEPS: tuple[Step, ...] = (
     Step("hmpps_response_letter", "HMPPS's response letter", (SCRUTINY, HMIP), follows=("draft_sent",),
          processes=(IRP,), source="MoU ¶50"),
     Step(UN_RAISED, "the urgent notification", (HMIP,), processes=(FULL_INSPECTION,), source="MoU ¶39"),
-    Step("un_letter_sent", "the urgent notification letter", (HMIP,), follows=(UN_RAISED,),
+    Step("un_letter_sent", "the urgent notification letter", (HMIP,),
          processes=(FULL_INSPECTION,), needs_urgent_notification=True, timed=True, source="MoU ¶39, ¶41"),
     Step("un_published", "publication of the urgent notification letter", (HMIP,),
          follows=("un_letter_sent",), processes=(FULL_INSPECTION,), needs_urgent_notification=True,
@@ -224,8 +224,6 @@ def _check_step(
 
 def _follows(step: Step, earlier: str, inspection: Inspection, facts) -> list[Impossible]:
     noun, other = sentence(step.noun), STEP[earlier]
-    if earlier == UN_RAISED and inspection.urgent_notification and earlier not in facts:
-        return []  # raised before events were kept: the flag on the inspection stands for it
     if earlier not in facts:
         message = f"{noun} cannot be recorded before {other.noun}"
         return [Impossible(step.fact, earlier, message, kind="state")]

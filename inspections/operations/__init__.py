@@ -1,0 +1,1 @@
+"""The inspections domain's operations: one function per change (tracker.operations)."""
