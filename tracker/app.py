@@ -18,6 +18,7 @@ import actionplans.routes
 import factcheck.routes
 import inspections.routes
 import timelines.routes
+from tracker import twofactor
 from tracker.access import access_guard, public, signed_in
 from tracker.api import api_router
 from tracker.db import bind_engine, engine_from_url
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
+    twofactor.use_secret_key(settings.secret_key)
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
