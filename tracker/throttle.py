@@ -2,8 +2,9 @@
 (hashing a password, checking a code), in one UPDATE that only succeeds while slots are left.
 Reading a count first and writing it after the work let 20 concurrent guesses all through.
 
-A window starts at the first attempt and lasts WINDOW; when the slots run out, nothing more is
-tried until the window ends. A successful attempt gives its slot back.
+A window starts at the first attempt; taking the last slot starts it again, so nothing more is
+tried for a whole WINDOW after that (no more than the limit in any WINDOW, even across the end of
+one). A successful attempt gives its slot back.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ async def _increment(key: str, limit: int) -> bool:
     rows = (
         await AttemptCounter.update({AttemptCounter.used: AttemptCounter.used + 1})
         .where((AttemptCounter.key == key) & (AttemptCounter.used < limit))
-        .returning(AttemptCounter.id)
+        .returning(AttemptCounter.used)
     )
+    if rows and rows[0]["used"] == limit:
+        await AttemptCounter.update({AttemptCounter.window_start: now_utc()}).where(AttemptCounter.key == key)
     return bool(rows)

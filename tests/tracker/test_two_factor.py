@@ -241,3 +241,35 @@ def test_secrets_stored_before_encryption_are_protected_in_place(client):
     password_step(client, "ada")
     ok = post_form(client, "/login/code", {"code": "0123456789"}, token_from="/login/code")
     assert ok.headers["location"] == "/admin/users"
+
+
+def _move_attempts_back(minutes: int) -> None:
+    from datetime import timedelta
+
+    from tracker.tables import AttemptCounter
+
+    async def go():
+        for row in await AttemptCounter.select(AttemptCounter.id, AttemptCounter.window_start):
+            earlier = row["window_start"] - timedelta(minutes=minutes)
+            await AttemptCounter.update({AttemptCounter.window_start: earlier}).where(
+                AttemptCounter.id == row["id"]
+            )
+
+    run(go())
+
+
+def test_the_lock_lasts_15_minutes_from_the_last_wrong_code_then_ends(client):
+    make_user("ada", Role.ADMIN)
+    password_step(client, "ada")
+    for _ in range(4):
+        post_form(client, "/login/code", {"code": "000000"}, token_from="/login/code")
+    _move_attempts_back(14)
+    client.cookies.clear()
+    password_step(client, "ada")
+    post_form(client, "/login/code", {"code": "000000"}, token_from="/login/code")  # the fifth
+    _move_attempts_back(2)  # 16 minutes after the first wrong code, 2 after the fifth
+    locked = post_form(client, "/login/code", {"code": current_code("ada")}, token_from="/login/code")
+    assert TOO_MANY_CODES in locked.text
+    _move_attempts_back(13)
+    ok = post_form(client, "/login/code", {"code": current_code("ada")}, token_from="/login/code")
+    assert ok.headers["location"] == "/admin/users"
