@@ -15,15 +15,17 @@ import uuid
 
 import pytest
 
-from tests.support import CONFIDENTIAL_CANARY, PASSWORD, make_settings
+from tests.support import CONFIDENTIAL_CANARY, PASSWORD, TEST_SECRET_KEY, make_settings
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 def pytest_configure(config):
+    from tracker import twofactor
     from tracker.passwords import use_cheap_hashing_for_tests
 
     use_cheap_hashing_for_tests()
+    twofactor.use_secret_key(TEST_SECRET_KEY)  # as the tests' apps and servers are given
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,12 +17,13 @@ PASSWORD = "correct-horse-battery-9"
 # Put this in confidential text (a debrief note, say): the suite fails if it reaches a log or audit row.
 CONFIDENTIAL_CANARY = "CANARY-confidential-7f3a"
 CSRF_FIELD = re.compile(r'name="csrf-token" content="([^"]*)"')
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-1234567890"
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
     values = dict(
         database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough-1234567890",
+        secret_key=TEST_SECRET_KEY,
         allowed_hosts=("testserver", "testserver.local", "127.0.0.1", "localhost"),
         # Uploads are scanned by the real clamscan with locally made signatures (tests/fixtures).
         clamav_database=str(TEST_SIGNATURES),
@@ -144,11 +145,12 @@ def current_code(username: str) -> str:
     record of the last code used is cleared first (in real use a code works once)."""
     import pyotp
 
+    from tracker import twofactor
     from tracker.tables import AppUser
 
     run(AppUser.update({AppUser.totp_last_step: 0}).where(AppUser.username == username))
-    row = run(AppUser.select(AppUser.totp_secret).where(AppUser.username == username).first())
-    return pyotp.TOTP(row["totp_secret"]).now()
+    row = run(AppUser.select(AppUser.id).where(AppUser.username == username).first())
+    return pyotp.TOTP(run(twofactor.seed_of(row["id"]))).now()
 
 
 def csrf_token(client, path: str = "/accessibility") -> str:
@@ -161,6 +163,16 @@ def post_form(client, url: str, data: dict | None = None, *, token_from: str = "
     """POST a form as a browser would: with the CSRF token from a page the user had open."""
     payload = {"_csrf_token": csrf_token(client, token_from), **(data or {})}
     return client.post(url, data=payload, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs)
+
+
+async def post_at_once(client, url: str, data: dict, times: int, *, token_from: str = "/accessibility") -> list:
+    """The same form sent `times` times at once (an httpx.AsyncClient against a live server), as an
+    attacker racing a limit would."""
+    import asyncio
+
+    token = CSRF_FIELD.search((await client.get(token_from)).text).group(1)
+    payload = {"_csrf_token": token, **data}
+    return await asyncio.gather(*(client.post(url, data=payload) for _ in range(times)))
 
 
 def sign_in(client, username: str, password: str = PASSWORD):

@@ -19,7 +19,7 @@ import factcheck.routes
 import inspections.policy
 import inspections.routes
 import timelines.routes
-from tracker import policy
+from tracker import policy, twofactor
 from tracker.access import access_guard, public, signed_in
 from tracker.api import api_router
 from tracker.db import bind_engine, engine_from_url
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
+    twofactor.use_secret_key(settings.secret_key)
 
     @asynccontextmanager
     async def lifespan(app: Litestar):

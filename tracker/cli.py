@@ -73,13 +73,14 @@ def demo_code(username: str) -> None:
     """Print a demo user's current two-step sign-in code (local demo only)."""
     import pyotp
 
+    from tracker import twofactor
     from tracker.tables import AppUser
 
     _refuse_in_production()
-    row = run(AppUser.select(AppUser.totp_secret).where(AppUser.username == username).first())
+    row = run(AppUser.select(AppUser.id, AppUser.totp_secret).where(AppUser.username == username).first())
     if not row or not row["totp_secret"]:
         raise click.ClickException(f"{username} has no two-step sign-in")
-    click.echo(pyotp.TOTP(row["totp_secret"]).now())
+    click.echo(pyotp.TOTP(run(twofactor.seed_of(row["id"]))).now())
 
 
 @main.command()

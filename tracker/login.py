@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from tracker.clock import now_utc
 from tracker.passwords import verify_password
-from tracker.tables import AppUser, AuditEvent
+from tracker.tables import AppUser
+from tracker.throttle import give_back, take_slots
 
-THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USERNAME = 5
 MAX_FAILURES_PER_CLIENT = 20
 
@@ -24,26 +22,18 @@ class LoginResult:
         return self.reason == "ok"
 
 
-async def is_throttled(username: str, client: str) -> bool:
-    since = now_utc() - THROTTLE_WINDOW
-    failures = AuditEvent.count().where(
-        (AuditEvent.action == "login") & (AuditEvent.outcome != "success") & (AuditEvent.at > since)
-    )
-    by_user = await failures.where(AuditEvent.actor == username)
-    if by_user >= MAX_FAILURES_PER_USERNAME:
-        return True
-    by_client = await AuditEvent.count().where(
-        (AuditEvent.action == "login")
-        & (AuditEvent.outcome != "success")
-        & (AuditEvent.at > since)
-        & (AuditEvent.client_address == client)
-    )
-    return bool(client) and by_client >= MAX_FAILURES_PER_CLIENT
+def _slots(username: str, client: str) -> list[tuple[str, int]]:
+    """Per username (known or not, so the answer does not tell) and per client address."""
+    slots = [(f"password:{username}", MAX_FAILURES_PER_USERNAME)]
+    if client:
+        slots.append((f"password-from:{client}", MAX_FAILURES_PER_CLIENT))
+    return slots
 
 
 async def authenticate(username: str, password: str, client: str) -> LoginResult:
     username = username.strip().lower()
-    if await is_throttled(username, client):
+    slots = _slots(username, client)
+    if not await take_slots(*slots):
         return LoginResult(None, "throttled")
     user = (
         await AppUser.select(AppUser.id, AppUser.password_hash, AppUser.active)
@@ -56,4 +46,5 @@ async def authenticate(username: str, password: str, client: str) -> LoginResult
         return LoginResult(None, "bad_credentials")
     if not user["active"]:
         return LoginResult(None, "inactive")
+    await give_back(*(key for key, _ in slots))
     return LoginResult(user["id"], "ok")

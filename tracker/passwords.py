@@ -1,4 +1,5 @@
-"""Password rules and hashing. Hashing runs in a worker thread so it never blocks the event loop."""
+"""Password rules and hashing (of passwords and of other secrets kept only as a salted, slow hash,
+such as recovery codes). Hashing runs in a worker thread so it never blocks the event loop."""
 
 from __future__ import annotations
 
@@ -60,3 +61,21 @@ def _verify(stored_hash: str | None, password: str) -> bool:
 
 async def verify_password(stored_hash: str | None, password: str) -> bool:
     return await anyio.to_thread.run_sync(_verify, stored_hash, password)
+
+
+def _hash_each(values: list[str]) -> list[str]:
+    return [_hasher.hash(value) for value in values]
+
+
+async def hash_each(values: list[str]) -> list[str]:
+    """Each value hashed with its own salt."""
+    return await anyio.to_thread.run_sync(_hash_each, values)
+
+
+def _index_of_match(stored_hashes: list[str], value: str) -> int | None:
+    return next((i for i, stored in enumerate(stored_hashes) if _verify(stored, value)), None)
+
+
+async def index_of_match(stored_hashes: list[str], value: str) -> int | None:
+    """Which of the hashes the value matches, if any."""
+    return await anyio.to_thread.run_sync(_index_of_match, stored_hashes, value)

@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from tracker.tables import (
     ApiToken,
     AppUser,
+    AttemptCounter,
     AuditEvent,
     LoginChallenge,
     RecoveryCode,
@@ -25,6 +26,7 @@ APP_CONFIG = AppConfig(
         RecoveryCode,
         LoginChallenge,
         SubmittedForm,
+        AttemptCounter,
     ],
     migration_dependencies=[],
     commands=[],

@@ -20,7 +20,7 @@ class AppUser(Table, tablename="app_user"):
     prison_group = Varchar(length=100, default="", help_text="Scope for an HMPPS manager")
     created_at = Timestamptz()
     deactivated_at = Timestamptz(null=True, default=None)
-    totp_secret = Varchar(length=64, default="", secret=True)
+    totp_secret = Varchar(length=255, default="", secret=True, help_text="Encrypted (tracker.twofactor)")
     totp_enabled_at = Timestamptz(null=True, default=None)
     totp_last_step = Integer(default=0, help_text="The last time step used: a code works once")
 
@@ -31,10 +31,10 @@ class UserRole(Table, tablename="user_role"):
 
 
 class RecoveryCode(Table, tablename="recovery_code"):
-    """One-time codes for when the authenticator app is lost; stored hashed."""
+    """One-time codes for when the authenticator app is lost; stored salted and slowly hashed."""
 
     user = ForeignKey(AppUser, index=True)
-    code_hash = Varchar(length=64)
+    code_hash = Varchar(length=255)
     used_at = Timestamptz(null=True, default=None)
 
 
@@ -44,10 +44,19 @@ class LoginChallenge(Table, tablename="login_challenge"):
     token_hash = Varchar(length=64, unique=True, index=True)
     user = ForeignKey(AppUser, index=True)
     purpose = Varchar(length=10)  # verify or enrol
-    pending_secret = Varchar(length=64, default="", secret=True)
+    pending_secret = Varchar(length=255, default="", secret=True)
     next_path = Varchar(length=500, default="/")
     attempts = Integer(default=0)
     created_at = Timestamptz()
+
+
+class AttemptCounter(Table, tablename="attempt_counter"):
+    """Throttled attempts (passwords for a username or from a client, codes for a user) in the
+    current window, each taken before the work is done (tracker/throttle.py)."""
+
+    key = Varchar(length=200, unique=True, index=True)
+    used = Integer(default=0)
+    window_start = Timestamptz()
 
 
 class UserSession(Table, tablename="user_session"):

@@ -1,10 +1,22 @@
 """Signing in and out, sessions, deactivation and password rules."""
 
+import asyncio
 from datetime import timedelta
 
+import httpx
 import pytest
 
-from tests.support import PASSWORD, audit_rows, make_establishment, make_user, post_form, run, sign_in
+from tests.support import (
+    PASSWORD,
+    audit_rows,
+    make_establishment,
+    make_user,
+    post_at_once,
+    post_form,
+    run,
+    sign_in,
+)
+from tracker.login import MAX_FAILURES_PER_USERNAME
 from tracker.passwords import password_problem
 from tracker.roles import Role
 from tracker.tables import UserSession
@@ -49,6 +61,35 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(client):
     assert response.status_code == 200
     assert "too many times" in response.text
     assert client.get("/", follow_redirects=False).status_code == 302
+
+
+@pytest.mark.parametrize("username", ["sam", "nobody"])
+def test_concurrent_wrong_passwords_are_checked_at_most_five_times(live_server, username):
+    """K3: the attempt is counted before the password is hashed, so a burst cannot outrun the count."""
+    make_user("sam", Role.HMPPS_SCRUTINY)
+
+    async def burst():
+        async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as client:
+            data = {"username": username, "password": "wrong-password-123"}
+            return await post_at_once(client, "/login", data, 20)
+
+    responses = asyncio.run(burst())
+    assert all(r.status_code == 200 for r in responses)
+    checked = len(audit_rows("login", outcome="bad_credentials"))
+    assert 0 < checked <= MAX_FAILURES_PER_USERNAME, f"{checked} of 20 passwords checked"
+    assert len(audit_rows("login", outcome="throttled")) == 20 - checked
+    assert sum("too many times" in r.text for r in responses) == 20 - checked
+
+
+def test_signing_in_successfully_uses_up_no_attempts(client):
+    make_user("sam", Role.HMPPS_SCRUTINY)
+    for _ in range(MAX_FAILURES_PER_USERNAME + 2):
+        client.cookies.clear()
+        sign_in(client, "sam")
+    for _ in range(MAX_FAILURES_PER_USERNAME - 1):
+        post_form(client, "/login", {"username": "sam", "password": "wrong-password-123"})
+    client.cookies.clear()
+    sign_in(client, "sam")
 
 
 def test_new_session_id_at_sign_in_and_planted_id_gives_nothing(client):

@@ -16,13 +16,33 @@ from tracker.middleware import session_cookie_name
 from tracker.sessions import end_session, load_principal, start_session, touch_session
 from tracker.templating import render
 
-CHALLENGE_COOKIE = "tracker_challenge"
-
+TOO_MANY_CODES = "You have entered too many wrong codes. Wait 15 minutes, then sign in again."
 FAILURE_MESSAGES = {
     "bad_credentials": "Enter a correct username and password",
     "inactive": "Enter a correct username and password",
     "throttled": "You have tried to sign in too many times. Wait 15 minutes, then try again",
 }
+
+
+def challenge_cookie_name(settings) -> str:
+    """Between the password and the code; host-only, like the session cookie, when cookies are secure."""
+    return "__Host-challenge" if settings.secure_cookies else "tracker_challenge"
+
+
+def _set_challenge_cookie(
+    request: Request, response: Response, token: str, max_age: int | None = None
+) -> Response:
+    settings = request.app.state.settings
+    response.set_cookie(
+        key=challenge_cookie_name(settings),
+        value=token,
+        httponly=True,
+        secure=settings.secure_cookies,  # a __Host- cookie is only set, or removed, with Secure
+        samesite="lax",
+        path="/",
+        max_age=int(twofactor.CHALLENGE_LIFETIME.total_seconds()) if max_age is None else max_age,
+    )
+    return response
 
 
 def safe_next(value: str | None) -> str:
@@ -82,17 +102,7 @@ async def _after_password(request: Request, user_id: int, next_path: str) -> Res
         return _set_session_cookie(request, Redirect(path=next_path), await _signed_in(request, user_id))
     await audit.record("login.password", request=request, principal=principal, detail=f"then {purpose}")
     token = await twofactor.start_challenge(user_id, purpose, next_path)
-    response = Redirect(path=page)
-    response.set_cookie(
-        key=CHALLENGE_COOKIE,
-        value=token,
-        httponly=True,
-        secure=request.app.state.settings.secure_cookies,
-        samesite="lax",
-        path="/",
-        max_age=int(twofactor.CHALLENGE_LIFETIME.total_seconds()),
-    )
-    return response
+    return _set_challenge_cookie(request, Redirect(path=page), token)
 
 
 async def _signed_in(request: Request, user_id: int) -> str:
@@ -108,7 +118,7 @@ async def _signed_in(request: Request, user_id: int) -> str:
 
 def _set_session_cookie(request: Request, response: Response, token: str) -> Response:
     settings = request.app.state.settings
-    response.delete_cookie(CHALLENGE_COOKIE, path="/")
+    _set_challenge_cookie(request, response, "", max_age=0)
     response.set_cookie(
         key=session_cookie_name(settings),
         value=token,
@@ -121,7 +131,7 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Res
 
 
 async def _challenge_or_none(request: Request, purpose: str) -> dict | None:
-    row = await twofactor.challenge(request.cookies.get(CHALLENGE_COOKIE))
+    row = await twofactor.challenge(request.cookies.get(challenge_cookie_name(request.app.state.settings)))
     return row if row and row["purpose"] == purpose else None
 
 
@@ -141,15 +151,19 @@ async def code_submit(request: Request) -> Response:
     code = form.text("code", "the code from your authenticator app, or a recovery code", max_length=20)
     if form.ok:
         user_id = row["user"]
-        if await twofactor.verify_code(user_id, code) or await twofactor.use_recovery_code(user_id, code):
+        outcome = await twofactor.check_code(user_id, code)
+        if outcome == "ok":
             await twofactor.finish_challenge(row["id"])
             token = await _signed_in(request, user_id)
             return _set_session_cookie(request, Redirect(path=safe_next(row["next_path"])), token)
-        await twofactor.count_attempt(row["id"])
         await audit.record(
-            "login.code", request=request, object_type="user", object_id=user_id, outcome="bad_code"
+            "login.code", request=request, object_type="user", object_id=user_id, outcome=outcome
         )
-        form.error("code", "The code is not correct. Enter the 6-digit code your app shows now")
+        if outcome == "throttled":
+            form.error("code", TOO_MANY_CODES)
+        else:
+            await twofactor.count_attempt(row["id"])
+            form.error("code", "The code is not correct. Enter the 6-digit code your app shows now")
     return render(request, "auth/code.html", form={}, errors=form.errors)
 
 
@@ -212,16 +226,7 @@ async def account_two_factor(request: Request) -> Response:
     response = await _enrol_form(
         request, principal.user_id, row["pending_secret"], {}, action="/login/set-up-authenticator"
     )
-    response.set_cookie(
-        key=CHALLENGE_COOKIE,
-        value=token,
-        httponly=True,
-        secure=request.app.state.settings.secure_cookies,
-        samesite="lax",
-        path="/",
-        max_age=int(twofactor.CHALLENGE_LIFETIME.total_seconds()),
-    )
-    return response
+    return _set_challenge_cookie(request, response, token)
 
 
 @post("/account/two-factor/recovery-codes", opt=signed_in())
