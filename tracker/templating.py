@@ -12,6 +12,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
+    pass_context,
     select_autoescape,
 )
 from litestar import Request
@@ -20,7 +21,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from tracker import submissions
+from tracker import policy, submissions
 from tracker.clock import LONDON
 from tracker.navigation import items_for
 from tracker.settings import PROJECT_ROOT
@@ -75,6 +76,15 @@ def errors_list(errors: dict[str, str]) -> list[dict]:
     return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
 
 
+@pass_context
+def can_in_template(context, action: str, row=None) -> bool:
+    """`can(action, row)` in a template: may the person viewing the page do this (tracker.policy)?
+    Templates ask this; they never test roles."""
+    request = context.get("request")
+    principal = request.scope.get("user") if request is not None else None
+    return policy.can(principal, action, row)
+
+
 def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     loader = ChoiceLoader(
         [
@@ -91,6 +101,7 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     env.filters["govuk_date"] = govuk_date
     env.filters["govuk_datetime"] = govuk_datetime
     env.filters["safe_href"] = safe_href
+    env.globals["can"] = can_in_template
     env.globals["plural"] = plural
     env.globals["errors_list"] = errors_list
     env.globals["nav_items"] = items_for
