@@ -27,7 +27,35 @@ def their_establishment(principal: Principal, row: dict) -> bool:
     return may_see_establishment(principal, row["establishment"])
 
 
-HMIP_LEAD = (grant(R.HMIP_MANAGER), grant(R.HMIP_TEAM_LEADER, when=leads))
+def full_without_urgent_notification(principal: Principal, row: dict) -> bool:
+    return row["kind"] == "full" and not row.get("urgent_notification")
+
+
+def has_a_debrief(principal: Principal, row: dict) -> bool:
+    """A full inspection or an IRP ends with a formal debrief (¶23, ¶25); a thematic review not."""
+    return row["kind"] in ("full", "irp")
+
+
+def is_irp(principal: Principal, row: dict) -> bool:
+    return row["kind"] == "irp"
+
+
+def all_of(*predicates):
+    def check(principal: Principal, row: dict) -> bool:
+        return all(p(principal, row) for p in predicates)
+
+    return check
+
+
+def hmip_lead(*states):
+    """The inspection's team leader or an HMIP manager, while the row is in these states."""
+    return (
+        grant(R.HMIP_MANAGER, when=all_of(*states) if states else None),
+        grant(R.HMIP_TEAM_LEADER, when=all_of(leads, *states)),
+    )
+
+
+HMIP_LEAD = hmip_lead()
 
 POLICY = {
     "inspection.read": (
@@ -36,13 +64,16 @@ POLICY = {
         grant(R.HMIP_INSPECTOR, when=on_team),
     ),
     "inspection.create": (grant(R.HMIP_MANAGER, R.HMIP_TEAM_LEADER),),
+    "establishment.change": (grant(R.HMIP_MANAGER, R.ADMIN),),
     "inspection.change": HMIP_LEAD,
-    "inspection.raise_urgent_notification": HMIP_LEAD,
+    "inspection.raise_urgent_notification": hmip_lead(full_without_urgent_notification),
+    "inspection.choose_follow_ups": hmip_lead(is_irp),
+    "inspection.add_recommendations": HMIP_LEAD,
     # Who records a fact: the workflow table names a party per fact (timelines.core.workflow).
     f"fact.{HMIP}": HMIP_LEAD,
     f"fact.{SCRUTINY}": (grant(R.HMPPS_SCRUTINY),),
     f"fact.{ESTABLISHMENT}": (grant(R.ESTABLISHMENT, when=their_establishment),),
-    "debrief.record": HMIP_LEAD,
+    "debrief.record": hmip_lead(has_a_debrief),
     "debrief_note.read": (
         grant(R.HMIP_MANAGER),
         grant(R.HMIP_TEAM_LEADER, R.HMIP_INSPECTOR, when=on_team),

@@ -189,7 +189,6 @@ async def debrief_note(request: Request, inspection_id: FromPath[int]) -> Respon
         inspection=row,
         note=note,
         debrief=debrief,
-        can_edit=False,
         marking=MARKING,
         **{k: v for k, v in (await _context(row)).items() if k != "inspection"},
     )

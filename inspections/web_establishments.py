@@ -37,10 +37,6 @@ TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
 CHOICES = {"kinds": ESTABLISHMENT_KINDS, "cohorts": COHORTS, "operators": OPERATORS}
 
 
-def _may_edit(request: Request) -> bool:
-    return current(request).has(Role.HMIP_MANAGER, Role.ADMIN)
-
-
 @get("/establishments", opt=signed_in())
 async def establishment_list(request: Request) -> Template:
     """The table depends only on the data and the person's scope: it is kept (timelines.cache)
@@ -55,7 +51,6 @@ async def establishment_list(request: Request) -> Template:
         "inspections/establishments.html",
         table=table,
         show=show,
-        may_edit=_may_edit(request),
         done=request.query_params.get("done", ""),
         **CHOICES,
     )
@@ -153,7 +148,6 @@ async def _establishment_page_context(request: Request, row: dict) -> dict:
         "plan": plan,
         "milestones": milestones,
         "sections": await gather(ESTABLISHMENT_SECTIONS, request, principal, row),
-        "may_edit": _may_edit(request),
         "inspection_kinds": INSPECTION_KINDS,
         **CHOICES,
     }

@@ -350,7 +350,6 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "timeline": timeline_items(events),
         "milestones": milestone_rows(milestones),
         "next": next_action(row, milestones, principal, can_edit, today),
-        "can_edit": can_edit,
         "reads_note": reads_note,
         "has_note": await services.note_exists(inspection_id) if reads_note else False,
         "debrief": debrief,
@@ -505,7 +504,6 @@ async def _recommendations_context(request: Request, row: dict) -> dict:
         "inspection": row,
         "recommendations": await services.recommendations_of(row["id"]),
         "rec_kinds": RECOMMENDATION_KINDS,
-        "can_edit": may_edit(current(request), row),
     }
 
 
