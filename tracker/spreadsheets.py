@@ -1,12 +1,12 @@
 """Spreadsheet uploads read with bounded memory and time (SECURITY.md K1).
 
 pandas.read_excel trusted the sheet: a 1.5 KB file with one cell at XFD1048576 made it pad a
-million rows to 16,384 columns each. Here rows are streamed (openpyxl's read-only reader, or the
-csv module), counted as they arrive, and the read stops at the first row, column or cell past a
-limit, or when its time is up, with a message for the person (`SpreadsheetTooLarge`, an
-UploadRefused). The sheet's declared <dimension> is never used. Empty rows and cells after the
-last filled one are not counted: Excel writes them for formatting. The rows kept become the same
-DataFrame pandas made, through the parser read_excel itself hands its rows to.
+million rows to 16,384 columns each. Here rows are streamed (openpyxl's sheet parser, or the csv
+module), counted as they arrive, and the read stops at the first row, column or cell past a limit,
+or when its time is up, with a message for the person (`SpreadsheetTooLarge`, an UploadRefused).
+The sheet's declared <dimension> is never used. Empty rows and cells after the last filled one are
+not counted: Excel writes them for formatting. The rows kept become the same DataFrame pandas
+made, through the parser read_excel itself hands its rows to.
 
 Callers run the read in a worker thread (`off_loop`), never on the event loop."""
 
@@ -35,7 +35,7 @@ class Limits:
     rows: int = 20_000  # above every import's own limit (the programme takes 10,000 inspections)
     columns: int = 50
     cells: int = 250_000  # filled cells
-    seconds: float = 10
+    seconds: float = 10  # CPU time of the reading thread: a busy machine does not make a file slow
 
     @property
     def too_many_rows(self) -> str:
@@ -82,10 +82,10 @@ class _Reading:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.deadline = time.monotonic() + limits.seconds
+        self.deadline = time.thread_time() + limits.seconds
 
     def in_time(self) -> None:
-        if time.monotonic() >= self.deadline:
+        if time.thread_time() >= self.deadline:
             raise SpreadsheetTooLarge(TOO_SLOW)
 
     def keep(self, rows: Iterable[tuple[int, list]], *, pad: bool) -> list[list]:
