@@ -20,7 +20,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from xml.parsers import expat
+from xml.parsers import expat  # nosec B407 - counts elements only; expat 2.4+ bounds entity expansion
 
 import anyio.to_thread
 
