@@ -296,10 +296,15 @@ def test_recommendation_import_refuses_the_hostile_file(client):
 
 def test_fact_check_point_import_refuses_the_hostile_file(client):
     from factcheck.tables import AccuracyPoint
-    from tests.factcheck.test_return_and_answers import _setup
+    from tests.factcheck.helpers import record_draft, working_days_ago
+    from tests.support import make_establishment, make_inspection
 
-    w = _setup(client)
-    url = f"/inspections/{w['i']}/factcheck/import"
+    leader = make_user("leader", Role.HMIP_TEAM_LEADER)
+    make_user("scrutiny", Role.HMPPS_SCRUTINY)
+    inspection = make_inspection(make_establishment(), end=working_days_ago(40), team_leader_id=leader)
+    record_draft(inspection, working_days_ago(5), leader)
+    sign_in(client, "scrutiny")
+    url = f"/inspections/{inspection}/factcheck/import"
     _assert_refused(_upload(client, url, hostile("far corner")))
     assert _count(AccuracyPoint) == 0
 
