@@ -1,5 +1,6 @@
 """The action plan spreadsheet: a template pre-filled with the report's recommendations
-(openpyxl), and reading a filled one back (pandas), with errors reported row by row.
+(openpyxl), and reading a filled one back (tracker.spreadsheets, within its limits), with errors
+reported row by row.
 
 One row per action. A recommendation with several actions repeats its reference on the next
 rows; its response is given once (on any of its rows). Exported text is guarded against
@@ -12,6 +13,7 @@ import io
 from datetime import date, datetime
 
 from actionplans.services import ACTION_STATUSES, RESPONSES, ActionInput, ImportedRows, owner_problem
+from tracker import spreadsheets
 
 SHEET = "Action plan"
 COLUMNS = [
@@ -158,11 +160,12 @@ def _date(value) -> date | None | str:
 def parse_workbook(
     content: bytes, recommendations: list[dict], *, today: date
 ) -> tuple[ImportedRows, list[str]]:
-    """Read a filled template. Returns the rows and a list of errors ("Row 7: ...")."""
-    import pandas as pd
-
+    """Read a filled template. Returns the rows and a list of errors ("Row 7: ...").
+    Run it in a worker thread (tracker.spreadsheets.off_loop)."""
     try:
-        frame = pd.read_excel(io.BytesIO(content), sheet_name=SHEET, dtype=object, engine="openpyxl")
+        frame = spreadsheets.read_frame(content, "xlsx", sheet=SHEET, dtype=object)
+    except spreadsheets.SpreadsheetTooLarge as refused:
+        return ImportedRows(), [str(refused)]
     except ValueError:
         return ImportedRows(), [f"The spreadsheet must have a sheet called “{SHEET}”. Use the template"]
     except Exception:  # noqa: BLE001 - any unreadable workbook is the same problem for the person

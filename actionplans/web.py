@@ -21,7 +21,7 @@ from actionplans.access import (
 )
 from actionplans.services import ACTION_STATUSES, PLAN_STATUSES, RESPONSES, ActionInput, Conflict, PlanError
 from actionplans.uploads import PLAN_FILE_TYPES
-from tracker import audit, scanning, uploads
+from tracker import audit, scanning, spreadsheets, uploads
 from tracker.access import current, establishment_scope, may_see_establishment
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
@@ -660,7 +660,9 @@ async def import_submit(request: Request, plan_id: FromPath[int]) -> Response:
             )
         else:
             recs = await services.recommendations(plan["inspection"])
-            rows, row_errors = spreadsheet.parse_workbook(content, recs, today=today)
+            rows, row_errors = await spreadsheets.off_loop(
+                spreadsheet.parse_workbook, content, recs, today=today
+            )
             if row_errors:
                 form.error("file", row_errors[0])
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tracker import uploads
+from tracker import spreadsheets, uploads
 
 CATEGORIES = {
     "data": "Data",
@@ -108,6 +108,8 @@ def read_table(content: bytes, *, filename: str = "", limit_mb: int = IMPORT_LIM
     )
     try:
         frame = uploads.read_table(content, checked.file_type, header=False, normalise=False)
+    except spreadsheets.SpreadsheetTooLarge:
+        raise  # its message names the limit
     except uploads.UploadRefused as error:
         raise ImportProblem(
             "The selected file could not be read. Check it is a real XLSX or CSV file"

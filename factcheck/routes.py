@@ -42,7 +42,7 @@ from factcheck.points import (
     template_xlsx,
 )
 from inspections.sections import INSPECTION_SECTIONS
-from tracker import audit, scanning, uploads
+from tracker import audit, scanning, spreadsheets, uploads
 from tracker.access import allow, current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
@@ -587,7 +587,9 @@ async def import_points(request: Request, inspection_id: FromPath[int]) -> Respo
             row_errors=[],
         )
     try:
-        points, row_errors = parse_points(upload[1], filename=upload[0], limit_mb=upload[2])
+        points, row_errors = await spreadsheets.off_loop(
+            parse_points, upload[1], filename=upload[0], limit_mb=upload[2]
+        )
     except ImportProblem as error:
         return _page(request, "factcheck/import.html", access, errors={"file": str(error)}, row_errors=[])
     if row_errors:

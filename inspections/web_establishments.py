@@ -24,7 +24,7 @@ from timelines.cache import cached
 from timelines.core.engine import OPEN_STATUSES
 from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
-from tracker import audit, uploads
+from tracker import audit, spreadsheets, uploads
 from tracker.access import current, establishment_scope, signed_in
 from tracker.clock import today_london
 from tracker.forms import Form
@@ -248,7 +248,7 @@ async def establishment_import_submit(request: Request) -> Response:
             limit_mb=uploads.limit_mb_for(request, TABLE_LIMIT_MB),
             wrong_type=TABLE_WRONG_TYPE,
         )
-        frame = uploads.read_table(content, checked.file_type)
+        frame = await spreadsheets.off_loop(uploads.read_table, content, checked.file_type)
     except uploads.UploadRefused as error:
         errors["file"] = str(error)
     else:

@@ -41,7 +41,7 @@ from inspections.views import milestone_rows, next_action, timeline_items
 from timelines.cache import cached, request_memo
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
-from tracker import audit, uploads
+from tracker import audit, spreadsheets, uploads
 from tracker.access import current, establishment_scope
 from tracker.clock import LONDON, today_london
 from tracker.forms import Form
@@ -549,7 +549,8 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
                 limit_mb=uploads.limit_mb_for(request, TABLE_LIMIT_MB),
                 wrong_type=TABLE_WRONG_TYPE,
             )
-            items, row_errors = services.recommendation_rows(uploads.read_table(content, checked.file_type))
+            table = await spreadsheets.off_loop(uploads.read_table, content, checked.file_type)
+            items, row_errors = services.recommendation_rows(table)
         except uploads.UploadRefused as error:
             form.error("file", str(error))
         if row_errors:

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from timelines.store import refresh_many
 from timelines.tables import ProgrammeImport
-from tracker import audit, uploads
+from tracker import audit, spreadsheets, uploads
 from tracker.access import allow, current
 from tracker.clock import now_utc
 from tracker.db import write_transaction
@@ -299,7 +299,7 @@ async def import_upload(request: Request) -> Response:
         return _upload_page(request, {"file": "Select a CSV or XLSX file"})
     content, filename = received
     try:
-        checked = await check(read_table(filename, content, limit_mb=limit_mb))
+        checked = await check(await spreadsheets.off_loop(read_table, filename, content, limit_mb=limit_mb))
     except ImportFileError as error:
         return _upload_page(request, {"file": str(error)})
     except UnicodeDecodeError:

@@ -520,31 +520,22 @@ SPREADSHEET_UNREADABLE = "The selected file could not be read as a spreadsheet"
 
 
 def read_table(content: bytes, file_type: str, *, header: bool = True, normalise: bool = True):
-    """A checked CSV or XLSX file (see check_upload) as a pandas DataFrame of stripped strings.
+    """A checked CSV or XLSX file (see check_upload) as a pandas DataFrame of stripped strings,
+    read within tracker.spreadsheets' limits (run it in a worker thread: spreadsheets.off_loop).
 
     With `normalise`, column names are lower case with single spaces and blank rows are dropped.
-    Any parser failure is UploadRefused with one message."""
-    import pandas as pd
+    A spreadsheet past a limit is SpreadsheetTooLarge; any other failure is UploadRefused with
+    one message."""
+    from tracker import spreadsheets
 
     if file_type not in ("csv", "xlsx"):
         raise UploadRefused(wrong_type_message(SPREADSHEETS))
     try:
-        if file_type == "xlsx":
-            frame = pd.read_excel(
-                io.BytesIO(content),
-                dtype=str,
-                keep_default_na=False,
-                engine="openpyxl",
-                header=0 if header else None,
-            )
-        else:
-            frame = pd.read_csv(
-                io.StringIO(content.decode("utf-8-sig")),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=True,
-                header=0 if header else None,
-            )
+        frame = spreadsheets.read_frame(
+            content, file_type, dtype=str, keep_default_na=False, header=0 if header else None
+        )
+    except UploadRefused:
+        raise
     except Exception:  # noqa: BLE001 - any parser failure is the same message to the user
         raise UploadRefused(SPREADSHEET_UNREADABLE) from None
     if not normalise:
