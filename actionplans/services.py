@@ -168,7 +168,7 @@ async def milestone(inspection_id: int) -> dict | None:
 
 
 async def recommendations(inspection_id: int) -> list[dict]:
-    from inspections.services import recommendations_of
+    from inspections.queries import recommendations_of
 
     return await recommendations_of(inspection_id)
 

@@ -1,4 +1,4 @@
-"""JSON API (mounted under /api/v1): the same access rules and services as the pages.
+"""JSON API (mounted under /api/v1): the same policy and operations as the pages.
 
 The debrief note never appears here.
 """
@@ -10,10 +10,10 @@ from datetime import date, datetime
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
-from inspections import services
 from inspections.operations.facts import FactInput, record_fact
+from inspections.operations.inspections import InspectionInput, check_inspection, create_inspection
 from inspections.permissions import LEADERS, READERS, load_inspection, scoped
-from inspections.services import InspectionInput
+from inspections.queries import events_with_names, late_notice, stored_milestones
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
 from timelines.core.engine import to_json
 from timelines.core.offsets import as_london
@@ -39,7 +39,7 @@ def _establishment_json(row: dict) -> dict:
     data = {k: row[k] for k in keys}
     data["operational_on"] = _iso(row["operational_on"])
     data["hmpps_notified_on"] = _iso(row["hmpps_notified_on"])
-    data["late_notice"] = services.late_notice(row)
+    data["late_notice"] = late_notice(row)
     return data
 
 
@@ -97,7 +97,7 @@ async def api_inspection(request: Request, inspection_id: FromPath[int]) -> dict
             for k, v in m.items()
             if k in ("key", "label", "due", "status", "owner", "rule", "source", "working_days", "done_on")
         }
-        for m in await services.stored_milestones(inspection_id)
+        for m in await stored_milestones(inspection_id)
     ]
     return data
 
@@ -105,7 +105,7 @@ async def api_inspection(request: Request, inspection_id: FromPath[int]) -> dict
 @get("/inspections/{inspection_id:int}/timeline", opt=READERS)
 async def api_timeline(request: Request, inspection_id: FromPath[int]) -> dict:
     row = await load_inspection(request, inspection_id)
-    events = await services.events_with_names(inspection_id)
+    events = await events_with_names(inspection_id)
     milestones = milestones_for(
         row,
         events,
@@ -192,7 +192,7 @@ async def api_create_inspection(request: Request) -> Response:
         else {},
     )
     today = today_london()
-    warnings = await services.check_inspection(
+    warnings = await check_inspection(
         data, today=today, scope=establishment_scope(principal), errors=errors
     )
     if principal.has(Role.HMIP_TEAM_LEADER) and not principal.has(Role.HMIP_MANAGER):
@@ -200,7 +200,7 @@ async def api_create_inspection(request: Request) -> Response:
             errors.setdefault("team_leader_id", "A team leader can only create inspections they lead")
     if errors:
         return bad_request("The inspection is not valid", errors)
-    new_id = await services.create_inspection(data, by_user_id=principal.user_id, today=today)
+    new_id = await create_inspection(data, by_user_id=principal.user_id, today=today)
     await audit.record(
         "inspection.create", request=request, object_type="inspection", object_id=new_id, detail="api"
     )

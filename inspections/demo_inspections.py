@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from inspections import services
+from inspections.operations.debrief import DebriefInput, save_debrief
 from inspections.operations.facts import FactInput, record_fact
+from inspections.operations.inspections import raise_urgent_notification
+from inspections.operations.recommendations import add_recommendations, set_follow_ups
+from inspections.queries import recommendations_of
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
 from timelines.store import refresh_inspection
 from tracker.clock import LONDON, now_utc, today_london
@@ -124,7 +127,7 @@ async def _debrief(
     if inspection_id is None:
         return
     row = await Inspection.select().where(Inspection.id == inspection_id).first()
-    data = services.DebriefInput(
+    data = DebriefInput(
         held_on=held,
         attendees=["governor", "imb_chair"] if pgd_absent else ["governor", "pgd", "imb_chair"],
         absence_notice="in_advance" if pgd_absent else "",
@@ -134,7 +137,7 @@ async def _debrief(
         else {},
         note_text=DEMO_NOTE,
     )
-    await services.save_debrief(row, data, by_user_id=by or 0, today=today, version=None)
+    await save_debrief(row, data, by_user_id=by or 0, today=today, version=None)
 
 
 async def _recommendations(inspection_id: int | None, count: int) -> None:
@@ -150,7 +153,7 @@ async def _recommendations(inspection_id: int | None, count: int) -> None:
                 "kind": "area_of_concern" if n < 4 else "recommendation",
             }
         )
-    await services.add_recommendations(inspection_id, items)
+    await add_recommendations(inspection_id, items)
 
 
 def report_facts(end: date, published: date) -> list[tuple[str, date]]:
@@ -220,7 +223,7 @@ async def load_inspections(today: date | None = None) -> None:
     )
     if birmingham:
         await _debrief(birmingham, end, leader, today)
-        await services.raise_urgent_notification(
+        await raise_urgent_notification(
             birmingham,
             by_user_id=leader or 0,
             today=end + timedelta(days=1),
@@ -285,9 +288,9 @@ async def load_inspections(today: date | None = None) -> None:
             announced=True,
             announced_on=today - timedelta(days=30),
         )
-        recs = await services.recommendations_of(feltham)
+        recs = await recommendations_of(feltham)
         irp_row = await Inspection.select().where(Inspection.id == irp).first()
-        await services.set_follow_ups(irp_row, [r["id"] for r in recs[:6]])
+        await set_follow_ups(irp_row, [r["id"] for r in recs[:6]])
 
     # HMYOI Wetherby: full inspection nine months before an IRP held last week.
     irp_end = weekday(today - timedelta(days=5))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from inspections.services import THEMATIC_STAGE_KEYS, DebriefInput, InspectionInput
+from inspections.operations.debrief import DebriefInput
+from inspections.operations.inspections import InspectionInput
+from inspections.queries import THEMATIC_STAGE_KEYS
 from tracker.forms import Form, date_parts
 
 MULTI = ("team", "partners", "visited", "attendees", "recommendations")

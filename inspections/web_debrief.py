@@ -10,7 +10,6 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from inspections import services
 from inspections.constants import (
     ABSENCE_NOTICE,
     ATTENDEES,
@@ -20,12 +19,22 @@ from inspections.constants import (
     SCORES,
 )
 from inspections.forms import debrief_prefill, kept, read_debrief
+from inspections.operations.debrief import check_debrief, save_debrief
 from inspections.permissions import LEADERS, NOTE_READERS, load_for_edit, load_inspection, may_read_note
+from inspections.queries import (
+    debrief_of,
+    follow_up_ids,
+    next_debrief_note_due,
+    note_of,
+    recommendations_of,
+    stored_milestones,
+)
 from inspections.views import due_text, offset_words
 from tracker import audit, scanning, uploads
 from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
+from tracker.operations import Conflict
 from tracker.templating import render
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -35,8 +44,8 @@ NOTE_FILE_TYPES = uploads.DOCUMENTS
 
 
 async def _context(row: dict) -> dict:
-    follow_ups = await services.follow_up_ids(row["id"]) if row["kind"] == "irp" else []
-    recs = {r["id"]: r for r in await services.recommendations_of(row["follows"])} if row["follows"] else {}
+    follow_ups = await follow_up_ids(row["id"]) if row["kind"] == "irp" else []
+    recs = {r["id"]: r for r in await recommendations_of(row["follows"])} if row["follows"] else {}
     return {
         "inspection": row,
         "kinds": INSPECTION_KINDS,
@@ -53,9 +62,9 @@ async def _context(row: dict) -> dict:
 @get("/inspections/{inspection_id:int}/debrief", opt=LEADERS)
 async def debrief_form(request: Request, inspection_id: FromPath[int]) -> Response:
     row = await load_for_edit(request, inspection_id)
-    existing = await services.debrief_of(inspection_id)
+    existing = await debrief_of(inspection_id)
     if existing:
-        note = await services.note_of(inspection_id)
+        note = await note_of(inspection_id)
         form = debrief_prefill(existing, note)
         await audit.record(
             "debrief_note.view",
@@ -86,7 +95,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     data = read_debrief(form, context["follow_ups"])
     if data.held_on and data.held_on > today:
         form.error("held_on", "The date of the debrief must be today or in the past")
-    services.check_debrief(data, row, context["follow_ups"], form.errors)
+    check_debrief(data, row, context["follow_ups"], form.errors)
     note_file = None
     scan_status = ""
     status_code = 200
@@ -119,10 +128,10 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     version = int(form.raw("version")) if form.raw("version").isdigit() else None
     if form.ok:
         try:
-            await services.save_debrief(
+            await save_debrief(
                 row, data, by_user_id=principal.user_id, today=today, version=version, note_file=note_file
             )
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             response = render(
                 request,
                 "inspections/debrief_conflict.html",
@@ -156,8 +165,8 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
 @get("/inspections/{inspection_id:int}/debrief/done", opt=LEADERS)
 async def debrief_done(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load_for_edit(request, inspection_id)
-    milestones = await services.stored_milestones(inspection_id)
-    due = services.next_debrief_note_due(milestones)
+    milestones = await stored_milestones(inspection_id)
+    due = next_debrief_note_due(milestones)
     return render(
         request,
         "inspections/debrief_done.html",
@@ -178,8 +187,8 @@ async def _note_or_404(request: Request, inspection_id: int) -> tuple[dict, dict
 @get("/inspections/{inspection_id:int}/debrief-note", opt=NOTE_READERS)
 async def debrief_note(request: Request, inspection_id: FromPath[int]) -> Response:
     row, _ = await _note_or_404(request, inspection_id)
-    note = await services.note_of(inspection_id)
-    debrief = await services.debrief_of(inspection_id)
+    note = await note_of(inspection_id)
+    debrief = await debrief_of(inspection_id)
     await audit.record(
         "debrief_note.view", request=request, object_type="inspection", object_id=inspection_id
     )
@@ -199,7 +208,7 @@ async def debrief_note(request: Request, inspection_id: FromPath[int]) -> Respon
 @get("/inspections/{inspection_id:int}/debrief-note/file", opt=NOTE_READERS)
 async def debrief_note_file(request: Request, inspection_id: FromPath[int]) -> Response:
     await _note_or_404(request, inspection_id)
-    note = await services.note_of(inspection_id, with_content=True)
+    note = await note_of(inspection_id, with_content=True)
     if not note or not note["file_name"]:
         from litestar.exceptions import NotFoundException
 

@@ -7,9 +7,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from inspections import services
 from inspections.constants import COHORTS, ESTABLISHMENT_KINDS, INSPECTION_KINDS, OPERATORS
 from inspections.forms import date_fields, kept
+from inspections.operations.establishments import (
+    check_establishment,
+    create_establishment,
+    import_establishments,
+    set_establishment_active,
+    update_establishment,
+)
 from inspections.permissions import (
     ESTABLISHMENT_EDITORS,
     PROGRAMME_READERS,
@@ -18,6 +24,7 @@ from inspections.permissions import (
     scoped,
 )
 from inspections.programme import establishment_programme, programme
+from inspections.queries import late_notice, name_taken
 from inspections.sections import ESTABLISHMENT_SECTIONS, gather
 from inspections.tables import Establishment, Inspection
 from timelines.cache import cached
@@ -28,6 +35,7 @@ from tracker import audit, spreadsheets, uploads
 from tracker.access import current, establishment_scope, signed_in
 from tracker.clock import today_london
 from tracker.forms import Form
+from tracker.operations import Conflict
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -67,7 +75,7 @@ async def _establishment_table(request: Request, show: str) -> Markup:
         query = query.where(Establishment.active == True)  # noqa: E712
     rows = await query
     for row in rows:
-        row["late_notice"] = services.late_notice(row)
+        row["late_notice"] = late_notice(row)
     return render_part(request, "inspections/_establishments_table.html", rows=rows, **CHOICES)
 
 
@@ -83,7 +91,7 @@ def _read_establishment(form: Form) -> dict:
         "operational_on": form.date("operational_on", "the date it becomes operational", required=False),
         "hmpps_notified_on": form.date("hmpps_notified_on", "the date HMPPS told HMIP", required=False),
     }
-    services.check_establishment(values, form.errors)
+    check_establishment(values, form.errors)
     return values
 
 
@@ -96,10 +104,10 @@ async def establishment_new(request: Request) -> Template:
 async def establishment_create(request: Request) -> Response:
     form = await Form.from_request(request)
     values = _read_establishment(form)
-    if values["name"] and await services.name_taken(values["name"]):
+    if values["name"] and await name_taken(values["name"]):
         form.error("name", f"{values['name']} already exists")
     if form.ok:
-        new_id = await services.create_establishment(values)
+        new_id = await create_establishment(values)
         await audit.record(
             "establishment.create", request=request, object_type="establishment", object_id=new_id
         )
@@ -143,7 +151,7 @@ async def _establishment_page_context(request: Request, row: dict) -> dict:
     )
     return {
         "establishment": row,
-        "late_notice": services.late_notice(row),
+        "late_notice": late_notice(row),
         "inspections": visible,
         "plan": plan,
         "milestones": milestones,
@@ -184,13 +192,13 @@ async def establishment_update(request: Request, establishment_id: FromPath[int]
     row = await load_establishment(request, establishment_id)
     form = await Form.from_request(request)
     values = _read_establishment(form)
-    if values["name"] and await services.name_taken(values["name"], except_id=establishment_id):
+    if values["name"] and await name_taken(values["name"], except_id=establishment_id):
         form.error("name", f"{values['name']} already exists")
     version = int(form.raw("version")) if form.raw("version").isdigit() else 0
     if form.ok:
         try:
-            await services.update_establishment(establishment_id, values, version)
-        except services.Conflict as conflict:
+            await update_establishment(establishment_id, values, version)
+        except Conflict as conflict:
             return render(
                 request,
                 "inspections/establishment_conflict.html",
@@ -223,7 +231,7 @@ async def establishment_status(request: Request, establishment_id: FromPath[int]
 async def establishment_status_submit(request: Request, establishment_id: FromPath[int]) -> Response:
     row = await load_establishment(request, establishment_id)
     active = not row["active"]
-    await services.set_establishment_active(establishment_id, active)
+    await set_establishment_active(establishment_id, active)
     action = "establishment.reactivate" if active else "establishment.deactivate"
     await audit.record(action, request=request, object_type="establishment", object_id=establishment_id)
     return Redirect(
@@ -252,7 +260,7 @@ async def establishment_import_submit(request: Request) -> Response:
     except uploads.UploadRefused as error:
         errors["file"] = str(error)
     else:
-        result = await services.import_establishments(frame)
+        result = await import_establishments(frame)
         row_errors = result.errors
         if not row_errors:
             await audit.record(

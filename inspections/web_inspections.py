@@ -10,7 +10,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from inspections import services
 from inspections.constants import (
     EVENT_LABELS,
     EVENT_SOURCES,
@@ -25,6 +24,18 @@ from inspections.constants import (
 )
 from inspections.forms import inspection_prefill, kept, read_inspection
 from inspections.operations.facts import FactInput, input_problems, record_fact
+from inspections.operations.inspections import (
+    check_inspection,
+    create_inspection,
+    raise_urgent_notification,
+    update_inspection,
+)
+from inspections.operations.recommendations import (
+    add_recommendations,
+    parse_pasted,
+    recommendation_rows,
+    set_follow_ups,
+)
 from inspections.permissions import (
     LEADERS,
     READERS,
@@ -34,6 +45,22 @@ from inspections.permissions import (
     may_edit,
     may_read_note,
     scoped,
+)
+from inspections.queries import (
+    debrief_of,
+    events_with_names,
+    facts_of,
+    follow_up_ids,
+    follows_choices,
+    hmip_staff,
+    note_exists,
+    recommendations_of,
+    stage_defaults,
+    stage_of,
+    stored_milestones,
+    team_leaders,
+    team_of,
+    visited_of,
 )
 from inspections.sections import INSPECTION_SECTIONS, gather
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
@@ -46,7 +73,7 @@ from tracker.access import current, establishment_scope
 from tracker.clock import LONDON, today_london
 from tracker.forms import Form
 from tracker.navigation import NavItem, register
-from tracker.operations import Actor, Refused
+from tracker.operations import Actor, Conflict, Refused
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -127,7 +154,7 @@ async def inspection_list(request: Request) -> Template:
         next_due.setdefault(m["inspection"], m)
     shown = []
     for row in rows:
-        row["stage"] = services.stage_of(row, services.facts_of(by_inspection.get(row["id"], [])), today)
+        row["stage"] = stage_of(row, facts_of(by_inspection.get(row["id"], [])), today)
         row["next"] = next_due.get(row["id"])
         if filters["stage"] == "open" and row["stage"] == "complete":
             continue
@@ -164,16 +191,16 @@ async def _form_context(principal, inspection: dict | None = None) -> dict:
         principal,
         Establishment.id,
     )
-    follows = await services.follows_choices(inspection["establishment"] if inspection else None)
+    follows = await follows_choices(inspection["establishment"] if inspection else None)
     return {
         "establishments": [e for e in establishments if e["active"] or inspection],
         "all_establishments": [e for e in establishments if e["active"] or inspection],
-        "leaders": await services.team_leaders(),
-        "staff": await services.hmip_staff(),
+        "leaders": await team_leaders(),
+        "staff": await hmip_staff(),
         "partners": PARTNERS,
         "kinds": INSPECTION_KINDS,
         "follows_choices": follows,
-        "stages": services.stage_defaults(),
+        "stages": stage_defaults(),
         "inspection": inspection,
     }
 
@@ -201,7 +228,7 @@ async def inspection_create(request: Request) -> Response:
     today = today_london()
     form = await Form.from_request(request)
     data = read_inspection(form)
-    warnings = await services.check_inspection(
+    warnings = await check_inspection(
         data, today=today, scope=establishment_scope(principal), errors=form.errors
     )
     if principal.has(Role.HMIP_TEAM_LEADER) and not principal.has(Role.HMIP_MANAGER):
@@ -211,7 +238,7 @@ async def inspection_create(request: Request) -> Response:
                 "Select yourself as team leader: only an HMIP manager can create another's inspection",
             )
     if form.ok and (not warnings or form.raw("confirm") == "yes"):
-        new_id = await services.create_inspection(data, by_user_id=principal.user_id, today=today)
+        new_id = await create_inspection(data, by_user_id=principal.user_id, today=today)
         await audit.record(
             "inspection.create",
             request=request,
@@ -233,8 +260,8 @@ async def inspection_create(request: Request) -> Response:
 @get("/inspections/{inspection_id:int}/edit", opt=LEADERS)
 async def inspection_edit(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load_for_edit(request, inspection_id)
-    team = [t["user"] for t in await services.team_of(inspection_id)]
-    visited = [v["establishment"] for v in await services.visited_of(inspection_id)]
+    team = [t["user"] for t in await team_of(inspection_id)]
+    visited = [v["establishment"] for v in await visited_of(inspection_id)]
     return render(
         request,
         "inspections/form.html",
@@ -253,7 +280,7 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
     form = await Form.from_request(request)
     data = read_inspection(form, kind=row["kind"])
     data.establishment_id = row["establishment"]
-    warnings = await services.check_inspection(
+    warnings = await check_inspection(
         data,
         today=today,
         scope=establishment_scope(principal),
@@ -263,8 +290,8 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
     version = int(form.raw("version")) if form.raw("version").isdigit() else 0
     if form.ok and (not warnings or form.raw("confirm") == "yes"):
         try:
-            await services.update_inspection(inspection_id, data, version=version, today=today)
-        except services.Conflict as conflict:
+            await update_inspection(inspection_id, data, version=version, today=today)
+        except Conflict as conflict:
             current_row = await load_inspection(request, inspection_id)
             return render(
                 request,
@@ -321,8 +348,8 @@ async def _inspection_body(request: Request, principal, row: dict, today: date) 
 
 async def _inspection_context(request: Request, principal, row: dict, today: date) -> dict:
     inspection_id = row["id"]
-    events = await services.events_with_names(inspection_id)
-    milestones = await services.stored_milestones(inspection_id)
+    events = await events_with_names(inspection_id)
+    milestones = await stored_milestones(inspection_id)
     can_edit = may_edit(principal, row)
     reads_note = await may_read_note(principal, row)
     follows = None
@@ -335,23 +362,23 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
     followed_by = await Inspection.select(Inspection.id, Inspection.start_date).where(
         Inspection.follows == inspection_id
     )
-    debrief = await services.debrief_of(inspection_id) if reads_note else None
-    recommendations = await services.recommendations_of(inspection_id)
-    follow_ups = await services.follow_up_ids(inspection_id) if row["kind"] == "irp" else []
+    debrief = await debrief_of(inspection_id) if reads_note else None
+    recommendations = await recommendations_of(inspection_id)
+    follow_ups = await follow_up_ids(inspection_id) if row["kind"] == "irp" else []
     return {
         "inspection": row,
         "kinds": INSPECTION_KINDS,
         "partners": PARTNERS,
-        "stage": STAGES[services.stage_of(row, services.facts_of(events), today)],
-        "team": await services.team_of(inspection_id),
-        "visited": await services.visited_of(inspection_id),
+        "stage": STAGES[stage_of(row, facts_of(events), today)],
+        "team": await team_of(inspection_id),
+        "visited": await visited_of(inspection_id),
         "follows": follows,
         "followed_by": followed_by,
         "timeline": timeline_items(events),
         "milestones": milestone_rows(milestones),
         "next": next_action(row, milestones, principal, can_edit, today),
         "reads_note": reads_note,
-        "has_note": await services.note_exists(inspection_id) if reads_note else False,
+        "has_note": await note_exists(inspection_id) if reads_note else False,
         "debrief": debrief,
         "recommendation_count": len(recommendations),
         "follow_up_count": len(follow_ups),
@@ -481,7 +508,7 @@ async def un_raise(request: Request, inspection_id: FromPath[int]) -> Response:
         return Redirect(path=f"/inspections/{inspection_id}")
     reason = form.text("reason", "why the urgent notification is being raised", max_length=2000)
     if form.ok:
-        await services.raise_urgent_notification(
+        await raise_urgent_notification(
             inspection_id, by_user_id=principal.user_id, today=today_london(), reason=reason
         )
         await audit.record(
@@ -502,7 +529,7 @@ async def un_raise(request: Request, inspection_id: FromPath[int]) -> Response:
 async def _recommendations_context(request: Request, row: dict) -> dict:
     return {
         "inspection": row,
-        "recommendations": await services.recommendations_of(row["id"]),
+        "recommendations": await recommendations_of(row["id"]),
         "rec_kinds": RECOMMENDATION_KINDS,
     }
 
@@ -536,7 +563,7 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
         text = form.text("pasted", "the recommendations, one per line", max_length=100000)
         items = [
             {"reference": ref, "text": body, "area": area, "kind": kind}
-            for ref, body in services.parse_pasted(text)
+            for ref, body in parse_pasted(text)
         ]
         too_long = [i for i, item in enumerate(items, start=1) if len(item["text"]) > 5000]
         if too_long:
@@ -550,7 +577,7 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
                 wrong_type=TABLE_WRONG_TYPE,
             )
             table = await spreadsheets.off_loop(uploads.read_table, content, checked.file_type)
-            items, row_errors = services.recommendation_rows(table)
+            items, row_errors = recommendation_rows(table)
         except uploads.UploadRefused as error:
             form.error("file", str(error))
         if row_errors:
@@ -563,7 +590,7 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
         text = form.text("text", "the recommendation", max_length=5000)
         items = [{"reference": reference, "text": text, "area": area, "kind": kind}]
     if form.ok and items:
-        added = await services.add_recommendations(inspection_id, items)
+        added = await add_recommendations(inspection_id, items)
         await audit.record(
             "recommendation.add",
             request=request,
@@ -586,12 +613,12 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
 @get("/inspections/{inspection_id:int}/follow-ups", opt=LEADERS)
 async def follow_ups_page(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load_for_edit(request, inspection_id)
-    chosen = [str(i) for i in await services.follow_up_ids(inspection_id)]
+    chosen = [str(i) for i in await follow_up_ids(inspection_id)]
     return await _follow_ups(request, row, chosen, {})
 
 
 async def _follow_ups(request, row, chosen, errors, status_code=200):
-    recommendations = await services.recommendations_of(row["follows"]) if row["follows"] else []
+    recommendations = await recommendations_of(row["follows"]) if row["follows"] else []
     return render(
         request,
         "inspections/follow_ups.html",
@@ -614,8 +641,8 @@ async def follow_ups_save(request: Request, inspection_id: FromPath[int]) -> Res
         form.error("recommendations", "Select the recommendations this review follows up")
     else:
         try:
-            await services.set_follow_ups(row, [int(c) for c in chosen if c.isdigit()])
-        except services.Invalid as invalid:
+            await set_follow_ups(row, [int(c) for c in chosen if c.isdigit()])
+        except Refused as invalid:
             form.errors.update(invalid.errors)
     if form.ok:
         await audit.record(

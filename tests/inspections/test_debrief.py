@@ -84,7 +84,8 @@ def test_debrief_errors(client):
 
 def test_pgd_attending_needs_no_notice_and_irp_judges_progress(client):
     w = world()
-    from inspections.services import add_recommendations, recommendations_of, set_follow_ups
+    from inspections.operations.recommendations import add_recommendations, set_follow_ups
+    from inspections.queries import recommendations_of
 
     run(add_recommendations(w["ia"], [{"text": "Reduce violence"}, {"text": "More education"}]))
     irp = make_inspection(

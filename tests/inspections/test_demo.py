@@ -7,7 +7,7 @@ from tests.support import run
 
 def test_demo_loads_every_stage_once(db):
     from inspections import demo
-    from inspections.services import facts_of, recommendations_of, stage_of
+    from inspections.queries import facts_of, recommendations_of, stage_of
     from inspections.tables import Inspection, InspectionEvent
     from timelines.tables import StoredMilestone
     from tracker.demo import load_users

@@ -60,7 +60,7 @@ def test_manager_adds_a_new_establishment_notified_late(client):
 
 
 def test_notice_before_operation_is_not_flagged(client):
-    from inspections.services import late_notice
+    from inspections.queries import late_notice
 
     assert not late_notice({"operational_on": date(2025, 6, 2), "hmpps_notified_on": date(2025, 5, 1)})
     assert late_notice({"operational_on": date(2025, 6, 2), "hmpps_notified_on": None})

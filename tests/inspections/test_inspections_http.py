@@ -412,7 +412,7 @@ def test_recommendations_typed_pasted_and_imported(client):
     assert pasted.status_code == 302
     page = client.get(pasted.headers["location"]).text
     assert "3 recommendations added" in page
-    from inspections.services import recommendations_of
+    from inspections.queries import recommendations_of
 
     rows = run(recommendations_of(w["ia"]))
     assert [r["reference"] for r in rows] == ["R1", "2", "R3", "R4"]
@@ -439,7 +439,8 @@ def test_recommendations_typed_pasted_and_imported(client):
 
 def test_irp_picks_which_recommendations_it_follows_up(client):
     w = world()
-    from inspections.services import add_recommendations, follow_up_ids
+    from inspections.operations.recommendations import add_recommendations
+    from inspections.queries import follow_up_ids
 
     run(add_recommendations(w["ia"], [{"text": f"Recommendation {n}"} for n in range(1, 6)]))
     other = run(add_recommendations(w["ib"], [{"text": "Elsewhere's"}]))
@@ -450,7 +451,7 @@ def test_irp_picks_which_recommendations_it_follows_up(client):
     sign_in(client, "leader")
     page = client.get(f"/inspections/{irp}/follow-ups").text
     assert "Recommendation 5" in page and "Elsewhere&#39;s" not in page
-    from inspections.services import recommendations_of
+    from inspections.queries import recommendations_of
 
     ids = [r["id"] for r in run(recommendations_of(w["ia"]))]
     none = post_form(client, f"/inspections/{irp}/follow-ups", {})

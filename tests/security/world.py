@@ -74,7 +74,7 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     from actionplans import services as plans
     from factcheck import services as fc
     from inspections.constants import HEALTHY_PRISON_TESTS
-    from inspections.services import DebriefInput, save_debrief
+    from inspections.operations.debrief import DebriefInput, save_debrief
     from inspections.tables import Inspection, InspectionTeamMember, Recommendation
 
     m = side.marker

@@ -1,0 +1,325 @@
+"""Inspections of every kind: check, create, change, and raise an urgent notification."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from inspections.constants import (
+    INSPECTION_KINDS,
+    PARTNERS,
+    STC_PARTNERS,
+)
+from inspections.events import record_event
+from inspections.queries import THEMATIC_STAGE_KEYS, hmip_staff, irp_window, team_leaders
+from inspections.tables import (
+    Establishment,
+    Inspection,
+    InspectionEstablishment,
+    InspectionEvent,
+    InspectionTeamMember,
+)
+from timelines.core.offsets import add_months
+from timelines.core.rules import (
+    THEMATIC,
+    rule,
+    with_override,
+)
+from timelines.store import current_calendar, refresh_inspection
+from tracker.clock import now_utc
+from tracker.db import write_transaction
+from tracker.operations import Conflict, Refused
+
+MAX_FIELDWORK_DAYS = {"full": 56, "irp": 21, "thematic": 366}
+
+
+
+EARLIEST_YEARS_AGO = 10
+
+
+
+LATEST_YEARS_AHEAD = 5
+
+
+
+@dataclass
+class InspectionInput:
+    establishment_id: int | None = None
+    kind: str = ""
+    title: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    announced: bool = False
+    announced_on: date | None = None
+    team_leader_id: int | None = None
+    team_ids: list[int] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    coordinator: str = ""
+    liaison_officer: str = ""
+    follows_id: int | None = None
+    visited_ids: list[int] = field(default_factory=list)
+    stage_overrides: dict[str, str] = field(default_factory=dict)
+
+
+
+async def check_inspection(
+    data: InspectionInput,
+    *,
+    today: date,
+    scope: frozenset[int] | None,
+    errors: dict[str, str],
+    inspection_id=None,
+) -> list[str]:
+    """Checks an inspection's values; adds errors and returns warnings (allowed, but said)."""
+    warnings: list[str] = []
+    establishment = None
+    if data.establishment_id is not None:
+        establishment = await Establishment.select().where(Establishment.id == data.establishment_id).first()
+        if establishment is None or (scope is not None and establishment["id"] not in scope):
+            errors.setdefault("establishment", "Select the establishment")
+            establishment = None
+        elif not establishment["active"] and inspection_id is None:
+            errors.setdefault("establishment", f"{establishment['name']} is no longer active: select another")
+    elif "establishment" not in errors:
+        errors["establishment"] = "Select the establishment"
+    if data.kind not in INSPECTION_KINDS and "kind" not in errors:
+        errors["kind"] = "Select the kind of inspection"
+    if data.kind == "thematic" and not data.title and "title" not in errors:
+        errors["title"] = "Enter the title of the thematic review"
+    start, end = data.start_date, data.end_date
+    if start and end:
+        if end < start:
+            errors.setdefault("end_date", "The last day must be the same as or after the first day")
+        elif (end - start).days > MAX_FIELDWORK_DAYS.get(data.kind, 366):
+            limit = MAX_FIELDWORK_DAYS.get(data.kind, 366)
+            errors.setdefault("end_date", f"The last day must be within {limit} days of the first day")
+    for name, value in (("start_date", start), ("end_date", end)):
+        if value and not (
+            add_months(today, -12 * EARLIEST_YEARS_AGO) <= value <= add_months(today, 12 * LATEST_YEARS_AHEAD)
+        ):
+            errors.setdefault(
+                name,
+                f"The date must be within {EARLIEST_YEARS_AGO} years before "
+                f"and {LATEST_YEARS_AHEAD} years after today",
+            )
+    if data.announced:
+        if data.announced_on is None:
+            errors.setdefault("announced_on", "Enter the date the establishment was told of the inspection")
+        elif start and data.announced_on > start:
+            errors.setdefault(
+                "announced_on", "The date the establishment was told must be before the first day"
+            )
+    unknown_partners = set(data.partners) - set(PARTNERS)
+    if unknown_partners:
+        errors.setdefault("partners", "Select partner inspectorates from the list")
+    if data.team_leader_id is not None:
+        leaders = {r["id"] for r in await team_leaders()}
+        if data.team_leader_id not in leaders:
+            errors.setdefault("team_leader", "Select the team leader")
+    else:
+        errors.setdefault("team_leader", "Select the team leader")
+    staff = {r["id"] for r in await hmip_staff()}
+    if set(data.team_ids) - staff:
+        errors.setdefault("team", "Select team members from the list")
+    if data.kind == "irp":
+        await _check_irp(data, establishment, errors, warnings)
+    if data.kind == "thematic":
+        for key, text in data.stage_overrides.items():
+            if key not in THEMATIC_STAGE_KEYS:
+                errors.setdefault(f"stage_{key}", "Unknown stage")
+                continue
+            try:
+                with_override(rule(THEMATIC, key), text)
+            except ValueError:
+                errors.setdefault(
+                    f"stage_{key}",
+                    "Enter a duration like \u201c40 working days\u201d, \u201c8 weeks\u201d, "
+                    "\u201c3 months\u201d, or \u201cnot applicable\u201d",
+                )
+        if data.visited_ids:
+            found = await Establishment.select(Establishment.id).where(
+                Establishment.id.is_in(data.visited_ids)
+            )
+            if len(found) != len(set(data.visited_ids)):
+                errors.setdefault("visited", "Select establishments from the list")
+    if establishment and establishment["kind"] == "stc" and data.kind != "thematic":
+        for partner in STC_PARTNERS:
+            if partner not in data.partners:
+                data.partners.append(partner)
+    return warnings
+
+
+
+async def _check_irp(data: InspectionInput, establishment, errors, warnings) -> None:
+    if data.follows_id is None:
+        errors.setdefault("follows", "Select the full inspection this review follows")
+        return
+    full = await Inspection.select().where(Inspection.id == data.follows_id).first()
+    if (
+        full is None
+        or full["kind"] != "full"
+        or (establishment is not None and full["establishment"] != establishment["id"])
+    ):
+        errors.setdefault(
+            "follows",
+            "An independent review of progress must follow a full inspection of the same establishment",
+        )
+        return
+    if data.start_date and data.start_date <= full["end_date"]:
+        errors.setdefault("start_date", "The review must start after the full inspection it follows ended")
+        return
+    if data.start_date:
+        opens, closes = irp_window(full["end_date"], await current_calendar())
+        if not opens <= data.start_date <= closes:
+            warnings.append(
+                "This review is outside the 8 to 12 month window after the full inspection "
+                f"({opens.day} {opens:%B %Y} to {closes.day} {closes:%B %Y}, MoU \u00b648)"
+            )
+
+
+
+async def create_inspection(data: InspectionInput, *, by_user_id: int, today: date) -> int:
+    """Insert the inspection, its team and visits, and store its milestones, in one transaction.
+
+    The same form sent twice (a double click, a resend after a slow answer) makes one inspection:
+    an identical one created in the last two minutes is returned instead (F4)."""
+    async with write_transaction(Inspection._meta.db):
+        twin = (
+            await Inspection.select(Inspection.id)
+            .where(
+                (Inspection.establishment == data.establishment_id)
+                & (Inspection.kind == data.kind)
+                & (Inspection.title == data.title)
+                & (Inspection.start_date == data.start_date)
+                & (Inspection.end_date == data.end_date)
+                & (Inspection.team_leader == data.team_leader_id)
+                & (Inspection.announced == data.announced)
+                & (Inspection.coordinator == data.coordinator)
+                & (Inspection.liaison_officer == data.liaison_officer)
+                & (Inspection.partner_inspectorates == ",".join(data.partners))
+                & (Inspection.created_at >= now_utc() - timedelta(minutes=2))
+            )
+            .first()
+        )
+        if twin:
+            return twin["id"]
+        row = Inspection(
+            establishment=data.establishment_id,
+            kind=data.kind,
+            title=data.title,
+            start_date=data.start_date,
+            end_date=data.end_date,
+            announced=data.announced,
+            announced_on=data.announced_on if data.announced else None,
+            team_leader=data.team_leader_id,
+            coordinator=data.coordinator,
+            liaison_officer=data.liaison_officer,
+            partner_inspectorates=",".join(data.partners),
+            follows=data.follows_id if data.kind == "irp" else None,
+            stage_overrides=json.dumps(data.stage_overrides if data.kind == "thematic" else {}),
+            created_at=now_utc(),
+        )
+        await row.save()
+        await _write_team_and_visits(row.id, data)
+        await refresh_inspection(row.id, today=today, reason="inspection created")
+    return row.id
+
+
+
+async def _write_team_and_visits(inspection_id: int, data: InspectionInput) -> None:
+    await InspectionTeamMember.delete().where(InspectionTeamMember.inspection == inspection_id)
+    members = sorted(set(data.team_ids) - {data.team_leader_id})
+    if members:
+        await InspectionTeamMember.insert(
+            *[InspectionTeamMember(inspection=inspection_id, user=u) for u in members]
+        )
+    await InspectionEstablishment.delete().where(InspectionEstablishment.inspection == inspection_id)
+    visited = sorted(set(data.visited_ids) - {data.establishment_id}) if data.kind == "thematic" else []
+    if visited:
+        await InspectionEstablishment.insert(
+            *[InspectionEstablishment(inspection=inspection_id, establishment=e) for e in visited]
+        )
+
+
+
+async def update_inspection(inspection_id: int, data: InspectionInput, *, version: int, today: date) -> None:
+    """Change an inspection (not its kind or establishment), checking nobody else changed it."""
+    async with write_transaction(Inspection._meta.db):
+        updated = (
+            await Inspection.update(
+                {
+                    Inspection.title: data.title,
+                    Inspection.start_date: data.start_date,
+                    Inspection.end_date: data.end_date,
+                    Inspection.announced: data.announced,
+                    Inspection.announced_on: data.announced_on if data.announced else None,
+                    Inspection.team_leader: data.team_leader_id,
+                    Inspection.coordinator: data.coordinator,
+                    Inspection.liaison_officer: data.liaison_officer,
+                    Inspection.partner_inspectorates: ",".join(data.partners),
+                    Inspection.follows: data.follows_id if data.kind == "irp" else None,
+                    Inspection.stage_overrides: json.dumps(
+                        data.stage_overrides if data.kind == "thematic" else {}
+                    ),
+                    Inspection.version: version + 1,
+                }
+            )
+            .where((Inspection.id == inspection_id) & (Inspection.version == version))
+            .returning(Inspection.id)
+        )
+        if not updated:
+            raise Conflict(
+                await Inspection.select().where(Inspection.id == inspection_id).output(load_json=True).first()
+                or {}
+            )
+        await _write_team_and_visits(inspection_id, data)
+        await refresh_inspection(inspection_id, today=today, reason="inspection changed")
+
+
+
+async def record(
+    inspection_id: int,
+    kind: str,
+    occurred_on: date,
+    *,
+    by_user_id: int,
+    today: date,
+    detail: dict | None = None,
+    occurred_at: datetime | None = None,
+    supersedes: int | None = None,
+) -> int:
+    if supersedes is not None:
+        original = (
+            await InspectionEvent.select(InspectionEvent.id)
+            .where((InspectionEvent.id == supersedes) & (InspectionEvent.inspection == inspection_id))
+            .first()
+        )
+        if original is None:
+            raise Refused({"supersedes": "The event to correct is not on this inspection"})
+    return await record_event(
+        inspection_id,
+        kind,
+        occurred_on,
+        by_user_id=by_user_id,
+        detail=detail or {},
+        occurred_at=occurred_at,
+        supersedes=supersedes,
+        today=today,
+    )
+
+
+
+async def raise_urgent_notification(inspection_id: int, *, by_user_id: int, today: date, reason: str) -> None:
+    async with write_transaction(Inspection._meta.db):
+        await Inspection.update(
+            {Inspection.urgent_notification: True, Inspection.version: Inspection.version + 1}
+        ).where(Inspection.id == inspection_id)
+        await record_event(
+            inspection_id,
+            "urgent_notification_raised",
+            today,
+            by_user_id=by_user_id,
+            detail={"note": reason, "reinspection": "in due course"},
+            today=today,
+        )
