@@ -10,8 +10,11 @@ Refused, each with a GOV.UK-worded message a person can act on (`UploadRefused`)
 - an empty file, or one over the size limit (`too_large` is set: answer 413);
 - anything not in the caller's allowlist (an executable renamed plan.pdf, old .doc/.xls, text);
 - a renamed file: its name's extension says one type, its content another;
-- macro-enabled documents (vbaProject.bin, macro-enabled content types, ActiveX, ODF Basic/ and
-  Scripts/), and PDFs with scripts or embedded files;
+- active content, found after decoding (SECURITY.md K7): in Office files, macro parts however
+  declared ([Content_Types].xml and every .rels part read as XML, so character references count),
+  ActiveX controls, embedded or linked OLE objects, external templates; in ODF, Basic/ and
+  Scripts/; in PDFs, scripts, launch actions, embedded files, additional actions, rich media and
+  XFA forms, with names' # escapes decoded and compressed object streams read (pypdf);
 - encrypted documents (OLE compound files holding an EncryptedPackage, encrypted PDF, ODF or zip);
 - zip bombs: thousands of entries, a huge declared size, a high compression ratio, or sizes that
   lie. The entry count is read from the end record before anything is parsed, and every member
@@ -31,6 +34,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
+from xml.parsers import expat
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -234,18 +238,78 @@ def renamed_message(filename: str, file_type: str) -> str:
 
 # -- PDF -------------------------------------------------------------------------------------------
 
-_PDF_ENCRYPT = re.compile(rb"/Encrypt\s*(\d+\s+\d+\s+R|<<)")
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|XFA)\b")
+# Names as a PDF reader sees them: /J#61vaScript is /JavaScript (ISO 32000 7.3.5).
+_PDF_NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Stream data is not PDF syntax: image bytes may hold '/JS' by chance. Object streams, which do hold
+# objects, are decoded and read by the PDF library.
+_PDF_STREAM_DATA = re.compile(rb"\bstream\r?\n.*?endstream", re.DOTALL)
+PDF_ACTIVE_NAMES = frozenset(
+    {"JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA", "AA"}
+)
 
 
 def _check_pdf(content: bytes) -> str:
     if b"%%EOF" not in content:
         raise UploadRefused(DAMAGED)
-    if _PDF_ENCRYPT.search(content):
+    outside_streams = _PDF_STREAM_DATA.sub(b" ", content)
+    names = _pdf_names(outside_streams)
+    if "Encrypt" in names:
         raise UploadRefused(ENCRYPTED)
-    if _PDF_ACTIVE.search(content):
+    names |= _pdf_object_names(content, has_streams=len(outside_streams) != len(content))
+    if names & PDF_ACTIVE_NAMES:
         raise UploadRefused(PDF_ACTIVE)
     return "pdf"
+
+
+def _pdf_names(syntax: bytes) -> set[str]:
+    """Every name in a run of PDF syntax, its # escapes decoded."""
+    unescape = _PDF_NAME_ESCAPE.sub
+    return {
+        unescape(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+        for raw in set(_PDF_NAME.findall(syntax))
+    }
+
+
+def _pdf_object_names(content: bytes, *, has_streams: bool) -> set[str]:
+    """The names in every object the PDF library finds, compressed object streams included.
+
+    A PDF it cannot read is damaged if it has streams (what is in them cannot be checked); one
+    without streams is all plain syntax, already read by _pdf_names."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise UploadRefused(ENCRYPTED)
+        return _walk_pdf(reader)
+    except UploadRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure: fail closed when it matters
+        if has_streams:
+            raise UploadRefused(DAMAGED) from error
+        return set()
+
+
+def _walk_pdf(reader) -> set[str]:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+    numbers = [(number, generation) for generation, table in reader.xref.items() for number in table]
+    numbers += [(number, 0) for number in reader.xref_objStm]
+    pending = [reader.trailer, *(IndirectObject(n, g, reader).get_object() for n, g in numbers)]
+    names: set[str] = set()
+    while pending:  # iterative: nesting depth is the attacker's choice
+        item = pending.pop()
+        if isinstance(item, NameObject):
+            names.add(item[1:])
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+        elif isinstance(item, DictionaryObject):
+            names.update(key[1:] for key in item)
+            pending.extend(item.values())  # an indirect reference is an IndirectObject: walked above
+            if isinstance(item, StreamObject) and item.get("/Type") == "/ObjStm":
+                names |= _pdf_names(item.get_data())  # objects the cross-reference may not list
+    return names
 
 
 # -- zip containers (docx, xlsx, odt, ods) ---------------------------------------------------------
@@ -358,23 +422,38 @@ def _odf_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
 
 
 _OOXML_MAIN = {
-    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
-    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
 }
-_OOXML_MACRO = (
-    b"macroenabled",
-    b"application/vnd.ms-office.vbaproject",
-    b"application/vnd.ms-office.activex",
+# Content types (lower case) of parts that run code or hold other programs' objects.
+_OOXML_ACTIVE_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject")
+# Relationship types (their last path segment, lower case) that load macros, controls, embedded or
+# linked objects, or a template or frame from elsewhere (remote template injection).
+_OOXML_ACTIVE_RELATIONSHIPS = frozenset(
+    {
+        "vbaproject",
+        "wordvbadata",
+        "oleobject",
+        "control",
+        "activexcontrolbinary",
+        "attachedtemplate",
+        "subdocument",
+        "frame",
+    }
 )
+_TEMPLATE_TARGET = re.compile(r"\.(dot|dotx|dotm|xlt|xltx|xltm|docm|xlsm|xlam)\W*$", re.IGNORECASE)
 
 
 def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
-    types = read_member(archive, "[Content_Types].xml")
-    if any(marker in types.lower() for marker in _OOXML_MACRO):
+    types = _xml_elements(read_member(archive, "[Content_Types].xml"))
+    content_types = {attributes.get("ContentType", "").strip() for _tag, attributes in types}
+    if any(marker in kind.lower() for kind in content_types for marker in _OOXML_ACTIVE_TYPES):
         raise UploadRefused(MACROS)
-    if any(name.startswith(("word/activex/", "xl/activex/")) for name in lowered):
+    if any(name.startswith(("word/activex/", "xl/activex/")) or "embeddings/" in name for name in lowered):
         raise UploadRefused(MACROS)
-    found = {kind for marker, kind in _OOXML_MAIN.items() if marker in types}
+    if any(_active_relationship(attributes) for attributes in _relationships(archive)):
+        raise UploadRefused(MACROS)
+    found = {_OOXML_MAIN[kind] for kind in content_types if kind in _OOXML_MAIN}
     if not found:
         # a workbook or document without the override (some generators) is known by its part
         found = {
@@ -387,6 +466,49 @@ def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
     if expected not in lowered:
         raise UploadRefused(DAMAGED)
     return kind
+
+
+def _relationships(archive: zipfile.ZipFile) -> list[dict[str, str]]:
+    """The attributes of every Relationship in every .rels part."""
+    return [
+        attributes
+        for name in archive.namelist()
+        if name.lower().endswith(".rels")
+        for tag, attributes in _xml_elements(read_member(archive, name))
+        if tag == "Relationship"
+    ]
+
+
+def _active_relationship(attributes: dict[str, str]) -> bool:
+    kind = attributes.get("Type", "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    external = attributes.get("TargetMode", "").strip().lower() == "external"
+    template = external and bool(_TEMPLATE_TARGET.search(attributes.get("Target", "")))
+    return kind in _OOXML_ACTIVE_RELATIONSHIPS or template
+
+
+def _refuse_declarations(*_args) -> None:
+    raise UploadRefused(DAMAGED)
+
+
+def _xml_elements(data: bytes) -> list[tuple[str, dict[str, str]]]:
+    """Each element of a small XML part as (local name, attributes), character references decoded.
+
+    Office never writes a DTD, so one (or an entity declaration, where entity bombs start) is
+    refused as damaged, as is anything that is not well-formed XML."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    elements: list[tuple[str, dict[str, str]]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        elements.append((name.rsplit(" ", 1)[-1], attributes))
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise UploadRefused(DAMAGED) from error
+    return elements
 
 
 # -- reading the upload from the form --------------------------------------------------------------
