@@ -238,78 +238,97 @@ def renamed_message(filename: str, file_type: str) -> str:
 
 # -- PDF -------------------------------------------------------------------------------------------
 
-# Names as a PDF reader sees them: /J#61vaScript is /JavaScript (ISO 32000 7.3.5).
-_PDF_NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-# Stream data is not PDF syntax: image bytes may hold '/JS' by chance. Object streams, which do hold
-# objects, are decoded and read by the PDF library.
-_PDF_STREAM_DATA = re.compile(rb"\bstream\r?\n.*?endstream", re.DOTALL)
-PDF_ACTIVE_NAMES = frozenset(
-    {"JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA", "AA"}
-)
+# Stream data is not PDF syntax (image bytes may hold '/JS' by chance) and is left out of the search,
+# except for object streams, which hold objects: those are decoded (pypdf) and searched too.
+_PDF_STREAM_DATA = re.compile(rb"\bstream(?:\r\n|\r|\n).*?endstream", re.DOTALL)
+_PDF_STREAM_KEYWORD = re.compile(rb"\bstream\b")
+_PDF_XREF_ENTRY = re.compile(rb"\d{10} \d{5} [fn]")
+PDF_ACTIVE_NAMES = ("JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA", "AA")
+# Bounds on the work a PDF can ask for (a 500-page report has some tens of thousands of objects).
+MAX_PDF_OBJECTS = 100_000
+MAX_PDF_OBJECT_STREAMS = 2_000
+
+
+def _pdf_name_pattern(names: Iterable[str]) -> re.Pattern[bytes]:
+    """The names however spelt: a PDF reader reads /J#61vaScript as /JavaScript (ISO 32000 7.3.5)."""
+
+    def spellings(char: str) -> str:
+        escape = "".join(f"[{h}{h.lower()}]" if h.isalpha() else h for h in f"{ord(char):02X}")
+        return f"(?:{re.escape(char)}|#{escape})"
+
+    alternatives = "|".join("".join(spellings(char) for char in name) for name in names)
+    return re.compile(f"/(?:{alternatives})(?=[\\s\\x00/\\[\\]()<>{{}}%]|$)".encode())
+
+
+_PDF_ACTIVE_NAME = _pdf_name_pattern(PDF_ACTIVE_NAMES)
+_PDF_ENCRYPT_NAME = _pdf_name_pattern(["Encrypt"])
+_PDF_OBJECT_STREAM_NAME = _pdf_name_pattern(["ObjStm"])
 
 
 def _check_pdf(content: bytes) -> str:
     if b"%%EOF" not in content:
         raise UploadRefused(DAMAGED)
-    outside_streams = _PDF_STREAM_DATA.sub(b" ", content)
-    names = _pdf_names(outside_streams)
-    if "Encrypt" in names:
+    syntax = _PDF_STREAM_DATA.sub(b" ", content)
+    if _PDF_ENCRYPT_NAME.search(syntax):
         raise UploadRefused(ENCRYPTED)
-    names |= _pdf_object_names(content, has_streams=len(outside_streams) != len(content))
-    if names & PDF_ACTIVE_NAMES:
+    if _PDF_ACTIVE_NAME.search(syntax):
+        raise UploadRefused(PDF_ACTIVE)
+    if _PDF_STREAM_KEYWORD.search(content) and _object_streams_active(content, syntax):
         raise UploadRefused(PDF_ACTIVE)
     return "pdf"
 
 
-def _pdf_names(syntax: bytes) -> set[str]:
-    """Every name in a run of PDF syntax, its # escapes decoded."""
-    unescape = _PDF_NAME_ESCAPE.sub
-    return {
-        unescape(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
-        for raw in set(_PDF_NAME.findall(syntax))
-    }
+def _at_most(pattern: re.Pattern[bytes], data: bytes, limit: int) -> int:
+    """How many times `pattern` occurs in `data`, refusing the file past `limit`."""
+    count = 0
+    for _match in pattern.finditer(data):
+        count += 1
+        if count > limit:
+            raise UploadRefused(TOO_COMPLEX)
+    return count
 
 
-def _pdf_object_names(content: bytes, *, has_streams: bool) -> set[str]:
-    """The names in every object the PDF library finds, compressed object streams included.
+def _object_streams_active(content: bytes, syntax: bytes) -> bool:
+    """Whether the objects kept compressed in object streams hold active content.
 
-    A PDF it cannot read is damaged if it has streams (what is in them cannot be checked); one
-    without streams is all plain syntax, already read by _pdf_names."""
+    The object streams searched are those the cross-reference lists, as a PDF reader finds them.
+    pypdf reads strictly, so it never rebuilds a broken cross-reference object by object: a PDF it
+    cannot read, or with an object stream its cross-reference does not list, is damaged (what is
+    in it cannot be checked)."""
     from pypdf import PdfReader
 
+    _at_most(_PDF_XREF_ENTRY, syntax, MAX_PDF_OBJECTS)
+    declared = _at_most(_PDF_OBJECT_STREAM_NAME, syntax, MAX_PDF_OBJECT_STREAMS)
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
+        reader = PdfReader(io.BytesIO(content), strict=True, xref_stream_maximum_entries=MAX_PDF_OBJECTS)
         if reader.is_encrypted:
             raise UploadRefused(ENCRYPTED)
-        return _walk_pdf(reader)
+        listed = {stream for stream, _index in reader.xref_objStm.values()}  # their generation is 0
+        if len(listed) < declared or len(listed) > MAX_PDF_OBJECT_STREAMS:
+            raise UploadRefused(DAMAGED)
+        decoded = 0
+        for number in listed:
+            data = reader.get_object(number).get_data()
+            decoded += len(data)
+            if decoded > MAX_TOTAL_UNCOMPRESSED:
+                raise UploadRefused(TOO_COMPLEX)
+            if _PDF_ACTIVE_NAME.search(data):
+                return True
+        return False
     except UploadRefused:
         raise
-    except Exception as error:  # noqa: BLE001 - any parser failure: fail closed when it matters
-        if has_streams:
-            raise UploadRefused(DAMAGED) from error
-        return set()
+    except Exception as error:  # noqa: BLE001 - whatever pypdf cannot read cannot be checked
+        raise UploadRefused(TOO_COMPLEX if _over_pypdf_limit(error) else DAMAGED) from error
 
 
-def _walk_pdf(reader) -> set[str]:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+def _over_pypdf_limit(error: BaseException | None) -> bool:
+    from pypdf.errors import LimitReachedError
 
-    numbers = [(number, generation) for generation, table in reader.xref.items() for number in table]
-    numbers += [(number, 0) for number in reader.xref_objStm]
-    pending = [reader.trailer, *(IndirectObject(n, g, reader).get_object() for n, g in numbers)]
-    names: set[str] = set()
-    while pending:  # iterative: nesting depth is the attacker's choice
-        item = pending.pop()
-        if isinstance(item, NameObject):
-            names.add(item[1:])
-        elif isinstance(item, ArrayObject):
-            pending.extend(item)
-        elif isinstance(item, DictionaryObject):
-            names.update(key[1:] for key in item)
-            pending.extend(item.values())  # an indirect reference is an IndirectObject: walked above
-            if isinstance(item, StreamObject) and item.get("/Type") == "/ObjStm":
-                names |= _pdf_names(item.get_data())  # objects the cross-reference may not list
-    return names
+    while error is not None:
+        if isinstance(error, LimitReachedError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 # -- zip containers (docx, xlsx, odt, ods) ---------------------------------------------------------
@@ -441,7 +460,7 @@ _OOXML_ACTIVE_RELATIONSHIPS = frozenset(
         "frame",
     }
 )
-_TEMPLATE_TARGET = re.compile(r"\.(dot|dotx|dotm|xlt|xltx|xltm|docm|xlsm|xlam)\W*$", re.IGNORECASE)
+_TEMPLATE_TARGET = re.compile(r"\.(dotx?|dotm|xltx?|xltm|docm|xlsm|xlam)\b", re.IGNORECASE)
 
 
 def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:

