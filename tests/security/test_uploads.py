@@ -733,8 +733,29 @@ def _blank_pdf_from_pypdf() -> bytes:
     return buffer.getvalue()
 
 
+def _edited_pdf_from_pypdf() -> bytes:
+    """A page with compressed text, then edited: saved as an incremental update."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    text = DecodedStreamObject()
+    text.set_data(b"BT /F1 12 Tf 72 712 Td (Action plan) Tj ET")
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(text.flate_encode())
+    first = io.BytesIO()
+    writer.write(first)
+    editor = PdfWriter(io.BytesIO(first.getvalue()), incremental=True)
+    editor.add_metadata({"/Title": "Action plan, edited"})
+    edited = io.BytesIO()
+    editor.write(edited)
+    assert edited.getvalue().count(b"%%EOF") == 2
+    return edited.getvalue()
+
+
 ORDINARY_PDFS = {
     "written by a PDF library": _blank_pdf_from_pypdf(),
+    "with compressed text, then edited": _edited_pdf_from_pypdf(),
     "with a page destination in an object stream": pdf_with_object_stream(b"[ 2 0 R /Fit ]"),
     # image bytes may hold '/JS' by chance: only names outside stream data count
     "with image data that happens to hold /JS": pdf_with_catalog(
