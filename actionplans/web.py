@@ -768,7 +768,7 @@ async def file_upload(request: Request, plan_id: FromPath[int]) -> Response:
         f"{scanning.ScanResult(stored['scan_status'], stored['signature']).audit_detail()}",
     )
     if stored["scan_status"] == scanning.INFECTED:
-        form.error("file", scanning.INFECTED_MESSAGE)
+        form.error("file", scanning.ScanResult(stored["scan_status"], stored["signature"]).message)
         return await _files_page(request, plan, form.errors)
     return Redirect(path=f"/action-plans/{plan_id}/files?done=uploaded", status_code=303)
 

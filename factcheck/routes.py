@@ -391,7 +391,7 @@ async def draft_upload(request: Request, inspection_id: FromPath[int]) -> Respon
         else:
             result = await scanning.scan(content, request.app.state.settings)
             if result.status == scanning.INFECTED:
-                errors["file"] = scanning.INFECTED_MESSAGE
+                errors["file"] = result.message
                 await audit.record(
                     "factcheck.draft_upload",
                     request=request,
@@ -1101,7 +1101,7 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
         else:
             result = await scanning.scan(data, request.app.state.settings)
             if result.status == scanning.INFECTED:
-                form.error("image", scanning.INFECTED_MESSAGE)
+                form.error("image", result.message)
                 await audit.record(
                     "factcheck.photo_added",
                     request=request,

@@ -114,7 +114,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
         result = await scanning.scan(content, request.app.state.settings)
         scan_status = result.status
         if result.status == scanning.INFECTED:
-            form.error("note_file", scanning.INFECTED_MESSAGE)
+            form.error("note_file", result.message)
             await audit.record(
                 "debrief_note.upload.refused",
                 request=request,

@@ -2,11 +2,15 @@
 
 `await scan(content, settings)` runs ClamAV's `clamscan` (found with shutil.which) on the bytes,
 written to a file in a private temporary directory that is removed afterwards, with
-`--no-summary` and, when the CLAMAV_DATABASE setting is set, `-d DATABASE` (tests use a locally
+`--no-summary`, `--alert-exceeds-max=yes --alert-encrypted=yes` (SECURITY.md K6: what ClamAV
+cannot see into, archives nested past its recursion limit or password-protected, is an alert, not
+clean) and, when the CLAMAV_DATABASE setting is set, `-d DATABASE` (tests use a locally
 made signature file: signature updates need the internet). The answer is one of
 
 - clean: clamscan ran and found nothing;
-- infected: clamscan found a signature (its name is kept for the audit log);
+- infected: clamscan found a signature (its name is kept for the audit log), or could not see into
+  part of the file (a Heuristics.Limits.Exceeded or Heuristics.Encrypted alert: `message` then
+  says so instead of naming a virus);
 - not_scanned: clamscan is not installed;
 - error: clamscan failed (no database, a crash, a timeout, anything unexpected).
 
@@ -42,6 +46,12 @@ SCAN_LABELS = {
 }
 SCAN_TIMEOUT_S = 300
 INFECTED_MESSAGE = "The selected file contains a virus. It has not been kept"
+UNCHECKABLE_MESSAGE = (
+    "The selected file could not be checked for viruses because it holds a password-protected file "
+    "or files packed inside each other too deeply. Remove them and upload the file again"
+)
+# ClamAV's alerts for what it could not scan (with --alert-exceeds-max and --alert-encrypted).
+_UNCHECKABLE_ALERTS = ("Heuristics.Limits.Exceeded.", "Heuristics.Encrypted.")
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,11 @@ class ScanResult:
     @property
     def clean(self) -> bool:
         return self.status == CLEAN
+
+    @property
+    def message(self) -> str:
+        """What the person who uploaded a refused file is told."""
+        return UNCHECKABLE_MESSAGE if self.signature.startswith(_UNCHECKABLE_ALERTS) else INFECTED_MESSAGE
 
     def audit_detail(self) -> str:
         """For the audit log: the status and, when infected, the signature's name (no content)."""
@@ -104,7 +119,7 @@ def clamscan_sync(content: bytes, *, database: str = "", binary: str | None = No
         path = Path(directory) / "upload"
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             handle.write(content)
-        argv = [binary, "--no-summary", "--stdout"]
+        argv = [binary, "--no-summary", "--stdout", "--alert-exceeds-max=yes", "--alert-encrypted=yes"]
         if database:
             argv += ["-d", database]
         argv.append(str(path))

@@ -10,8 +10,11 @@ Refused, each with a GOV.UK-worded message a person can act on (`UploadRefused`)
 - an empty file, or one over the size limit (`too_large` is set: answer 413);
 - anything not in the caller's allowlist (an executable renamed plan.pdf, old .doc/.xls, text);
 - a renamed file: its name's extension says one type, its content another;
-- macro-enabled documents (vbaProject.bin, macro-enabled content types, ActiveX, ODF Basic/ and
-  Scripts/), and PDFs with scripts or embedded files;
+- active content, found after decoding (SECURITY.md K7): in Office files, macro parts however
+  declared ([Content_Types].xml and every .rels part read as XML, so character references count),
+  ActiveX controls, embedded or linked OLE objects, external templates; in ODF, Basic/ and
+  Scripts/; in PDFs, scripts, launch actions, embedded files, additional actions, rich media and
+  XFA forms, with names' # escapes decoded and compressed object streams read (pypdf);
 - encrypted documents (OLE compound files holding an EncryptedPackage, encrypted PDF, ODF or zip);
 - zip bombs: thousands of entries, a huge declared size, a high compression ratio, or sizes that
   lie. The entry count is read from the end record before anything is parsed, and every member
@@ -31,6 +34,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
+from xml.parsers import expat
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -234,18 +238,97 @@ def renamed_message(filename: str, file_type: str) -> str:
 
 # -- PDF -------------------------------------------------------------------------------------------
 
-_PDF_ENCRYPT = re.compile(rb"/Encrypt\s*(\d+\s+\d+\s+R|<<)")
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|XFA)\b")
+# Stream data is not PDF syntax (image bytes may hold '/JS' by chance) and is left out of the search,
+# except for object streams, which hold objects: those are decoded (pypdf) and searched too.
+_PDF_STREAM_DATA = re.compile(rb"\bstream(?:\r\n|\r|\n).*?endstream", re.DOTALL)
+_PDF_STREAM_KEYWORD = re.compile(rb"\bstream\b")
+_PDF_XREF_ENTRY = re.compile(rb"\d{10} \d{5} [fn]")
+PDF_ACTIVE_NAMES = ("JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA", "AA")
+# Bounds on the work a PDF can ask for (a 500-page report has some tens of thousands of objects).
+MAX_PDF_OBJECTS = 100_000
+MAX_PDF_OBJECT_STREAMS = 2_000
+
+
+def _pdf_name_pattern(names: Iterable[str]) -> re.Pattern[bytes]:
+    """The names however spelt: a PDF reader reads /J#61vaScript as /JavaScript (ISO 32000 7.3.5)."""
+
+    def spellings(char: str) -> str:
+        escape = "".join(f"[{h}{h.lower()}]" if h.isalpha() else h for h in f"{ord(char):02X}")
+        return f"(?:{re.escape(char)}|#{escape})"
+
+    alternatives = "|".join("".join(spellings(char) for char in name) for name in names)
+    return re.compile(f"/(?:{alternatives})(?=[\\s\\x00/\\[\\]()<>{{}}%]|$)".encode())
+
+
+_PDF_ACTIVE_NAME = _pdf_name_pattern(PDF_ACTIVE_NAMES)
+_PDF_ENCRYPT_NAME = _pdf_name_pattern(["Encrypt"])
+_PDF_OBJECT_STREAM_NAME = _pdf_name_pattern(["ObjStm"])
 
 
 def _check_pdf(content: bytes) -> str:
     if b"%%EOF" not in content:
         raise UploadRefused(DAMAGED)
-    if _PDF_ENCRYPT.search(content):
+    syntax = _PDF_STREAM_DATA.sub(b" ", content)
+    if _PDF_ENCRYPT_NAME.search(syntax):
         raise UploadRefused(ENCRYPTED)
-    if _PDF_ACTIVE.search(content):
+    if _PDF_ACTIVE_NAME.search(syntax):
+        raise UploadRefused(PDF_ACTIVE)
+    if _PDF_STREAM_KEYWORD.search(content) and _object_streams_active(content, syntax):
         raise UploadRefused(PDF_ACTIVE)
     return "pdf"
+
+
+def _at_most(pattern: re.Pattern[bytes], data: bytes, limit: int) -> int:
+    """How many times `pattern` occurs in `data`, refusing the file past `limit`."""
+    count = 0
+    for _match in pattern.finditer(data):
+        count += 1
+        if count > limit:
+            raise UploadRefused(TOO_COMPLEX)
+    return count
+
+
+def _object_streams_active(content: bytes, syntax: bytes) -> bool:
+    """Whether the objects kept compressed in object streams hold active content.
+
+    The object streams searched are those the cross-reference lists, as a PDF reader finds them.
+    pypdf reads strictly, so it never rebuilds a broken cross-reference object by object: a PDF it
+    cannot read, or with an object stream its cross-reference does not list, is damaged (what is
+    in it cannot be checked)."""
+    from pypdf import PdfReader
+
+    _at_most(_PDF_XREF_ENTRY, syntax, MAX_PDF_OBJECTS)
+    declared = _at_most(_PDF_OBJECT_STREAM_NAME, syntax, MAX_PDF_OBJECT_STREAMS)
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=True, xref_stream_maximum_entries=MAX_PDF_OBJECTS)
+        if reader.is_encrypted:
+            raise UploadRefused(ENCRYPTED)
+        listed = {stream for stream, _index in reader.xref_objStm.values()}  # their generation is 0
+        if len(listed) < declared or len(listed) > MAX_PDF_OBJECT_STREAMS:
+            raise UploadRefused(DAMAGED)
+        decoded = 0
+        for number in listed:
+            data = reader.get_object(number).get_data()
+            decoded += len(data)
+            if decoded > MAX_TOTAL_UNCOMPRESSED:
+                raise UploadRefused(TOO_COMPLEX)
+            if _PDF_ACTIVE_NAME.search(data):
+                return True
+        return False
+    except UploadRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever pypdf cannot read cannot be checked
+        raise UploadRefused(TOO_COMPLEX if _over_pypdf_limit(error) else DAMAGED) from error
+
+
+def _over_pypdf_limit(error: BaseException | None) -> bool:
+    from pypdf.errors import LimitReachedError
+
+    while error is not None:
+        if isinstance(error, LimitReachedError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 # -- zip containers (docx, xlsx, odt, ods) ---------------------------------------------------------
@@ -358,23 +441,38 @@ def _odf_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
 
 
 _OOXML_MAIN = {
-    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
-    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
 }
-_OOXML_MACRO = (
-    b"macroenabled",
-    b"application/vnd.ms-office.vbaproject",
-    b"application/vnd.ms-office.activex",
+# Content types (lower case) of parts that run code or hold other programs' objects.
+_OOXML_ACTIVE_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject")
+# Relationship types (their last path segment, lower case) that load macros, controls, embedded or
+# linked objects, or a template or frame from elsewhere (remote template injection).
+_OOXML_ACTIVE_RELATIONSHIPS = frozenset(
+    {
+        "vbaproject",
+        "wordvbadata",
+        "oleobject",
+        "control",
+        "activexcontrolbinary",
+        "attachedtemplate",
+        "subdocument",
+        "frame",
+    }
 )
+_TEMPLATE_TARGET = re.compile(r"\.(dotx?|dotm|xltx?|xltm|docm|xlsm|xlam)\b", re.IGNORECASE)
 
 
 def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
-    types = read_member(archive, "[Content_Types].xml")
-    if any(marker in types.lower() for marker in _OOXML_MACRO):
+    types = _xml_elements(read_member(archive, "[Content_Types].xml"))
+    content_types = {attributes.get("ContentType", "").strip() for _tag, attributes in types}
+    if any(marker in kind.lower() for kind in content_types for marker in _OOXML_ACTIVE_TYPES):
         raise UploadRefused(MACROS)
-    if any(name.startswith(("word/activex/", "xl/activex/")) for name in lowered):
+    if any(name.startswith(("word/activex/", "xl/activex/")) or "embeddings/" in name for name in lowered):
         raise UploadRefused(MACROS)
-    found = {kind for marker, kind in _OOXML_MAIN.items() if marker in types}
+    if any(_active_relationship(attributes) for attributes in _relationships(archive)):
+        raise UploadRefused(MACROS)
+    found = {_OOXML_MAIN[kind] for kind in content_types if kind in _OOXML_MAIN}
     if not found:
         # a workbook or document without the override (some generators) is known by its part
         found = {
@@ -387,6 +485,49 @@ def _ooxml_type(archive: zipfile.ZipFile, lowered: set[str], wrong: str) -> str:
     if expected not in lowered:
         raise UploadRefused(DAMAGED)
     return kind
+
+
+def _relationships(archive: zipfile.ZipFile) -> list[dict[str, str]]:
+    """The attributes of every Relationship in every .rels part."""
+    return [
+        attributes
+        for name in archive.namelist()
+        if name.lower().endswith(".rels")
+        for tag, attributes in _xml_elements(read_member(archive, name))
+        if tag == "Relationship"
+    ]
+
+
+def _active_relationship(attributes: dict[str, str]) -> bool:
+    kind = attributes.get("Type", "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    external = attributes.get("TargetMode", "").strip().lower() == "external"
+    template = external and bool(_TEMPLATE_TARGET.search(attributes.get("Target", "")))
+    return kind in _OOXML_ACTIVE_RELATIONSHIPS or template
+
+
+def _refuse_declarations(*_args) -> None:
+    raise UploadRefused(DAMAGED)
+
+
+def _xml_elements(data: bytes) -> list[tuple[str, dict[str, str]]]:
+    """Each element of a small XML part as (local name, attributes), character references decoded.
+
+    Office never writes a DTD, so one (or an entity declaration, where entity bombs start) is
+    refused as damaged, as is anything that is not well-formed XML."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    elements: list[tuple[str, dict[str, str]]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        elements.append((name.rsplit(" ", 1)[-1], attributes))
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise UploadRefused(DAMAGED) from error
+    return elements
 
 
 # -- reading the upload from the form --------------------------------------------------------------

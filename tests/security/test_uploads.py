@@ -10,6 +10,7 @@ import struct
 import tempfile
 import tracemalloc
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -640,3 +641,376 @@ def test_the_old_setting_name_still_allows_unscanned_downloads(monkeypatch):
     assert load_settings().allow_unscanned_downloads is False
     monkeypatch.setenv("CLAMAV_DATABASE", "/var/lib/clamav")
     assert load_settings().clamav_database == "/var/lib/clamav"
+
+
+# -- K7: active content is found after decoding ----------------------------------------------------
+
+
+def pdf_with_object_stream(hidden: bytes, *, filters: bytes = b"/FlateDecode") -> bytes:
+    """A well-formed PDF 1.5 whose catalog's /OpenAction is object 4, kept compressed inside an object
+    stream (object 3) and found through a cross-reference stream (object 5), as real writers do."""
+    body = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+
+    def add(number: int, text: bytes) -> None:
+        offsets[number] = len(body)
+        body.extend(b"%d 0 obj\n%s\nendobj\n" % (number, text))
+
+    def stream(dictionary: bytes, data: bytes) -> bytes:
+        return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (dictionary, len(data), data)
+
+    add(1, b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>")
+    add(2, b"<< /Type /Pages /Kids [] /Count 0 >>")
+    packed = b"4 0 " + hidden
+    if filters == b"/FlateDecode":
+        packed = zlib.compress(packed)
+    elif filters == b"[/ASCIIHexDecode /FlateDecode]":
+        packed = zlib.compress(packed).hex().encode() + b">"
+    add(3, stream(b"/Type /ObjStm /N 1 /First 4 /Filter " + filters, packed))
+    offsets[5] = len(body)
+    rows = [(0, 0, 65535), (1, offsets[1], 0), (1, offsets[2], 0), (1, offsets[3], 0), (2, 3, 0), (1, offsets[5], 0)]
+    table = b"".join(struct.pack(">BIH", *row) for row in rows)
+    add(5, stream(b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R", table))
+    body.extend(b"startxref\n%d\n%%%%EOF\n" % offsets[5])
+    return bytes(body)
+
+
+def pdf_with_catalog(entries: bytes, *extra_objects: bytes) -> bytes:
+    """A classic PDF (cross-reference table) whose catalog holds `entries`."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R " + entries + b" >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    objects += extra_objects
+    body = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, text in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body.extend(b"%d 0 obj\n%s\nendobj\n" % (number, text))
+    start = len(body)
+    body.extend(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    body.extend(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    body.extend(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, start))
+    return bytes(body)
+
+
+JS = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+HIDDEN_PDFS = {
+    "JavaScript written with # escapes": pdf_with_catalog(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+    "Launch written with # escapes": pdf_with_catalog(b"/OpenAction << /S /L#61unch /F (cmd.exe) >>"),
+    "EmbeddedFile written with # escapes": pdf_with_catalog(
+        b"/Names << /#45mbeddedFiles << /Names [(a.exe) 3 0 R] >> >>",
+        b"<< /Type /Filespec /F (a.exe) /EF << /F 4 0 R >> >>",
+        b"<< /Type /#45mbeddedFile /Length 2 >>\nstream\nMZ\nendstream",
+    ),
+    "additional actions written with # escapes": pdf_with_catalog(b"/#41A << /O << /S /URI /URI (x) >> >>"),
+    "JavaScript inside a compressed object stream": pdf_with_object_stream(JS),
+    "JavaScript inside an object stream whose data follows a lone CR": pdf_with_object_stream(JS).replace(
+        b">>\nstream\n", b">>\nstream\r", 1
+    ),
+    "JavaScript inside a hex-encoded compressed object stream": pdf_with_object_stream(
+        JS, filters=b"[/ASCIIHexDecode /FlateDecode]"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(HIDDEN_PDFS))
+def test_pdf_active_content_is_found_after_decoding(name):
+    content = HIDDEN_PDFS[name]
+    assert b"/JavaScript" not in content and b"/Launch" not in content and b"/EmbeddedFile" not in content
+    assert refused(content, uploads.DOCUMENTS, filename="report.pdf") == uploads.PDF_ACTIVE
+
+
+def test_an_encryption_dictionary_written_with_escapes_is_refused():
+    content = pdf_with_catalog(b"").replace(b"/Root 1 0 R", b"/Root 1 0 R /#45ncrypt << /Filter /Standard >>")
+    assert refused(content, uploads.DOCUMENTS) == uploads.ENCRYPTED
+
+
+def _blank_pdf_from_pypdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": "Action plan"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _edited_pdf_from_pypdf() -> bytes:
+    """A page with compressed text, then edited: saved as an incremental update."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    text = DecodedStreamObject()
+    text.set_data(b"BT /F1 12 Tf 72 712 Td (Action plan) Tj ET")
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(text.flate_encode())
+    first = io.BytesIO()
+    writer.write(first)
+    editor = PdfWriter(io.BytesIO(first.getvalue()), incremental=True)
+    editor.add_metadata({"/Title": "Action plan, edited"})
+    edited = io.BytesIO()
+    editor.write(edited)
+    assert edited.getvalue().count(b"%%EOF") == 2
+    return edited.getvalue()
+
+
+ORDINARY_PDFS = {
+    "written by a PDF library": _blank_pdf_from_pypdf(),
+    "with compressed text, then edited": _edited_pdf_from_pypdf(),
+    "with a page destination in an object stream": pdf_with_object_stream(b"[ 2 0 R /Fit ]"),
+    # image bytes may hold '/JS' by chance: only names outside stream data count
+    "with image data that happens to hold /JS": pdf_with_catalog(
+        b"",
+        b"<< /Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /DCTDecode /Length 12 >>\nstream\n\xff\xd8\x00/JS \x00/AA\x00\xff\xd9\nendstream",
+    ),
+    "minimal": PDF,
+}
+
+
+@pytest.mark.parametrize("name", list(ORDINARY_PDFS))
+def test_ordinary_pdfs_are_accepted(name):
+    checked = uploads.check_upload(ORDINARY_PDFS[name], uploads.DOCUMENTS, limit_bytes=LIMIT, filename="a.pdf")
+    assert checked.file_type == "pdf"
+
+
+def test_a_pdf_with_streams_that_cannot_be_parsed_is_refused():
+    """What the PDF reader cannot walk cannot be checked: a stream without a cross-reference."""
+    packed = zlib.compress(b"4 0 " + JS)
+    content = (
+        b"%%PDF-1.7\n3 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\n"
+        b"stream\n%s\nendstream\nendobj\n%%%%EOF\n" % (len(packed), packed)
+    )
+    assert refused(content, uploads.DOCUMENTS) in (uploads.DAMAGED, uploads.PDF_ACTIVE)
+
+
+def test_an_object_stream_the_cross_reference_does_not_list_is_refused():
+    """Readers that repair a PDF may find it; what cannot be checked is not kept."""
+    packed = zlib.compress(b"4 0 " + JS)
+    stream = b"<< /Type /Obj#53tm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+        len(packed),
+        packed,
+    )
+    assert refused(pdf_with_catalog(b"", stream), uploads.DOCUMENTS) == uploads.DAMAGED
+
+
+def test_a_pdf_asking_for_more_work_than_any_report_needs_is_refused():
+    many = pdf_with_catalog(b"", *[b"<< >>"] * uploads.MAX_PDF_OBJECTS, b"<< /Length 2 >>\nstream\nxx\nendstream")
+    assert refused(many, uploads.DOCUMENTS) == uploads.TOO_COMPLEX
+
+
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def rels(*relationships: tuple[str, str, str]) -> bytes:
+    """A relationships part: (type, target, target mode) each."""
+    items = "".join(
+        f'<Relationship Id="rId{n}" Type="{kind}" Target="{target}"' + (f' TargetMode="{mode}"' if mode else "") + "/>"
+        for n, (kind, target, mode) in enumerate(relationships, start=1)
+    )
+    return f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{items}</Relationships>'.encode()
+
+
+def word(types: str = "", parts: dict[str, bytes] | None = None, main: str = DOCX_MAIN) -> bytes:
+    """A Word document laid out as Word writes one, with extra content types and parts."""
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main}"/>{types}</Types>'
+    )
+    return zip_bytes(
+        {
+            "[Content_Types].xml": content_types.encode(),
+            "_rels/.rels": rels((f"{RELATIONSHIPS}/officeDocument", "word/document.xml", "")),
+            "word/document.xml": b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
+            **(parts or {}),
+        }
+    )
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+HIDDEN_OFFICE = {
+    "macro part type written with a character reference": word(
+        '<Override PartName="/word/payload.dat" ContentType="application/vnd.ms-office.vba&#80;roject"/>',
+        {"word/payload.dat": OLE},
+    ),
+    "macro part type by extension, hex character reference": word(
+        '<Default Extension="dat" ContentType="application/vnd.ms-office.&#x76;baProject"/>',
+        {"word/payload.dat": OLE},
+    ),
+    "macro-enabled main part written with a character reference": word(
+        main="application/vnd.ms-word.document.macro&#69;nabled.main+xml"
+    ),
+    "vbaProject relationship to an oddly named part": word(
+        parts={
+            "word/_rels/document.xml.rels": rels(
+                ("http://schemas.microsoft.com/office/2006/relationships/vbaProject", "payload.dat", "")
+            ),
+            "word/payload.dat": OLE,
+        }
+    ),
+    "external attached template": word(
+        parts={
+            "word/settings.xml": b"<w:settings><w:attachedTemplate r:id='rId1'/></w:settings>",
+            "word/_rels/settings.xml.rels": rels(
+                (f"{RELATIONSHIPS}/attachedTemplate", "https://attacker.example/t.dotm", "External")
+            ),
+        }
+    ),
+    "external attached template, type written with a character reference": word(
+        parts={
+            "word/_rels/settings.xml.rels": rels(
+                (f"{RELATIONSHIPS}/attached&#84;emplate", "\\\\attacker.example\\share\\t.dotm", "External")
+            ),
+        }
+    ),
+    "external template under another relationship type": word(
+        parts={
+            "word/_rels/document.xml.rels": rels(
+                ("http://example.com/relationships/custom", "https://attacker.example/t.dotm?v=1", "External")
+            ),
+        }
+    ),
+    "embedded OLE object": word(
+        '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+        {
+            "word/_rels/document.xml.rels": rels((f"{RELATIONSHIPS}/oleObject", "embeddings/oleObject1.bin", "")),
+            "word/embeddings/oleObject1.bin": OLE,
+        },
+    ),
+    "linked OLE object": word(
+        parts={
+            "word/_rels/document.xml.rels": rels(
+                (f"{RELATIONSHIPS}/oleObject", "file:///\\\\attacker.example\\x.xls", "External")
+            ),
+        }
+    ),
+    "an embedded part with no relationship": word(parts={"word/embeddings/package.bin": OLE}),
+}
+
+
+@pytest.mark.parametrize("name", list(HIDDEN_OFFICE))
+def test_office_active_content_is_found_however_it_is_declared(name):
+    assert refused(HIDDEN_OFFICE[name], uploads.DOCUMENTS, filename="plan.docx") == uploads.MACROS
+
+
+def test_office_parts_that_declare_entities_are_refused():
+    bomb = word(
+        parts={
+            "word/_rels/document.xml.rels": b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="&b;" Target="x"/></Relationships>'
+        }
+    )
+    assert refused(bomb, uploads.DOCUMENTS) == uploads.DAMAGED
+    assert refused(word(parts={"word/_rels/document.xml.rels": b"<Relationships"}), uploads.DOCUMENTS) == (
+        uploads.DAMAGED
+    )
+
+
+def test_ordinary_office_documents_with_links_and_templates_inside_are_accepted():
+    linked = word(
+        parts={
+            "word/_rels/document.xml.rels": rels(
+                (f"{RELATIONSHIPS}/hyperlink", "https://www.gov.uk/", "External"),
+                (f"{RELATIONSHIPS}/styles", "styles.xml", ""),
+                (f"{RELATIONSHIPS}/image", "media/image1.png", ""),
+            ),
+            "word/styles.xml": b"<w:styles/>",
+            "word/media/image1.png": PNG,
+        }
+    )
+    assert uploads.check_upload(linked, {"docx"}, limit_bytes=LIMIT).file_type == "docx"
+    assert uploads.check_upload(xlsx(), {"xlsx"}, limit_bytes=LIMIT).file_type == "xlsx"
+
+
+# -- K6: what the scanner cannot see into is refused, not passed as clean -----------------------------
+
+
+def nested_zip(depth: int, payload: bytes) -> bytes:
+    content = payload
+    for level in range(depth):
+        content = zip_bytes({f"level{level}.zip" if level else "payload.txt": content})
+    return content
+
+
+def _zipcrypto(password: bytes, data: bytes) -> bytes:
+    """Traditional PKWARE encryption (APPNOTE 6.1), the 'password-protected zip' of every tool."""
+
+    def crc(value: int, byte: int) -> int:
+        return zlib.crc32(bytes([byte]), value ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def update(byte: int) -> None:
+        keys[0] = crc(keys[0], byte)
+        keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = crc(keys[2], keys[1] >> 24)
+
+    for byte in password:
+        update(byte)
+    out = bytearray()
+    for byte in data:
+        temp = (keys[2] | 2) & 0xFFFF
+        out.append(byte ^ (((temp * (temp ^ 1)) >> 8) & 0xFF))
+        update(byte)
+    return bytes(out)
+
+
+def encrypted_zip(name: bytes, plaintext: bytes, password: bytes) -> bytes:
+    """A zip of one stored entry, password-protected, its headers written by hand (zipfile cannot)."""
+    crc = zlib.crc32(plaintext)
+    data = _zipcrypto(password, bytes(11) + bytes([crc >> 24]) + plaintext)
+    sizes = (crc, len(data), len(plaintext), len(name))
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x1, 0, 0, 0x21, *sizes, 0) + name + data
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x1, 0, 0, 0x21, *sizes, 0, 0, 0, 0, 0, 0)
+    central += name
+    return local + central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local), 0)
+
+
+def test_the_hand_made_encrypted_zip_is_a_real_one():
+    archive = zipfile.ZipFile(io.BytesIO(encrypted_zip(b"payload.txt", INFECTED_MARKER, b"secret")))
+    assert archive.infolist()[0].flag_bits & 0x1
+    assert archive.read("payload.txt", pwd=b"secret") == INFECTED_MARKER
+
+
+UNSEEN = {
+    "20 zip levels deep": docx({"word/media/archive.zip": nested_zip(20, INFECTED_MARKER)}),
+    "in a password-protected zip": docx(
+        {"word/media/archive.zip": encrypted_zip(b"payload.txt", INFECTED_MARKER, b"secret")}
+    ),
+}
+
+
+@needs_clamscan
+@pytest.mark.parametrize("name", list(UNSEEN))
+def test_malware_where_the_scanner_does_not_look_is_not_clean(name):
+    content = UNSEEN[name]
+    assert uploads.check_upload(content, {"docx"}, limit_bytes=LIMIT).file_type == "docx"
+    result = scanning.clamscan_sync(content, database=str(SIGNATURES))
+    assert result.status == scanning.INFECTED and result.signature.startswith("Heuristics.")
+    assert result.message == scanning.UNCHECKABLE_MESSAGE
+    shallow = docx({"word/media/archive.zip": nested_zip(3, INFECTED_MARKER)})
+    found = scanning.clamscan_sync(shallow, database=str(SIGNATURES))
+    assert found.signature == "Tracker.Test.UploadMarker.UNOFFICIAL" and found.message == scanning.INFECTED_MESSAGE
+
+
+DOCUMENT_KINDS = [kind for kind in KINDS if kind.good.startswith(b"%PDF")]
+
+
+@needs_clamscan
+@pytest.mark.parametrize("name", list(UNSEEN))
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS, ids=[k.name for k in DOCUMENT_KINDS])
+def test_a_file_the_scanner_cannot_see_into_is_refused_and_not_kept(client, kind, name):
+    ctx = kind.setup()
+    sign_in(client, kind.uploader)
+    response = kind.upload(client, ctx, UNSEEN[name], "plan.docx")
+    assert response.status_code == 200 and "govuk-error-summary" in response.text
+    assert scanning.UNCHECKABLE_MESSAGE in response.text
+    assert not any(UNSEEN[name] == content for content in kind.stored(ctx))
+    client.cookies.clear()
+    sign_in(client, kind.reader)
+    assert UNSEEN[name] != client.get(kind.url(ctx)).content
