@@ -18,7 +18,6 @@ from inspections.permissions import (
     scoped,
 )
 from inspections.programme import establishment_programme, programme
-from inspections.sections import ESTABLISHMENT_SECTIONS, gather
 from inspections.tables import Establishment, Inspection
 from timelines.cache import cached
 from timelines.core.engine import OPEN_STATUSES
@@ -27,6 +26,7 @@ from timelines.tables import StoredMilestone
 from tracker import audit, uploads
 from tracker.access import current, establishment_scope, signed_in
 from tracker.clock import today_london
+from tracker.extensions import ESTABLISHMENT_SECTIONS, gather
 from tracker.forms import Form
 from tracker.roles import Role
 from tracker.templating import render, render_part

@@ -34,7 +34,6 @@ from inspections.permissions import (
     may_read_note,
     scoped,
 )
-from inspections.sections import INSPECTION_SECTIONS, gather
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import milestone_rows, next_action, timeline_items
 from timelines.cache import cached, request_memo
@@ -43,19 +42,13 @@ from timelines.tables import StoredMilestone
 from tracker import audit, uploads
 from tracker.access import current, establishment_scope
 from tracker.clock import LONDON, today_london
+from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
-from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
 TABLE_LIMIT_MB = 5
 TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
-
-register(
-    NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),
-    NavItem("Establishments", "/establishments", frozenset(Role), order=20),
-    NavItem("Programme", "/programme", frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER}), order=30),
-)
 
 SORTS = {
     "start_desc": ("Newest first", Inspection.start_date, False),

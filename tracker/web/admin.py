@@ -13,7 +13,6 @@ from tracker import audit
 from tracker.access import allow
 from tracker.clock import LONDON
 from tracker.forms import Form
-from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.tables import AppUser, AuditEvent, UserRole
 from tracker.templating import render
@@ -21,9 +20,6 @@ from tracker.users import UserError, create_user, deactivate_user
 
 ADMIN = allow(Role.ADMIN)
 AUDIT_PAGE_SIZE = 50
-
-register(NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90))
-register(NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91))
 
 
 async def _establishment_choices() -> list[dict]:
