@@ -37,7 +37,6 @@ from inspections.tables import (
     InspectionTeamMember,
     Recommendation,
 )
-from timelines.cache import memoised
 from timelines.core.offsets import add_months
 from timelines.core.rules import (
     FULL_INSPECTION,
@@ -49,6 +48,7 @@ from timelines.core.rules import (
     with_override,
 )
 from timelines.store import current_calendar, refresh_inspection
+from tracker.cache import memoised
 from tracker.clock import now_utc
 from tracker.db import write_transaction
 from tracker.roles import Role
@@ -803,7 +803,7 @@ def parse_pasted(text: str) -> list[tuple[str, str]]:
 
 
 async def recommendations_of(inspection_id: int) -> list[dict]:
-    """In report order (one read per page: timelines.cache.memoised)."""
+    """In report order (one read per page: tracker.cache.memoised)."""
     return await memoised(
         ("recommendations", inspection_id),
         lambda: (

@@ -19,12 +19,12 @@ from inspections.permissions import (
 )
 from inspections.programme import establishment_programme, programme
 from inspections.tables import Establishment, Inspection
-from timelines.cache import cached
 from timelines.core.engine import OPEN_STATUSES
 from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
 from tracker import audit, uploads
 from tracker.access import current, establishment_scope, signed_in
+from tracker.cache import cached
 from tracker.clock import today_london
 from tracker.extensions import ESTABLISHMENT_SECTIONS, gather
 from tracker.forms import Form
@@ -43,7 +43,7 @@ def _may_edit(request: Request) -> bool:
 
 @get("/establishments", opt=signed_in())
 async def establishment_list(request: Request) -> Template:
-    """The table depends only on the data and the person's scope: it is kept (timelines.cache)
+    """The table depends only on the data and the person's scope: it is kept (tracker.cache)
     until anything is written to the database."""
     principal = current(request)
     show = request.query_params.get("show", "active")

@@ -36,11 +36,11 @@ from inspections.permissions import (
 )
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import milestone_rows, next_action, timeline_items
-from timelines.cache import cached, request_memo
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import audit, uploads
 from tracker.access import current, establishment_scope
+from tracker.cache import cached, request_memo
 from tracker.clock import LONDON, today_london
 from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
@@ -285,9 +285,9 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
 @get("/inspections/{inspection_id:int}", opt=READERS)
 async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Template:
     """Access is checked on every request; the page below the banner depends only on the data,
-    today and who is asking, so it is kept (timelines.cache) until anything is written to the
+    today and who is asking, so it is kept (tracker.cache) until anything is written to the
     database. Its parts (the sections other domains add) share one read of each thing they all
-    need (the events, stored milestones, recommendations, calendar: timelines.cache.request_memo)."""
+    need (the events, stored milestones, recommendations, calendar: tracker.cache.request_memo)."""
     principal = current(request)
     row = await load_inspection(request, inspection_id, row_of=kept_inspection_row)
     today = today_london()

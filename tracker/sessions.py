@@ -99,12 +99,12 @@ async def revoke_api_tokens(user_id: int) -> None:
 
 
 async def load_principal(user_id: int, session_id: int | None = None) -> Principal | None:
-    """Who this user is now: active, roles, establishments. Kept (timelines.cache) until anything
+    """Who this user is now: active, roles, establishments. Kept (tracker.cache) until anything
     is written to the database, so a deactivation or a change of role counts from the next
     request, in every worker; the session itself is checked on every request."""
     from dataclasses import replace
 
-    from timelines.cache import cached
+    from tracker.cache import cached
 
     principal = await cached(("principal", user_id), lambda: _read_principal(user_id))
     return replace(principal, session_id=session_id) if principal is not None else None
