@@ -1,6 +1,6 @@
 """The inspections domain as the shell wires it in (tracker.wiring)."""
 
-from inspections import api, demo, web_debrief, web_establishments, web_inspections
+from inspections import api, demo, people, web_debrief, web_establishments, web_inspections
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -18,4 +18,5 @@ INSPECTIONS = Domain(
     policy={},
     demo_places=demo.load_establishments,
     demo=demo.load,
+    establishments=people.ESTABLISHMENTS,
 )

@@ -154,14 +154,14 @@ def user_create(username, display_name, roles, establishments, prison_group, ema
 
 
 async def _establishment_ids(names) -> list[int]:
-    from inspections.tables import Establishment
+    from tracker.extensions import establishments
 
     ids = []
     for name in names:
-        row = await Establishment.select(Establishment.id).where(Establishment.name == name).first()
-        if row is None:
+        found = await establishments().id_for(name)
+        if found is None:
             raise click.ClickException(f"No establishment called {name!r}")
-        ids.append(row["id"])
+        ids.append(found)
     return ids
 
 

@@ -26,7 +26,7 @@ DEMO_USERS = [
 
 
 async def load_users() -> list[tuple[str, str]]:
-    from inspections.tables import Establishment
+    from tracker.extensions import establishments
 
     created = []
     for username, name, roles, establishment_name, group in DEMO_USERS:
@@ -34,12 +34,8 @@ async def load_users() -> list[tuple[str, str]]:
             continue
         establishment_ids = []
         if establishment_name:
-            row = (
-                await Establishment.select(Establishment.id)
-                .where(Establishment.name == establishment_name)
-                .first()
-            )
-            establishment_ids = [row["id"]] if row else []
+            found = await establishments().id_for(establishment_name)
+            establishment_ids = [found] if found else []
         user_id = await create_user(
             username, name, DEMO_PASSWORD, roles, establishment_ids=establishment_ids, prison_group=group
         )

@@ -25,7 +25,8 @@ class Domain:
     """Everything one domain adds: its pages, API, navigation, home panels (placed by
     `home_order`, lowest first), sections of the inspection and establishment pages, `tracker`
     subcommands, policy table (action -> grants, tracker.policy) and demo data loaders
-    (`demo_places` before the demo users are made, `demo` after)."""
+    (`demo_places` before the demo users are made, `demo` after); the domain that owns the
+    establishments gives `establishments`."""
 
     name: str
     routes: Sequence = ()
@@ -39,6 +40,32 @@ class Domain:
     policy: Mapping[str, Iterable[Any]] = field(default_factory=dict)
     demo_places: Callable[[], Awaitable[None]] | None = None
     demo: Callable[[], Awaitable[None]] | None = None
+    establishments: Establishments | None = None
+
+
+@dataclass(frozen=True)
+class Establishments:
+    """How the shell reaches the establishments people are scoped to; the domain that owns
+    establishments gives these (sign-in, user administration, `tracker user`, the demo users)."""
+
+    members_of: Callable[[int], Awaitable[set[int]]]  # a user's establishments
+    of_prison_group: Callable[[str], Awaitable[set[int]]]  # every establishment of a prison group
+    set_members: Callable[[int, list[int]], Awaitable[None]]  # a user belongs to these, no others
+    choices: Callable[[], Awaitable[list[dict]]]  # active establishments for a form: value, text
+    id_for: Callable[[str], Awaitable[int | None]]  # an establishment's id by its full name
+
+
+_establishments: list[Establishments] = []
+
+
+def provide_establishments(given: Establishments) -> None:
+    _establishments[:] = [given]
+
+
+def establishments() -> Establishments:
+    if not _establishments:
+        raise RuntimeError("No domain gives the establishments: tracker.wiring.wire() has not run")
+    return _establishments[0]
 
 
 class Registry:

@@ -133,15 +133,11 @@ async def _read_principal(user_id: int) -> Principal | None:
 
 
 async def _establishments_for(user_id: int, roles: frozenset[Role], prison_group: str) -> frozenset[int]:
-    from inspections.tables import Establishment, EstablishmentMember
+    from tracker.extensions import establishments
 
     ids: set[int] = set()
     if Role.ESTABLISHMENT in roles:
-        rows = await EstablishmentMember.select(EstablishmentMember.establishment).where(
-            EstablishmentMember.user == user_id
-        )
-        ids |= {r["establishment"] for r in rows}
+        ids |= await establishments().members_of(user_id)
     if Role.HMPPS_MANAGER in roles and prison_group:
-        rows = await Establishment.select(Establishment.id).where(Establishment.prison_group == prison_group)
-        ids |= {r["id"] for r in rows}
+        ids |= await establishments().of_prison_group(prison_group)
     return frozenset(ids)

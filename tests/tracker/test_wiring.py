@@ -47,6 +47,7 @@ def _registered() -> dict:
         "commands": dict(main.commands),
         "policy": {action: policy._TABLE[action] for action in policy.actions()},
         "demo": [*extensions.DEMO_PLACES, *extensions.DEMO_LOADERS],
+        "establishments": extensions.establishments(),
     }
 
 
@@ -70,22 +71,36 @@ def test_wiring_twice_changes_nothing(settings, db):
 
 
 IMPORT_EVERY_DOMAIN_MODULE = """
-import pkgutil, importlib
+import importlib, pkgutil, sys
 for package in ("inspections", "factcheck", "actionplans", "timelines"):
     for module in pkgutil.walk_packages([package], package + "."):
         if "piccolo_migrations" not in module.name:
             importlib.import_module(module.name)
 from tracker import extensions, navigation, policy
 from tracker.cli import main
-print(len(navigation._ITEMS), len(extensions.HOME_PANELS), len(extensions.INSPECTION_SECTIONS),
-      len(extensions.ESTABLISHMENT_SECTIONS), len(policy.actions()), len(extensions.DEMO_LOADERS),
-      sorted(set(main.commands) & {"remind", "fact-checks", "overdue-actions", "dates"}))
+
+def registered():
+    return [len(navigation._ITEMS), len(extensions.HOME_PANELS), len(extensions.INSPECTION_SECTIONS),
+            len(extensions.ESTABLISHMENT_SECTIONS), len(extensions.DEMO_LOADERS),
+            len(set(main.commands) & {"remind", "fact-checks", "overdue-actions", "dates"})]
+
+print(*registered())
+from tests.support import make_settings
+from tracker.app import create_app
+create_app(make_settings("sqlite:///" + sys.argv[1]))
+print(*registered())
 """
 
 
-def test_importing_every_domain_module_registers_nothing():
+def test_importing_a_domain_registers_nothing_and_create_app_wires_them_all(tmp_path):
     """Only tracker.wiring adds a domain's parts, so importing one (a test, a script) changes no page."""
     result = subprocess.run(
-        [sys.executable, "-c", IMPORT_EVERY_DOMAIN_MODULE], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", IMPORT_EVERY_DOMAIN_MODULE, str(tmp_path / "unused.sqlite3")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert result.stdout.split() == ["0", "0", "0", "0", "0", "0", "[]"]
+    imported, wired = result.stdout.splitlines()
+    assert imported.split() == ["0", "0", "0", "0", "0", "0"]
+    assert wired.split() == ["14", "5", "3", "1", "4", "4"]

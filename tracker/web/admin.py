@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from tracker import audit
 from tracker.access import allow
 from tracker.clock import LONDON
+from tracker.extensions import establishments
 from tracker.forms import Form
 from tracker.roles import Role
 from tracker.tables import AppUser, AuditEvent, UserRole
@@ -23,16 +24,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 async def _establishment_choices() -> list[dict]:
-    from inspections.tables import Establishment
-
-    rows = (
-        await Establishment.select(Establishment.id, Establishment.name)
-        .where(
-            Establishment.active == True  # noqa: E712 - Piccolo builds SQL from ==
-        )
-        .order_by(Establishment.name)
-    )
-    return [{"value": str(r["id"]), "text": r["name"]} for r in rows]
+    return await establishments().choices()
 
 
 @get("/admin/users", opt=ADMIN)
