@@ -1,7 +1,8 @@
 """The timelines domain as the shell wires it in (tracker.wiring)."""
 
 from timelines import api, cli, demo, feeds, holidays, insight, jobs, pages, programme_import
-from tracker.extensions import Domain
+from timelines.tables import SentReminder
+from tracker.extensions import Domain, Retained
 from tracker.navigation import NavItem
 from tracker.roles import Role
 
@@ -33,4 +34,5 @@ TIMELINES = Domain(
     commands=[cli.dates, cli.timeline, *jobs.COMMANDS],
     policy={},
     demo=demo.load,
+    retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)
 )

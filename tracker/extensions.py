@@ -26,7 +26,7 @@ class Domain:
     `home_order`, lowest first), sections of the inspection and establishment pages, `tracker`
     subcommands, policy table (action -> grants, tracker.policy) and demo data loaders
     (`demo_places` before the demo users are made, `demo` after); the domain that owns the
-    establishments gives `establishments`."""
+    establishments gives `establishments`; `retained`: its rows `tracker retention` removes."""
 
     name: str
     routes: Sequence = ()
@@ -41,6 +41,18 @@ class Domain:
     demo_places: Callable[[], Awaitable[None]] | None = None
     demo: Callable[[], Awaitable[None]] | None = None
     establishments: Establishments | None = None
+    retained: Sequence[Retained] = ()
+
+
+@dataclass(frozen=True)
+class Retained:
+    """Rows of a domain's table kept `days` after the moment in `column`, then deleted by
+    `tracker retention` in its one transaction, counted in its output and its audit row."""
+
+    label: str  # as the output names them: "sent reminders"
+    table: Any  # a Piccolo table
+    column: str  # a timestamp column of it
+    days: int
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,7 @@ INSPECTION_SECTIONS = Registry()
 ESTABLISHMENT_SECTIONS = Registry()
 DEMO_PLACES = Registry()
 DEMO_LOADERS = Registry()
+RETAINED = Registry()
 
 
 async def gather(sections: Iterable[Panel], request, principal, *row) -> list[dict]:

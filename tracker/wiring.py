@@ -1,6 +1,7 @@
 """The ONE place the domains are wired in: DOMAINS lists every domain's declaration (its
 domain.py), and `wire()` adds their navigation, home panels, page sections, `tracker` commands,
-policy tables, demo loaders and the establishments people belong to, to the shell's registries.
+policy tables, demo loaders, retained rows and the establishments people belong to, to the
+shell's registries.
 create_app and the `tracker` command call it; calling it again changes nothing. This is the only
 shell module that imports a domain (the import-linter contracts in pyproject.toml hold the rest).
 """
@@ -36,6 +37,8 @@ def wire() -> None:
             extensions.DEMO_PLACES.add(domain.demo_places)
         if domain.demo:
             extensions.DEMO_LOADERS.add(domain.demo)
+        for retained in domain.retained:
+            extensions.RETAINED.add(retained)
         if domain.establishments:
             extensions.provide_establishments(domain.establishments)
 

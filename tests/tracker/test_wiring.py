@@ -48,6 +48,7 @@ def _registered() -> dict:
         "policy": {action: policy._TABLE[action] for action in policy.actions()},
         "demo": [*extensions.DEMO_PLACES, *extensions.DEMO_LOADERS],
         "establishments": extensions.establishments(),
+        "retained": list(extensions.RETAINED),
     }
 
 
