@@ -1,9 +1,9 @@
 """The ONE place the domains are wired in: DOMAINS lists every domain's declaration (its
 domain.py), and `wire()` adds their navigation, home panels, page sections, `tracker` commands,
 policy tables, demo loaders, retained rows and the establishments people belong to, to the
-shell's registries.
-create_app and the `tracker` command call it; calling it again changes nothing. This is the only
-shell module that imports a domain (the import-linter contracts in pyproject.toml hold the rest).
+shell's registries. create_app and the `tracker` command call it; calling it again changes
+nothing. This is the only shell module that imports a domain (the import-linter contracts in
+pyproject.toml hold the rest).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ DOMAINS = [SHELL, INSPECTIONS, FACTCHECK, ACTIONPLANS, TIMELINES]
 
 
 def wire() -> None:
-    from tracker.cli import main
+    from tracker.cli import main  # here: the command calls wire() the first time it is used
 
     for domain in DOMAINS:
         navigation.register(*domain.navigation)
