@@ -35,7 +35,7 @@ PUBLISH = allow(Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER)
 
 
 async def hmip_team_inspections(principal: Principal) -> set[int]:
-    from timelines.cache import memoised
+    from tracker.cache import memoised
 
     return set(
         await memoised(("hmip team inspections", principal.user_id), lambda: _team_inspections(principal))

@@ -9,7 +9,7 @@ change on a quiet data set; bench/http_load.py is the real benchmark.
     DATABASE_URL=sqlite:////tmp/perf.sqlite3 .venv/bin/python bench/page_timing.py [--repeat 30]
         [--only inspection,feed] [--profile "inspection page"]
 
---cold empties the per-worker page cache (timelines.cache) before every request, as after a write.
+--cold empties the per-worker page cache (tracker.cache) before every request, as after a write.
 --queries also prints the SQL of one request to each page.
 --profile LABEL prints a pyinstrument profile of that page (repeated) instead of the table.
 """
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="profile the page with this label (pyinstrument)")
     parser.add_argument("--queries", action="store_true", help="also print each page's queries")
     parser.add_argument(
-        "--cold", action="store_true", help="empty timelines.cache before every request (nothing kept)"
+        "--cold", action="store_true", help="empty tracker.cache before every request (nothing kept)"
     )
     args = parser.parse_args()
     if not args.database_url:
@@ -52,7 +52,7 @@ def main() -> None:
 
     from bench.floor_app import create
     from tests.performance.helpers import count_queries
-    from timelines import cache
+    from tracker import cache
 
     app = create()
     engine = app.state.engine
@@ -111,7 +111,7 @@ def main() -> None:
     if args.profile:
         return
     kind = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
-    state = "cold: timelines.cache emptied before each request" if args.cold else "warm"
+    state = "cold: tracker.cache emptied before each request" if args.cold else "warm"
     print(
         f"Single client, in process (httpx ASGI transport), {kind}, {args.repeat} requests per page, {state}"
     )

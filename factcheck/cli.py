@@ -1,5 +1,5 @@
 """`tracker fact-checks`: the Scrutiny Team's queue on the command line (for a daily check or a
-script). Exported as COMMANDS for tracker/domain_commands.py."""
+script). Wired in by factcheck/domain.py."""
 
 from __future__ import annotations
 

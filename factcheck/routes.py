@@ -1,4 +1,4 @@
-"""HTTP handlers of the factcheck domain: pages (ROUTES) and the JSON API (API_ROUTES).
+"""The factcheck domain's pages (ROUTES); its JSON API is factcheck.api.
 
 Every page that takes an inspection id loads it through factcheck.permissions.load, which
 applies the row rules (404 for what is not yours to see, 403 for what is not yours to do).
@@ -41,17 +41,12 @@ from factcheck.points import (
     summary_xlsx,
     template_xlsx,
 )
-from inspections.sections import INSPECTION_SECTIONS
 from tracker import audit, scanning, spreadsheets, uploads
 from tracker.access import allow, current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
-from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.templating import govuk_date, plural, render, safe_href
-from tracker.web.home import HOME_PANELS
-
-register(NavItem("Fact checks", "/factcheck", frozenset({Role.HMPPS_SCRUTINY, Role.HMIP_MANAGER}), order=30))
 
 KIND_LABELS = {
     "full": "Full inspection",
@@ -1479,10 +1474,6 @@ async def inspection_section(request: Request, principal, row: dict) -> dict | N
     }
 
 
-HOME_PANELS.append(scrutiny_home_panel)
-INSPECTION_SECTIONS.append(inspection_section)
-
-
 ROUTES = [
     queue,
     points_template,
@@ -1535,7 +1526,3 @@ ROUTES = [
     emerging_form,
     emerging_submit,
 ]
-
-from factcheck.api import API_ROUTES  # noqa: E402
-
-__all__ = ["API_ROUTES", "ROUTES"]

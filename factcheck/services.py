@@ -20,12 +20,12 @@ from factcheck.tables import (
 )
 from inspections.events import record_event
 from inspections.tables import Inspection, InspectionEvent
-from timelines.cache import memoised
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import Milestone, process_rules
 from timelines.core.rules import proposed_date, window_dates
 from timelines.core.workflow import PROCEEDED
 from timelines.store import PROCESS_FOR_KIND, current_calendar, facts_from_events, milestones_for
+from tracker.cache import memoised
 from tracker.clock import now_utc
 from tracker.db import hold_row, write_transaction
 from tracker.operations import Conflict, Refused

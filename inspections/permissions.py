@@ -48,7 +48,7 @@ async def inspection_row(inspection_id: int) -> dict | None:
 
 
 async def team_ids(inspection_id: int) -> set[int]:
-    from timelines.cache import memoised
+    from tracker.cache import memoised
 
     rows = await memoised(
         ("team ids", inspection_id),
@@ -98,9 +98,9 @@ async def may_read_note(principal: Principal, row: dict) -> bool:
 
 
 async def kept_inspection_row(inspection_id: int) -> dict | None:
-    """inspection_row, kept until anything is written (timelines.cache): for pages that only
+    """inspection_row, kept until anything is written (tracker.cache): for pages that only
     read. Never in a write: inside a transaction the kept row would not show its own changes."""
-    from timelines.cache import cached
+    from tracker.cache import cached
 
     row = await cached(("inspection row", inspection_id), lambda: inspection_row(inspection_id))
     return dict(row) if row is not None else None

@@ -15,7 +15,7 @@ from inspections.tables import (
     InspectionTeamMember,
     Recommendation,
 )
-from timelines.cache import memoised
+from tracker.cache import memoised
 from timelines.core.rules import (
     FULL_INSPECTION,
     PROGRAMME,
@@ -159,7 +159,7 @@ async def note_exists(inspection_id: int) -> bool:
 
 
 async def recommendations_of(inspection_id: int) -> list[dict]:
-    """In report order (one read per page: timelines.cache.memoised)."""
+    """In report order (one read per page: tracker.cache.memoised)."""
     return await memoised(
         ("recommendations", inspection_id),
         lambda: (

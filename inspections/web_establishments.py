@@ -25,15 +25,15 @@ from inspections.permissions import (
 )
 from inspections.programme import establishment_programme, programme
 from inspections.queries import late_notice, name_taken
-from inspections.sections import ESTABLISHMENT_SECTIONS, gather
 from inspections.tables import Establishment, Inspection
-from timelines.cache import cached
 from timelines.core.engine import OPEN_STATUSES
 from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
 from tracker import audit, spreadsheets, uploads
 from tracker.access import current, establishment_scope, signed_in
+from tracker.cache import cached
 from tracker.clock import today_london
+from tracker.extensions import ESTABLISHMENT_SECTIONS, gather
 from tracker.forms import Form
 from tracker.operations import Conflict
 from tracker.roles import Role
@@ -47,7 +47,7 @@ CHOICES = {"kinds": ESTABLISHMENT_KINDS, "cohorts": COHORTS, "operators": OPERAT
 
 @get("/establishments", opt=signed_in())
 async def establishment_list(request: Request) -> Template:
-    """The table depends only on the data and the person's scope: it is kept (timelines.cache)
+    """The table depends only on the data and the person's scope: it is kept (tracker.cache)
     until anything is written to the database."""
     principal = current(request)
     show = request.query_params.get("show", "active")

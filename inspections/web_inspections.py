@@ -62,29 +62,22 @@ from inspections.queries import (
     team_of,
     visited_of,
 )
-from inspections.sections import INSPECTION_SECTIONS, gather
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import milestone_rows, next_action, timeline_items
-from timelines.cache import cached, request_memo
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import audit, spreadsheets, uploads
 from tracker.access import current, establishment_scope
+from tracker.cache import cached, request_memo
 from tracker.clock import LONDON, today_london
+from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
-from tracker.navigation import NavItem, register
 from tracker.operations import Actor, Conflict, Refused
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
 TABLE_LIMIT_MB = 5
 TABLE_WRONG_TYPE = "The selected file must be a CSV or XLSX spreadsheet"
-
-register(
-    NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),
-    NavItem("Establishments", "/establishments", frozenset(Role), order=20),
-    NavItem("Programme", "/programme", frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER}), order=30),
-)
 
 SORTS = {
     "start_desc": ("Newest first", Inspection.start_date, False),
@@ -321,9 +314,9 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
 @get("/inspections/{inspection_id:int}", opt=READERS)
 async def inspection_page(request: Request, inspection_id: FromPath[int]) -> Template:
     """Access is checked on every request; the page below the banner depends only on the data,
-    today and who is asking, so it is kept (timelines.cache) until anything is written to the
+    today and who is asking, so it is kept (tracker.cache) until anything is written to the
     database. Its parts (the sections other domains add) share one read of each thing they all
-    need (the events, stored milestones, recommendations, calendar: timelines.cache.request_memo)."""
+    need (the events, stored milestones, recommendations, calendar: tracker.cache.request_memo)."""
     principal = current(request)
     row = await load_inspection(request, inspection_id, row_of=kept_inspection_row)
     today = today_london()

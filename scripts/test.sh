@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: ruff, every test on SQLite, then every database test on PostgreSQL
-# (a throwaway server on a loopback port in a temporary directory, stopped afterwards).
+# The whole test suite: ruff, the import contracts, every test on SQLite, then every database test on
+# PostgreSQL (a throwaway server on a loopback port in a temporary directory, stopped afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONDONTWRITEBYTECODE=1
@@ -8,6 +8,9 @@ unset DATABASE_URL TEST_DATABASE_URL
 
 echo "== ruff"
 .venv/bin/ruff check .
+
+echo "== import contracts (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports
 
 WORKERS=${TEST_WORKERS:-2}
 echo "== tests on SQLite"

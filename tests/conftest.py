@@ -23,9 +23,11 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 def pytest_configure(config):
     from tracker import twofactor
     from tracker.passwords import use_cheap_hashing_for_tests
+    from tracker.wiring import wire
 
     use_cheap_hashing_for_tests()
     twofactor.use_secret_key(TEST_SECRET_KEY)  # as the tests' apps and servers are given
+    wire()  # as the app and the `tracker` command do: tests call the shell's functions directly
 
 
 def pytest_collection_modifyitems(config, items):

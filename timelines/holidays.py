@@ -21,13 +21,10 @@ from tracker.access import allow, current
 from tracker.clock import now_utc
 from tracker.db import write_transaction
 from tracker.forms import Form
-from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.templating import render
 
 ADMIN = allow(Role.ADMIN)
-
-register(NavItem("Holidays", "/admin/holidays", frozenset({Role.ADMIN}), order=92))
 
 
 class HolidayError(ValueError):

@@ -1,4 +1,4 @@
-"""On-time performance page and each inspection's stages as a chart (an INSPECTION_SECTIONS entry)."""
+"""On-time performance page and each inspection's stages as a chart (an inspection page section)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`tracker remind` (daily reminder digests) and `tracker refresh-milestones` (recompute all open
-inspections, e.g. nightly or after a rule change). Exported as COMMANDS for tracker/domain_commands.py.
+inspections, e.g. nightly or after a rule change). Wired in by timelines/domain.py.
 """
 
 from __future__ import annotations

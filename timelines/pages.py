@@ -8,7 +8,6 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from timelines import calculator, dashboard
-from timelines.cache import cached
 from timelines.core.rules import RECURRING, rules_for
 from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
 from timelines.store import current_calendar
@@ -27,6 +26,7 @@ from timelines.work import (
 )
 from tracker import audit, clock
 from tracker.access import allow, current, deny_as_not_found, establishment_scope, signed_in
+from tracker.cache import cached
 from tracker.forms import Form, date_parts
 from tracker.roles import Role
 from tracker.templating import render, render_part
@@ -79,7 +79,7 @@ async def my_work(request: Request) -> Template:
         )
         return html, await my_recurring(principal, today=today, calendar=calendar)
 
-    # kept (timelines.cache) until anything is written to the database, the results table
+    # kept (tracker.cache) until anything is written to the database, the results table
     # already rendered (most of the page's cost); the key holds all that decides what is theirs
     key = (
         "my_work",
@@ -184,7 +184,7 @@ async def _dashboard_body(request: Request, filters: dict, scope: Scope, today, 
 @get("/dashboard", opt=DASHBOARD_ROLES, name="dashboard")
 async def dashboard_page(request: Request) -> Template:
     """The body depends only on the data, today, the person's scope and the URL: it is kept
-    (timelines.cache) until anything is written to the database."""
+    (tracker.cache) until anything is written to the database."""
     filters = await _dashboard_filters(request)
     today = clock.today_london()
     scope = await scope_for(current(request))

@@ -20,7 +20,6 @@ from tracker import audit, spreadsheets, uploads
 from tracker.access import allow, current
 from tracker.clock import now_utc
 from tracker.db import write_transaction
-from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.templating import render
 
@@ -51,8 +50,6 @@ NO = {"no", "n", "false", "0", ""}
 MAX_ROWS = 10_000
 INSERT_CHUNK = 500
 WRONG_TYPE = "The selected file must be a CSV or XLSX file"
-
-register(NavItem("Import programme", "/programme/import", frozenset({Role.HMIP_MANAGER}), order=60))
 
 
 class ImportFileError(ValueError):

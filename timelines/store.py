@@ -31,13 +31,13 @@ def _calendar(added: tuple[date, ...], removed: tuple[date, ...]) -> WorkingCale
 async def current_calendar() -> WorkingCalendar:
     """The working-day calendar with the admins' added and removed holidays.
 
-    Outside a transaction it is kept under the database's data version (timelines.cache), so a
+    Outside a transaction it is kept under the database's data version (tracker.cache), so a
     page asks for the holidays only after something was written; inside one (a holiday change
     and its recompute) it is always read afresh, so the transaction sees its own change."""
     engine = Holiday._meta.db
     if engine.transaction_exists():
         return await _read_calendar()
-    from timelines.cache import cached, memoised
+    from tracker.cache import cached, memoised
 
     return await memoised(("working calendar",), lambda: cached(("working calendar",), _read_calendar))
 
@@ -50,8 +50,8 @@ async def _read_calendar() -> WorkingCalendar:
 
 
 async def stored_rows(inspection_id: int) -> list[dict]:
-    """Every stored milestone of one inspection, in order (one read per page: timelines.cache)."""
-    from timelines.cache import memoised
+    """Every stored milestone of one inspection, in order (one read per page: tracker.cache)."""
+    from tracker.cache import memoised
 
     return await memoised(
         ("stored milestones", inspection_id),

@@ -1,4 +1,4 @@
-"""create_app(): wires the domains, templates, security and the database into one Litestar app."""
+"""create_app(): the domains (tracker.wiring), templates, security and the database in one Litestar app."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-import actionplans.routes
-import factcheck.routes
-import inspections.policy
-import inspections.routes
-import timelines.routes
-from tracker import policy, twofactor
+from tracker import twofactor
 from tracker.access import access_guard, public, signed_in
 from tracker.api import api_router
 from tracker.db import bind_engine, engine_from_url
@@ -28,20 +23,7 @@ from tracker.middleware import ContextMiddleware, HostCheck, security_headers_ho
 from tracker.settings import PROJECT_ROOT, Settings, load_settings
 from tracker.submissions import SubmissionMiddleware
 from tracker.templating import template_config
-from tracker.web import admin, auth, home
-
-DOMAINS = [inspections.routes, factcheck.routes, actionplans.routes, timelines.routes]
-
-
-def _page_routes() -> list:
-    routes = [*auth.ROUTES, *home.ROUTES, *admin.ROUTES]
-    for domain in DOMAINS:
-        routes.extend(domain.ROUTES)
-    return routes
-
-
-def _api_routes() -> list:
-    return [handler for domain in DOMAINS for handler in domain.API_ROUTES]
+from tracker.wiring import api_routes, page_routes, wire
 
 
 def _csrf_token_must_be_text() -> None:
@@ -62,7 +44,7 @@ def _csrf_token_must_be_text() -> None:
 
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
-    policy.register(inspections.policy.POLICY)
+    wire()
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
@@ -97,7 +79,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     )
 
     app = Litestar(
-        route_handlers=[*_page_routes(), api_router(_api_routes()), static, assets],
+        route_handlers=[*page_routes(), api_router(api_routes()), static, assets],
         guards=[access_guard],
         middleware=[DefineMiddleware(ContextMiddleware, settings=settings), SubmissionMiddleware],
         before_send=[security_headers_hook(settings)],

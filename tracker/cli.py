@@ -1,4 +1,5 @@
-"""The `tracker` command. Each domain adds its own subcommands here."""
+"""The `tracker` command: the shell's subcommands here, each domain's from its declaration
+(tracker.wiring adds them the first time the command is used)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import getpass
 
 import click
 
-from timelines.cli import dates, timeline
 from tracker.aio import run_sync
 from tracker.retention import retention
 from tracker.roles import Role
@@ -17,13 +17,29 @@ ROLE_CHOICE = click.Choice([r.value for r in Role])
 run = run_sync
 
 
-@click.group()
+class _Wired(click.Group):
+    """A group whose domains' subcommands are wired in before it lists or looks one up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _wire()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        _wire()
+        return super().get_command(ctx, cmd_name)
+
+
+def _wire() -> None:
+    from tracker.wiring import wire
+
+    wire()
+
+
+@click.group(cls=_Wired)
 def main() -> None:
     """Inspection tracker: HMIP and HMPPS inspection lifecycle."""
 
 
-main.add_command(dates)
-main.add_command(timeline)
 main.add_command(retention)
 
 
@@ -139,14 +155,14 @@ def user_create(username, display_name, roles, establishments, prison_group, ema
 
 
 async def _establishment_ids(names) -> list[int]:
-    from inspections.tables import Establishment
+    from tracker.extensions import establishments
 
     ids = []
     for name in names:
-        row = await Establishment.select(Establishment.id).where(Establishment.name == name).first()
-        if row is None:
+        found = await establishments().id_for(name)
+        if found is None:
             raise click.ClickException(f"No establishment called {name!r}")
-        ids.append(row["id"])
+        ids.append(found)
     return ids
 
 
@@ -257,11 +273,3 @@ def restore_command(source: str, yes: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo("Restored.")
-
-
-def register(command) -> None:
-    """Domains add their own subcommands (e.g. `tracker remind`)."""
-    main.add_command(command)
-
-
-from tracker import domain_commands  # noqa: E402,F401 - wires each domain's commands

@@ -1,6 +1,7 @@
 """Demo data: a believable set of establishments, users of every role and inspections.
 
 Loading is idempotent: each domain's loader checks what is already there before adding.
+Each domain's loaders are named in its declaration (its domain.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ DEMO_USERS = [
 
 
 async def load_users() -> list[tuple[str, str]]:
-    from inspections.tables import Establishment
+    from tracker.extensions import establishments
 
     created = []
     for username, name, roles, establishment_name, group in DEMO_USERS:
@@ -33,12 +34,8 @@ async def load_users() -> list[tuple[str, str]]:
             continue
         establishment_ids = []
         if establishment_name:
-            row = (
-                await Establishment.select(Establishment.id)
-                .where(Establishment.name == establishment_name)
-                .first()
-            )
-            establishment_ids = [row["id"]] if row else []
+            found = await establishments().id_for(establishment_name)
+            establishment_ids = [found] if found else []
         user_id = await create_user(
             username, name, DEMO_PASSWORD, roles, establishment_ids=establishment_ids, prison_group=group
         )
@@ -49,15 +46,12 @@ async def load_users() -> list[tuple[str, str]]:
 
 
 async def load_demo() -> None:
-    """Every domain's demo loader, in dependency order."""
-    import actionplans.demo
-    import factcheck.demo
-    import inspections.demo
-    import timelines.demo
+    """Every domain's demo loaders (tracker.wiring adds them), in the order of its DOMAINS: the
+    places first (the users belong to establishments), then the users, then the rest."""
+    from tracker.extensions import DEMO_LOADERS, DEMO_PLACES
 
-    await inspections.demo.load_establishments()
+    for load in DEMO_PLACES:
+        await load()
     await load_users()
-    await inspections.demo.load()
-    await factcheck.demo.load()
-    await actionplans.demo.load()
-    await timelines.demo.load()
+    for load in DEMO_LOADERS:
+        await load()

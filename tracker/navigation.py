@@ -16,11 +16,11 @@ class NavItem:
     order: int = 50
 
 
-_ITEMS: list[NavItem] = [NavItem("Home", "/", frozenset(Role), order=0)]
+_ITEMS: list[NavItem] = []
 
 
 def register(*items: NavItem) -> None:
-    """Each domain adds its own entries when its routes are wired in."""
+    """Add entries (tracker.wiring adds every domain's); an entry already there is kept once."""
     for item in items:
         if item.href not in {i.href for i in _ITEMS}:
             _ITEMS.append(item)

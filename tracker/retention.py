@@ -5,7 +5,7 @@
 | ended (or long idle) sessions          | 30 days                       | deleted                  |
 | two-step sign-in challenges            | 30 days                       | deleted                  |
 | claimed form tokens (double submits)   | 1 day                         | deleted                  |
-| sent-reminder rows                     | 2 years                       | deleted                  |
+| sent-reminder rows (timelines)         | 2 years                       | deleted                  |
 | a deactivated user's personal data     | 2 years after deactivation    | email and authenticator  |
 |                                        |                               | cleared, name replaced   |
 | audit rows (the security log)          | AUDIT_RETENTION_DAYS (730)    | deleted                  |
@@ -13,19 +13,19 @@
 The audit table is append-only by trigger; the trigger lets a DELETE through only for rows older
 than AUDIT_FLOOR_DAYS (183: MoJ's six-month minimum for security logs), so neither this job nor
 anything else in the app can remove a recent audit row. See docs/decisions/0004-retention.md.
-Every run (a dry run too) is audited with its counts only.
+Every run (a dry run too) is audited with its counts only. A domain's own rows (the sent
+reminders) are named, with their period, in its declaration (tracker.extensions.Retained).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import click
 
 SESSION_DAYS = 30
 CHALLENGE_DAYS = 30
-REMINDER_DAYS = 730
 DEACTIVATED_DAYS = 730
 AUDIT_FLOOR_DAYS = 183  # enforced by the audit table's trigger too
 FORMER_USER = "Former user"
@@ -36,12 +36,18 @@ class Counts:
     sessions: int = 0
     login_challenges: int = 0
     form_tokens: int = 0
-    sent_reminders: int = 0
+    retained: dict[str, int] = field(default_factory=dict)  # each domain's rows, by their label
     users_anonymised: int = 0
     audit_rows: int = 0
 
     def summary(self) -> str:
-        return " ".join(f"{k}={v}" for k, v in vars(self).items())
+        parts = []
+        for name, value in vars(self).items():
+            if name == "retained":
+                parts += [f"{label.replace(' ', '_')}={count}" for label, count in value.items()]
+            else:
+                parts.append(f"{name}={value}")
+        return " ".join(parts)
 
 
 def _start_of(day: date) -> datetime:
@@ -50,10 +56,10 @@ def _start_of(day: date) -> datetime:
 
 async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Counts:
     """Count (dry run) or remove everything past its period, in one transaction; audit the run."""
-    from timelines.tables import SentReminder
     from tracker import audit
     from tracker.clock import now_utc
     from tracker.db import write_transaction
+    from tracker.extensions import RETAINED
     from tracker.submissions import KEEP_DAYS as FORM_TOKEN_DAYS
     from tracker.tables import AppUser, AuditEvent, LoginChallenge, RecoveryCode, SubmittedForm, UserSession
 
@@ -65,7 +71,10 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
     )
     challenges = LoginChallenge.created_at < _start_of(today - timedelta(days=CHALLENGE_DAYS))
     form_tokens = SubmittedForm.created_at < _start_of(today - timedelta(days=FORM_TOKEN_DAYS))
-    reminders = SentReminder.sent_at < _start_of(today - timedelta(days=REMINDER_DAYS))
+    retained = {  # label: (table, its rows past their period)
+        kept.label: (kept.table, getattr(kept.table, kept.column) < _start_of(today - timedelta(kept.days)))
+        for kept in RETAINED
+    }
     leavers = (
         (AppUser.active == False)  # noqa: E712 - Piccolo builds SQL from the comparison
         & (AppUser.deactivated_at < _start_of(today - timedelta(days=DEACTIVATED_DAYS)))
@@ -80,7 +89,8 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
         counts.sessions = await UserSession.count().where(sessions)
         counts.login_challenges = await LoginChallenge.count().where(challenges)
         counts.form_tokens = await SubmittedForm.count().where(form_tokens)
-        counts.sent_reminders = await SentReminder.count().where(reminders)
+        for label, (table, old) in retained.items():
+            counts.retained[label] = await table.count().where(old)
         leaver_ids = [r["id"] for r in await AppUser.select(AppUser.id).where(leavers)]
         counts.users_anonymised = len(leaver_ids)
         counts.audit_rows = await AuditEvent.count().where(old_audit)
@@ -88,7 +98,8 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
             await UserSession.delete().where(sessions)
             await LoginChallenge.delete().where(challenges)
             await SubmittedForm.delete().where(form_tokens)
-            await SentReminder.delete().where(reminders)
+            for table, old in retained.values():
+                await table.delete().where(old)
             for user_id in leaver_ids:
                 await AppUser.update(
                     {
@@ -137,6 +148,7 @@ def retention(dry_run: bool, today_text: str) -> None:
     click.echo(
         f"{verb}: {counts.sessions} sessions, {counts.login_challenges} sign-in challenges, "
         f"{counts.form_tokens} form tokens, "
-        f"{counts.sent_reminders} sent reminders, {counts.audit_rows} audit rows; "
+        + "".join(f"{count} {label}, " for label, count in counts.retained.items())
+        + f"{counts.audit_rows} audit rows; "
         f"{'would anonymise' if dry_run else 'anonymised'} {counts.users_anonymised} deactivated users."
     )

@@ -99,12 +99,12 @@ async def revoke_api_tokens(user_id: int) -> None:
 
 
 async def load_principal(user_id: int, session_id: int | None = None) -> Principal | None:
-    """Who this user is now: active, roles, establishments. Kept (timelines.cache) until anything
+    """Who this user is now: active, roles, establishments. Kept (tracker.cache) until anything
     is written to the database, so a deactivation or a change of role counts from the next
     request, in every worker; the session itself is checked on every request."""
     from dataclasses import replace
 
-    from timelines.cache import cached
+    from tracker.cache import cached
 
     principal = await cached(("principal", user_id), lambda: _read_principal(user_id))
     return replace(principal, session_id=session_id) if principal is not None else None
@@ -133,15 +133,11 @@ async def _read_principal(user_id: int) -> Principal | None:
 
 
 async def _establishments_for(user_id: int, roles: frozenset[Role], prison_group: str) -> frozenset[int]:
-    from inspections.tables import Establishment, EstablishmentMember
+    from tracker.extensions import establishments
 
     ids: set[int] = set()
     if Role.ESTABLISHMENT in roles:
-        rows = await EstablishmentMember.select(EstablishmentMember.establishment).where(
-            EstablishmentMember.user == user_id
-        )
-        ids |= {r["establishment"] for r in rows}
+        ids |= await establishments().members_of(user_id)
     if Role.HMPPS_MANAGER in roles and prison_group:
-        rows = await Establishment.select(Establishment.id).where(Establishment.prison_group == prison_group)
-        ids |= {r["id"] for r in rows}
+        ids |= await establishments().of_prison_group(prison_group)
     return frozenset(ids)

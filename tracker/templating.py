@@ -145,7 +145,7 @@ def render(
 
 
 def render_part(request: Request, template: str, **context) -> Markup:
-    """A part of a page rendered now, to be kept (timelines.cache) and placed into the page later.
+    """A part of a page rendered now, to be kept (tracker.cache) and placed into the page later.
     The environment autoescapes, so the result is safe markup."""
     rendered = request.app.template_engine.get_template(template).render(request=request, **context)
     # nosemgrep: markup-on-data

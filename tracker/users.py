@@ -48,19 +48,15 @@ async def create_user(
 
 
 async def set_roles(user_id: int, roles: Iterable[Role], establishment_ids: Iterable[int] = ()) -> None:
-    from inspections.tables import EstablishmentMember
+    from tracker.extensions import establishments
 
     roles = sorted(set(roles))
     establishment_ids = sorted(set(establishment_ids))
     _check_scope(roles, establishment_ids)
     await UserRole.delete().where(UserRole.user == user_id)
-    await EstablishmentMember.delete().where(EstablishmentMember.user == user_id)
     if roles:
         await UserRole.insert(*[UserRole(user=user_id, role=str(role)) for role in roles])
-    if Role.ESTABLISHMENT in roles:
-        await EstablishmentMember.insert(
-            *[EstablishmentMember(user=user_id, establishment=e) for e in establishment_ids]
-        )
+    await establishments().set_members(user_id, establishment_ids if Role.ESTABLISHMENT in roles else [])
 
 
 def _check_scope(roles: list[Role], establishment_ids: list[int]) -> None:

@@ -30,8 +30,8 @@ def count_queries(engine) -> Iterator[list[str]]:
 
 def queries_for(client, engine, url: str) -> tuple[int, str, list[str]]:
     """(number of queries, page text, the queries) for one GET that must succeed, with nothing
-    kept from an earlier request (timelines.cache emptied first: the queries of a cold page)."""
-    from timelines import cache
+    kept from an earlier request (tracker.cache emptied first: the queries of a cold page)."""
+    from tracker import cache
 
     cache.clear()
     with count_queries(engine) as queries:

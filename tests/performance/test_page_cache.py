@@ -1,4 +1,4 @@
-"""Pages kept per worker under the database's data version (timelines.cache): a second look
+"""Pages kept per worker under the database's data version (tracker.cache): a second look
 with nothing written asks the database less, any write shows at once, and what is kept for one
 person is never shown to another."""
 
@@ -21,7 +21,7 @@ def _inspection(place: int, leader: int) -> int:
 
 
 def test_inspection_page_is_kept_until_something_is_written(client, db):
-    from timelines import cache
+    from tracker import cache
 
     lead = make_user("lead", Role.HMIP_TEAM_LEADER)
     inspection_id = _inspection(make_establishment("HMP Aardvark"), lead)

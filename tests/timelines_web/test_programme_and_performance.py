@@ -219,12 +219,13 @@ def test_api_lists_milestones_with_filters_under_the_same_rules(client, today):
 
 
 def test_stages_section_draws_planned_against_actual_for_those_who_may_see_it(db):
-    import timelines.routes  # noqa: F401 - registers the section
-    from inspections.sections import INSPECTION_SECTIONS
     from inspections.tables import Inspection
     from timelines.insight import stages_section
+    from tracker.extensions import INSPECTION_SECTIONS
     from tracker.sessions import load_principal
+    from tracker.wiring import wire
 
+    wire()
     assert stages_section in INSPECTION_SECTIONS
     world = build_world()
     row = run(Inspection.select().where(Inspection.id == world.inspection_leeds).first())

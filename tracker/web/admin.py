@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from tracker import audit
 from tracker.access import allow
 from tracker.clock import LONDON
+from tracker.extensions import establishments
 from tracker.forms import Form
-from tracker.navigation import NavItem, register
 from tracker.roles import Role
 from tracker.tables import AppUser, AuditEvent, UserRole
 from tracker.templating import render
@@ -22,21 +22,9 @@ from tracker.users import UserError, create_user, deactivate_user
 ADMIN = allow(Role.ADMIN)
 AUDIT_PAGE_SIZE = 50
 
-register(NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90))
-register(NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91))
-
 
 async def _establishment_choices() -> list[dict]:
-    from inspections.tables import Establishment
-
-    rows = (
-        await Establishment.select(Establishment.id, Establishment.name)
-        .where(
-            Establishment.active == True  # noqa: E712 - Piccolo builds SQL from ==
-        )
-        .order_by(Establishment.name)
-    )
-    return [{"value": str(r["id"]), "text": r["name"]} for r in rows]
+    return await establishments().choices()
 
 
 @get("/admin/users", opt=ADMIN)

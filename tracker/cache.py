@@ -60,13 +60,13 @@ def _sqlite_version(path: str) -> tuple:
 
 async def data_version() -> tuple:
     """Changes whenever anything is committed to the database."""
-    from timelines.tables import StoredMilestone
     from tracker.db import is_sqlite
+    from tracker.tables import AppUser
 
-    engine = StoredMilestone._meta.db
+    engine = AppUser._meta.db  # every table is on the one engine (tracker.db.bind_engine)
     if is_sqlite(engine):
         return _sqlite_version(engine.connection_kwargs["database"])
-    rows = await StoredMilestone.raw("SELECT pg_current_snapshot()::text AS snapshot")
+    rows = await AppUser.raw("SELECT pg_current_snapshot()::text AS snapshot")
     return (id(engine), rows[0]["snapshot"])
 
 

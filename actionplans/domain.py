@@ -1,0 +1,36 @@
+"""The actionplans domain as the shell wires it in (tracker.wiring)."""
+
+from actionplans import api, cli, demo, panels, web
+from tracker.extensions import Domain
+from tracker.navigation import NavItem
+from tracker.roles import Role
+
+ACTIONPLANS = Domain(
+    name="actionplans",
+    routes=web.ROUTES,
+    api_routes=api.API_ROUTES,
+    navigation=[
+        NavItem(
+            "Action plans",
+            "/action-plans",
+            frozenset(
+                {
+                    Role.HMIP_TEAM_LEADER,
+                    Role.HMIP_INSPECTOR,
+                    Role.HMIP_MANAGER,
+                    Role.HMPPS_SCRUTINY,
+                    Role.HMPPS_MANAGER,
+                    Role.ESTABLISHMENT,
+                }
+            ),
+            order=40,
+        )
+    ],
+    home_panels=[panels.establishment_panel, panels.scrutiny_panel, panels.manager_panel],
+    home_order=30,  # after the fact checks
+    inspection_sections=[panels.inspection_section],
+    establishment_sections=[panels.establishment_section],
+    commands=cli.COMMANDS,
+    policy={},
+    demo=demo.load,
+)

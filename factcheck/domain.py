@@ -1,0 +1,21 @@
+"""The factcheck domain as the shell wires it in (tracker.wiring)."""
+
+from factcheck import api, cli, demo, routes
+from tracker.extensions import Domain
+from tracker.navigation import NavItem
+from tracker.roles import Role
+
+FACTCHECK = Domain(
+    name="factcheck",
+    routes=routes.ROUTES,
+    api_routes=api.API_ROUTES,
+    navigation=[
+        NavItem("Fact checks", "/factcheck", frozenset({Role.HMPPS_SCRUTINY, Role.HMIP_MANAGER}), order=30)
+    ],
+    home_panels=[routes.scrutiny_home_panel],
+    home_order=20,  # what people come for first
+    inspection_sections=[routes.inspection_section],
+    commands=cli.COMMANDS,
+    policy={},
+    demo=demo.load,
+)

@@ -1,0 +1,21 @@
+"""The inspections domain as the shell wires it in (tracker.wiring)."""
+
+from inspections import api, demo, people, policy, web_debrief, web_establishments, web_inspections
+from tracker.extensions import Domain
+from tracker.navigation import NavItem
+from tracker.roles import Role
+
+INSPECTIONS = Domain(
+    name="inspections",
+    routes=[*web_inspections.ROUTES, *web_debrief.ROUTES, *web_establishments.ROUTES],
+    api_routes=api.API_ROUTES,
+    navigation=[
+        NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),
+        NavItem("Establishments", "/establishments", frozenset(Role), order=20),
+        NavItem("Programme", "/programme", frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER}), order=31),
+    ],
+    policy=policy.POLICY,
+    demo_places=demo.load_establishments,
+    demo=demo.load,
+    establishments=people.ESTABLISHMENTS,
+)

@@ -1,0 +1,38 @@
+"""The timelines domain as the shell wires it in (tracker.wiring)."""
+
+from timelines import api, cli, demo, feeds, holidays, insight, jobs, pages, programme_import
+from timelines.tables import SentReminder
+from tracker.extensions import Domain, Retained
+from tracker.navigation import NavItem
+from tracker.roles import Role
+
+TIMELINES = Domain(
+    name="timelines",
+    routes=[*pages.ROUTES, *insight.ROUTES, *feeds.ROUTES, *holidays.ROUTES, *programme_import.ROUTES],
+    api_routes=api.API_ROUTES,
+    navigation=[
+        NavItem("My work", "/my-work", frozenset(Role), order=11),
+        NavItem(
+            "Dashboard",
+            "/dashboard",
+            frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY, Role.ESTABLISHMENT}),
+            order=21,
+        ),
+        NavItem(
+            "Performance",
+            "/performance",
+            frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY}),
+            order=22,
+        ),
+        NavItem("Import programme", "/programme/import", frozenset({Role.HMIP_MANAGER}), order=60),
+        NavItem("Calculator", "/calculator", frozenset(Role), order=80),
+        NavItem("Holidays", "/admin/holidays", frozenset({Role.ADMIN}), order=92),
+    ],
+    home_panels=[pages.home_panel],
+    home_order=40,  # the deadlines summary, after the fact checks and action plans
+    inspection_sections=[insight.stages_section],
+    commands=[cli.dates, cli.timeline, *jobs.COMMANDS],
+    policy={},
+    demo=demo.load,
+    retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)
+)

@@ -1,0 +1,116 @@
+"""What a domain adds to the shell, declared as one `Domain` value (its domain.py), and the
+registries the shell's pages read. tracker.wiring fills the registries once, from every domain's
+declaration; nothing registers itself when it is imported.
+
+A home panel is an async callable (request, principal) -> dict | None: a dict with "title",
+"template" and its context, or None when there is nothing for this person. A section is an async
+callable (request, principal, row) -> dict | None with "template" and its context; the inspection
+page passes the inspection row, the establishment page the establishment row. Each panel and
+section applies its own access rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.navigation import NavItem
+
+Panel = Callable[..., Awaitable[dict | None]]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Everything one domain adds: its pages, API, navigation, home panels (placed by
+    `home_order`, lowest first), sections of the inspection and establishment pages, `tracker`
+    subcommands, policy table (action -> grants, tracker.policy) and demo data loaders
+    (`demo_places` before the demo users are made, `demo` after); the domain that owns the
+    establishments gives `establishments`; `retained`: its rows `tracker retention` removes."""
+
+    name: str
+    routes: Sequence = ()
+    api_routes: Sequence = ()
+    navigation: Sequence[NavItem] = ()
+    home_panels: Sequence[Panel] = ()
+    home_order: int = 50
+    inspection_sections: Sequence[Panel] = ()
+    establishment_sections: Sequence[Panel] = ()
+    commands: Sequence = ()
+    policy: Mapping[str, Iterable[Any]] = field(default_factory=dict)
+    demo_places: Callable[[], Awaitable[None]] | None = None
+    demo: Callable[[], Awaitable[None]] | None = None
+    establishments: Establishments | None = None
+    retained: Sequence[Retained] = ()
+
+
+@dataclass(frozen=True)
+class Retained:
+    """Rows of a domain's table kept `days` after the moment in `column`, then deleted by
+    `tracker retention` in its one transaction, counted in its output and its audit row."""
+
+    label: str  # as the output names them: "sent reminders"
+    table: Any  # a Piccolo table
+    column: str  # a timestamp column of it
+    days: int
+
+
+@dataclass(frozen=True)
+class Establishments:
+    """How the shell reaches the establishments people are scoped to; the domain that owns
+    establishments gives these (sign-in, user administration, `tracker user`, the demo users)."""
+
+    members_of: Callable[[int], Awaitable[set[int]]]  # a user's establishments
+    of_prison_group: Callable[[str], Awaitable[set[int]]]  # every establishment of a prison group
+    set_members: Callable[[int, list[int]], Awaitable[None]]  # a user belongs to these, no others
+    choices: Callable[[], Awaitable[list[dict]]]  # active establishments for a form: value, text
+    id_for: Callable[[str], Awaitable[int | None]]  # an establishment's id by its full name
+
+
+_establishments: list[Establishments] = []
+
+
+def provide_establishments(given: Establishments) -> None:
+    _establishments[:] = [given]
+
+
+def establishments() -> Establishments:
+    if not _establishments:
+        raise RuntimeError("No domain gives the establishments: tracker.wiring.wire() has not run")
+    return _establishments[0]
+
+
+class Registry:
+    """An ordered list that holds each entry once, however often it is added."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[int, Any]] = []
+
+    def add(self, entry: Any, order: int = 0) -> None:
+        if all(existing is not entry for _, existing in self._entries):
+            self._entries.append((order, entry))
+            self._entries.sort(key=lambda pair: pair[0])  # stable: equal orders keep their sequence
+
+    def __iter__(self):
+        return (entry for _, entry in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+HOME_PANELS = Registry()
+INSPECTION_SECTIONS = Registry()
+ESTABLISHMENT_SECTIONS = Registry()
+DEMO_PLACES = Registry()
+DEMO_LOADERS = Registry()
+RETAINED = Registry()
+
+
+async def gather(sections: Iterable[Panel], request, principal, *row) -> list[dict]:
+    """What each panel or section has to show this person, in order; those with nothing left out."""
+    shown = []
+    for section in sections:
+        result = await section(request, principal, *row)
+        if result:
+            shown.append(result)
+    return shown

@@ -1,0 +1,16 @@
+"""The shell's own pages (sign-in, home, administration) declared like any domain's."""
+
+from tracker.extensions import Domain
+from tracker.navigation import NavItem
+from tracker.roles import Role
+from tracker.web import admin, auth, home
+
+SHELL = Domain(
+    name="shell",
+    routes=[*auth.ROUTES, *home.ROUTES, *admin.ROUTES],
+    navigation=[
+        NavItem("Home", "/", frozenset(Role), order=0),
+        NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
+        NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91),
+    ],
+)
