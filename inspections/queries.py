@@ -15,7 +15,6 @@ from inspections.tables import (
     InspectionTeamMember,
     Recommendation,
 )
-from tracker.cache import memoised
 from timelines.core.rules import (
     FULL_INSPECTION,
     PROGRAMME,
@@ -24,6 +23,7 @@ from timelines.core.rules import (
     rules_for,
     window_dates,
 )
+from tracker.cache import memoised
 from tracker.roles import Role
 from tracker.tables import AppUser, UserRole
 
