@@ -26,13 +26,13 @@ from tracker.middleware import ContextMiddleware, HostCheck, security_headers_ho
 from tracker.settings import PROJECT_ROOT, Settings, load_settings
 from tracker.submissions import SubmissionMiddleware
 from tracker.templating import template_config
-from tracker.web import admin, auth, home
+from tracker.web import account, admin, auth, home
 
 DOMAINS = [inspections.routes, factcheck.routes, actionplans.routes, timelines.routes]
 
 
 def _page_routes() -> list:
-    routes = [*auth.ROUTES, *home.ROUTES, *admin.ROUTES]
+    routes = [*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES]
     for domain in DOMAINS:
         routes.extend(domain.ROUTES)
     return routes
