@@ -243,6 +243,26 @@ def test_changing_your_own_password_ends_your_other_sessions(app, client):
     sign_in(client, "sam", NEW_PASSWORD)
 
 
+def test_guessing_the_current_password_stops_after_five_tries(client):
+    make_user("sam", Role.HMPPS_SCRUTINY)
+    sign_in(client, "sam")
+    change = {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
+    for guess in range(5):
+        wrong = post_form(
+            client,
+            "/account/password",
+            {"current_password": f"guess number {guess}", **change},
+            token_from="/account/password",
+        )
+        assert "Your current password is not correct" in wrong.text
+    right = post_form(
+        client, "/account/password", {"current_password": PASSWORD, **change}, token_from="/account/password"
+    )
+    assert "too many times" in right.text
+    client.cookies.clear()
+    sign_in(client, "sam", PASSWORD)  # unchanged
+
+
 # -- K8 (d): in production, two-step sign-in for every role that reads the debrief note -----------
 
 NOTE_READING_ROLES = [

@@ -3,18 +3,19 @@ sign-in, changing it any time, and their personal API tokens (SECURITY.md K8, K1
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tracker import audit, twofactor
-from tracker.access import current, public, signed_in
+from tracker.access import current, deny_as_not_found, public, signed_in
 from tracker.clock import now_utc
 from tracker.forms import Form
 from tracker.passwords import password_problem
 from tracker.sessions import api_tokens_of, revoke_api_token
-from tracker.tables import AppUser
+from tracker.tables import AppUser, AuditEvent
 from tracker.templating import render
 from tracker.users import (
     UserError,
@@ -24,6 +25,13 @@ from tracker.users import (
     set_password_with_link,
 )
 from tracker.web.auth import _after_password, _challenge_or_none
+
+WRONG_PASSWORD = "wrong_password"  # noqa: S105 - an audit outcome, not a password  # nosec B105
+WRONG_PASSWORD_WINDOW = timedelta(minutes=15)
+MAX_WRONG_PASSWORDS = 5
+TOO_MANY_WRONG = (
+    "You have entered your current password wrongly too many times. Wait 15 minutes, then try again"
+)
 
 
 def read_new_password(form: Form, username: str) -> str:
@@ -38,8 +46,8 @@ def read_new_password(form: Form, username: str) -> str:
     return password
 
 
-def _password_page(request: Request, errors: dict, status_code: int = 200, **page) -> Template:
-    return render(request, "account/password.html", errors=errors, status_code=status_code, **page)
+def _password_page(request: Request, errors: dict, **page) -> Template:
+    return render(request, "account/password.html", errors=errors, **page)
 
 
 # -- a one-time link (tracker.users.invite_user and new_password_link) ---------------------------
@@ -165,6 +173,18 @@ def _change_page(request: Request, errors: dict, changed: bool = False) -> Templ
     )
 
 
+async def _too_many_wrong_passwords(user_id: int) -> bool:
+    """Someone at an unattended, signed-in browser may not guess the password to take it over."""
+    since = now_utc() - WRONG_PASSWORD_WINDOW
+    wrong = await AuditEvent.count().where(
+        (AuditEvent.actor_id == user_id)
+        & (AuditEvent.action == "user.password_change")
+        & (AuditEvent.outcome == WRONG_PASSWORD)
+        & (AuditEvent.at > since)
+    )
+    return wrong >= MAX_WRONG_PASSWORDS
+
+
 @get("/account/password", opt=signed_in())
 async def change_page(request: Request) -> Template:
     return _change_page(request, {}, changed=request.query_params.get("changed") == "1")
@@ -177,8 +197,11 @@ async def change_submit(request: Request) -> Response:
     current_password = form.raw("current_password")
     if not current_password:
         form.error("current_password", "Enter your current password")
+    elif await _too_many_wrong_passwords(principal.user_id):
+        form.error("current_password", TOO_MANY_WRONG)
     elif not await password_matches(principal.user_id, current_password):
         form.error("current_password", "Your current password is not correct")
+        await audit.record("user.password_change", request=request, outcome=WRONG_PASSWORD)
     password = read_new_password(form, principal.username)
     if form.ok:
         try:
@@ -188,7 +211,6 @@ async def change_submit(request: Request) -> Response:
         except UserError as error:
             form.error(error.field, str(error))
     if not form.ok:
-        await audit.record("user.password_change", request=request, outcome="refused")
         return _change_page(request, form.errors)
     await audit.record(
         "user.password_change",
@@ -220,7 +242,7 @@ async def tokens_page(request: Request) -> Template:
 async def revoke_own_token(request: Request, token_id: FromPath[int]) -> Response:
     principal = current(request)
     if not await revoke_api_token(principal.user_id, token_id):
-        raise NotFoundException("Page not found")
+        await deny_as_not_found(request, "api_token", token_id)
     await audit.record("api_token.revoke", request=request, object_type="api_token", object_id=token_id)
     return Redirect(path="/account/tokens?done=revoked")
 
