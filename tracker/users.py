@@ -18,6 +18,7 @@ from tracker.tables import AppUser, PasswordLink, UserRole
 from tracker.tokens import new_token, token_hash
 
 PASSWORD_LINK_LIFETIME = timedelta(hours=72)
+UNKNOWN_ESTABLISHMENT = "Choose establishments from the list"
 
 
 class UserError(ValueError):
@@ -128,7 +129,7 @@ async def _check_establishments_exist(establishment_ids: list[int]) -> None:
         return
     found = await Establishment.count().where(Establishment.id.is_in(establishment_ids))
     if found != len(establishment_ids):
-        raise UserError("Choose establishments from the list", "establishments")
+        raise UserError(UNKNOWN_ESTABLISHMENT, "establishments")
 
 
 async def deactivate_user(user_id: int) -> int:

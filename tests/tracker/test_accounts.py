@@ -329,6 +329,13 @@ def test_admin_form_with_an_unknown_establishment_shows_an_error_and_makes_no_us
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text and 'href="#establishments"' in response.text
+    too_big = post_form(
+        client,
+        "/admin/users/new",
+        {"username": "gov", "display_name": "Gov", "roles": "establishment", "establishments": "9" * 30},
+        token_from="/admin/users/new",
+    )
+    assert too_big.status_code == 200 and "Choose establishments from the list" in too_big.text
     assert run(user_id_for("gov")) is None
 
 

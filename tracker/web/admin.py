@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tracker import audit
-from tracker.access import allow
+from tracker.access import MAX_ID, allow
 from tracker.clock import LONDON, now_utc
 from tracker.forms import Form
 from tracker.navigation import NavItem, register
@@ -18,7 +18,14 @@ from tracker.roles import Role
 from tracker.sessions import api_tokens_of, revoke_api_token
 from tracker.tables import AppUser, AuditEvent, UserRole
 from tracker.templating import render
-from tracker.users import PASSWORD_LINK_LIFETIME, UserError, deactivate_user, invite_user, new_password_link
+from tracker.users import (
+    PASSWORD_LINK_LIFETIME,
+    UNKNOWN_ESTABLISHMENT,
+    UserError,
+    deactivate_user,
+    invite_user,
+    new_password_link,
+)
 
 ADMIN = allow(Role.ADMIN)
 AUDIT_PAGE_SIZE = 50
@@ -79,7 +86,10 @@ async def create_user_submit(request: Request) -> Response:
     roles = [Role(r) for r in role_values if r in Role._value2member_map_]
     if not roles:
         form.error("roles", "Select at least one role")
-    establishment_ids = [int(v) for v in form.values("establishments") if v.isdigit() and len(v) < 10]
+    chosen = form.values("establishments")
+    establishment_ids = [int(v) for v in chosen if v.isdigit() and int(v) <= MAX_ID]
+    if len(establishment_ids) != len(chosen):
+        form.error("establishments", UNKNOWN_ESTABLISHMENT)
     if form.ok:
         try:
             user_id = await invite_user(
@@ -130,7 +140,7 @@ async def confirm_password_link(request: Request, user_id: FromPath[int]) -> Tem
 
 
 @post("/admin/users/{user_id:int}/password-link", opt=ADMIN)
-async def password_link(request: Request, user_id: FromPath[int]) -> Template:
+async def make_password_link(request: Request, user_id: FromPath[int]) -> Template:
     """The link for a new user, or for one whose link expired or who forgot their password (their
     old password works until the link is used). Shown this once: only its hash is kept."""
     user = await _user_or_404(user_id)
@@ -247,7 +257,7 @@ ROUTES = [
     new_user,
     create_user_submit,
     confirm_password_link,
-    password_link,
+    make_password_link,
     user_tokens,
     revoke_user_token,
     confirm_deactivate,
