@@ -40,6 +40,12 @@ async def choices() -> list[dict]:
     return [{"value": str(r["id"]), "text": r["name"]} for r in rows]
 
 
+async def count(establishment_ids: list[int]) -> int:
+    if not establishment_ids:
+        return 0
+    return await Establishment.count().where(Establishment.id.is_in(establishment_ids))
+
+
 async def id_for(name: str) -> int | None:
     row = await Establishment.select(Establishment.id).where(Establishment.name == name).first()
     return row["id"] if row else None
@@ -50,5 +56,6 @@ ESTABLISHMENTS = Establishments(
     of_prison_group=of_prison_group,
     set_members=set_members,
     choices=choices,
+    count=count,
     id_for=id_for,
 )

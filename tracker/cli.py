@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import getpass
-
 import click
 
 from tracker.aio import run_sync
 from tracker.retention import retention
 from tracker.roles import Role
+from tracker.sessions import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -52,11 +51,11 @@ def migrate() -> None:
     click.echo("Database is up to date.")
 
 
-def _refuse_in_production() -> None:
+def _refuse_in_production(message: str = "Demo data and demo codes are for local use only") -> None:
     from tracker.settings import load_settings
 
     if load_settings().is_production:
-        raise click.ClickException("Demo data and demo codes are for local use only")
+        raise click.ClickException(message)
 
 
 @main.command()
@@ -131,27 +130,74 @@ def user() -> None:
 @click.option("--establishment", "establishments", multiple=True, help="Establishment name (repeatable)")
 @click.option("--prison-group", default="")
 @click.option("--email", default="")
-def user_create(username, display_name, roles, establishments, prison_group, email) -> None:
-    """Create a user; asks for the password."""
-    from tracker.users import UserError, create_user
+@click.option(
+    "--password",
+    "temporary",
+    is_flag=True,
+    help="Local use only: ask for a temporary password, changed at the first sign-in",
+)
+def user_create(username, display_name, roles, establishments, prison_group, email, temporary) -> None:
+    """Create a user and print the one-time link with which they create their password."""
+    from tracker import audit
+    from tracker.users import PASSWORD_LINK_LIFETIME, UserError, create_user, invite_user, new_password_link
 
-    password = getpass.getpass("Password (12 characters or more): ")
-    try:
-        ids = run(_establishment_ids(establishments))
-        run(
-            create_user(
-                username,
-                display_name,
-                password,
-                [Role(r) for r in roles],
-                email=email,
-                establishment_ids=ids,
-                prison_group=prison_group,
-            )
+    if temporary:
+        _refuse_in_production("Temporary passwords are for local use only: leave out --password")
+        password = click.prompt("Temporary password", hide_input=True, confirmation_prompt=True)
+
+    async def go():
+        fields = dict(
+            email=email, establishment_ids=await _establishment_ids(establishments), prison_group=prison_group
         )
+        role_list = [Role(r) for r in roles]
+        if temporary:
+            user_id = await create_user(username, display_name, password, role_list, temporary=True, **fields)
+            token = None
+        else:
+            user_id = await invite_user(username, display_name, role_list, **fields)
+            token = await new_password_link(user_id)
+        await audit.record(
+            "user.create",
+            actor="cli",
+            object_type="user",
+            object_id=user_id,
+            detail=f"roles={','.join(roles)}",
+        )
+        return token
+
+    try:
+        token = run(go())
     except UserError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created {username.lower()}.")
+    name = username.strip().lower()
+    if token is None:
+        click.echo(f"Created {name}. They must change the temporary password when they first sign in.")
+        return
+    hours = int(PASSWORD_LINK_LIFETIME.total_seconds() // 3600)
+    click.echo(
+        f"Created {name}. Send them this link to create their own password (works once, for {hours} hours):"
+    )
+    click.echo(f"  {_link(token)}")
+
+
+def _link(token: str) -> str:
+    return f"<the service's address>/set-password/{token}"
+
+
+@user.command("password-link")
+@click.argument("username")
+def user_password_link(username: str) -> None:
+    """Print a new one-time link for the user to create a password (an earlier link stops working)."""
+    from tracker import audit
+    from tracker.users import new_password_link
+
+    async def go():
+        user_id = await _require_user(username)
+        token = await new_password_link(user_id)
+        await audit.record("user.password_link", actor="cli", object_type="user", object_id=user_id)
+        return token
+
+    click.echo(f"  {_link(run(go()))}")
 
 
 async def _establishment_ids(names) -> list[int]:
@@ -218,13 +264,27 @@ def user_roles(username: str, roles, establishments) -> None:
 
 @user.command("token")
 @click.argument("username")
-@click.option("--label", default="cli")
-def user_token(username: str, label: str) -> None:
-    """Print a new personal API token (shown once; stored hashed)."""
+@click.option("--name", "label", required=True, help="What the token is for, shown in the list of tokens")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_TOKEN_DAYS),
+    default=DEFAULT_TOKEN_DAYS,
+    show_default=True,
+    help="Days until it expires",
+)
+def user_token(username: str, label: str, days: int) -> None:
+    """Print a new personal API token (shown once; stored hashed). The user's other tokens keep
+    working: they see them all at /account/tokens and can revoke any one."""
+    from tracker import audit
     from tracker.sessions import create_api_token
 
     async def go():
-        return await create_api_token(await _require_user(username), label)
+        user_id = await _require_user(username)
+        token = await create_api_token(user_id, label, days=days)
+        await audit.record(
+            "api_token.create", actor="cli", object_type="user", object_id=user_id, detail=f"days={days}"
+        )
+        return token
 
     click.echo(run(go()))
 

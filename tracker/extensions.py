@@ -64,6 +64,7 @@ class Establishments:
     of_prison_group: Callable[[str], Awaitable[set[int]]]  # every establishment of a prison group
     set_members: Callable[[int, list[int]], Awaitable[None]]  # a user belongs to these, no others
     choices: Callable[[], Awaitable[list[dict]]]  # active establishments for a form: value, text
+    count: Callable[[list[int]], Awaitable[int]]  # how many of these ids are establishments
     id_for: Callable[[str], Awaitable[int | None]]  # an establishment's id by its full name
 
 

@@ -13,6 +13,8 @@ from tracker.tokens import new_token, token_hash
 
 # Writing last_seen on every request would turn each read into a write; a minute is precise enough.
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 366
 
 
 async def start_session(user_id: int) -> str:
@@ -31,13 +33,14 @@ async def end_session(token: str) -> None:
     )
 
 
-async def end_all_sessions(user_id: int) -> int:
-    ended = (
-        await UserSession.update({UserSession.ended_at: now_utc()})
-        .where((UserSession.user == user_id) & UserSession.ended_at.is_null())
-        .returning(UserSession.id)
+async def end_all_sessions(user_id: int, keep: int | None = None) -> int:
+    """End the user's sessions (all but `keep`, the one changing its password) and say how many."""
+    query = UserSession.update({UserSession.ended_at: now_utc()}).where(
+        (UserSession.user == user_id) & UserSession.ended_at.is_null()
     )
-    return len(ended)
+    if keep is not None:
+        query = query.where(UserSession.id != keep)
+    return len(await query.returning(UserSession.id))
 
 
 async def principal_for_session(token: str, settings: Settings) -> Principal | None:
@@ -69,27 +72,69 @@ async def touch_session(session_id: int | None) -> None:
         await UserSession.update({UserSession.last_seen_at: now_utc()}).where(UserSession.id == session_id)
 
 
-async def create_api_token(user_id: int, label: str = "") -> str:
+async def create_api_token(user_id: int, label: str = "", days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """A new named token (shown once, stored hashed) that expires after `days`. The user's other
+    tokens keep working: they are listed at /account/tokens, where any one can be revoked."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValueError(f"A token lasts from 1 to {MAX_TOKEN_DAYS} days")
     token = new_token()
+    now = now_utc()
     await ApiToken.insert(
-        ApiToken(token_hash=token_hash(token), user=user_id, label=label, created_at=now_utc())
+        ApiToken(
+            token_hash=token_hash(token),
+            user=user_id,
+            label=label.strip()[:100],
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
     )
     return token
 
 
 async def principal_for_api_token(token: str) -> Principal | None:
+    now = now_utc()
     row = (
         await ApiToken.select(ApiToken.id, ApiToken.user)
-        .where((ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null())
+        .where(
+            (ApiToken.token_hash == token_hash(token))
+            & ApiToken.revoked_at.is_null()
+            & (ApiToken.expires_at > now)
+        )
         .first()
     )
     if row is None:
         return None
-    await ApiToken.update({ApiToken.last_used_at: now_utc()}).where(ApiToken.id == row["id"])
+    await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
     principal = await load_principal(row["user"])
     if principal is None:
         return None
     return Principal(**{**principal.__dict__, "via_token": True})  # a flag, not a password  # nosec B105
+
+
+async def api_tokens_of(user_id: int) -> list[dict]:
+    """The user's tokens, newest first: names and dates, never the token."""
+    return (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.label,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(ApiToken.user == user_id)
+        .order_by(ApiToken.id, ascending=False)
+    )
+
+
+async def revoke_api_token(user_id: int, token_id: int) -> bool:
+    """Revoke one of this user's tokens; False when they have no such token still working."""
+    revoked = (
+        await ApiToken.update({ApiToken.revoked_at: now_utc()})
+        .where((ApiToken.id == token_id) & (ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return bool(revoked)
 
 
 async def revoke_api_tokens(user_id: int) -> None:

@@ -23,6 +23,17 @@ class AppUser(Table, tablename="app_user"):
     totp_secret = Varchar(length=255, default="", secret=True, help_text="Encrypted (tracker.twofactor)")
     totp_enabled_at = Timestamptz(null=True, default=None)
     totp_last_step = Integer(default=0, help_text="The last time step used: a code works once")
+    must_change_password = Boolean(default=False, help_text="A temporary password: changed at sign-in")
+
+
+class PasswordLink(Table, tablename="password_link"):
+    """A one-time link with which a person sets their own password; stored hashed, expires."""
+
+    token_hash = Varchar(length=64, unique=True, index=True)
+    user = ForeignKey(AppUser, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class UserRole(Table, tablename="user_role"):
@@ -72,8 +83,9 @@ class UserSession(Table, tablename="user_session"):
 class ApiToken(Table, tablename="api_token"):
     token_hash = Varchar(length=64, unique=True, index=True)
     user = ForeignKey(AppUser, index=True)
-    label = Varchar(length=100, default="")
+    label = Varchar(length=100, default="")  # its name, chosen by the user
     created_at = Timestamptz()
+    expires_at = Timestamptz(null=True, default=None)  # set for every token made since K12
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
 

@@ -18,6 +18,7 @@ from tracker.roles import Role
 # Routes whose id is not an establishment's object, with the reason they are left out.
 EXEMPT = {
     "/feeds/{filename:str}": "a calendar feed is a capability URL: its secret token is the check",
+    "/set-password/{token:str}": "a one-time password link is a capability URL: its token is the check",
     "/api/v1/schema/{path:str}": "the API's own schema documents; no data",
     "/assets/{file_path:path}": "static files",
     "/static/{file_path:path}": "static files",
@@ -30,7 +31,11 @@ GLOBAL_IDS = {"change_id": 1, "import_id": 1}
 def contexts(side) -> list[dict[str, int]]:
     """Sets of one establishment's ids that belong together (an inspection and its point...)."""
     ids = side.ids
-    common = {"establishment_id": side.establishment, "user_id": side.governor}
+    common = {
+        "establishment_id": side.establishment,
+        "user_id": side.governor,
+        "token_id": ids["token_id"][0],
+    }
     fact_check = {"inspection_id": ids["inspection_id"][0], "item_id": ids["item_id"][0]}
     fact_check |= {"photo_id": ids["photo_id"][0]}
     published = {"inspection_id": ids["inspection_id"][1], "plan_id": ids["plan_id"][0]}

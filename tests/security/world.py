@@ -26,6 +26,7 @@ from tests.support import (
 )
 from tracker.clock import today_london
 from tracker.roles import Role
+from tracker.tokens import token_hash
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -194,7 +195,16 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
         "recommendation_id": recs,
         "file_id": [stored["id"]],
         "user_id": [side.governor],
+        "token_id": [_api_token_id(side.governor)],
     }
+
+
+def _api_token_id(user_id: int) -> int:
+    from tracker.sessions import create_api_token
+    from tracker.tables import ApiToken
+
+    token = run(create_api_token(user_id, "world"))
+    return run(ApiToken.select(ApiToken.id).where(ApiToken.token_hash == token_hash(token)).first())["id"]
 
 
 def build_world() -> World:

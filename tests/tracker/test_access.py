@@ -129,9 +129,9 @@ def test_admin_creates_an_establishment_user_and_deactivates_a_leaver(client):
     bad = post_form(
         client,
         "/admin/users/new",
-        {"username": "liaison", "display_name": "Lia Son", "roles": "establishment", "password": "short"},
+        {"username": "liaison", "display_name": "Lia Son", "roles": "establishment"},
     )
-    assert "Choose the establishment" in bad.text or "12 characters" in bad.text
+    assert "Choose the establishment" in bad.text
     assert 'value="liaison"' in bad.text
     ok = post_form(
         client,
@@ -141,7 +141,6 @@ def test_admin_creates_an_establishment_user_and_deactivates_a_leaver(client):
             "display_name": "Lia Son",
             "roles": "establishment",
             "establishments": str(est),
-            "password": "a long enough password",
         },
     )
     assert ok.status_code == 302
@@ -181,7 +180,10 @@ def test_trace_is_refused(client):
 def test_navigation_marks_only_the_closest_section_active():
     from tracker.navigation import NavItem, _longest_match
 
-    items = [NavItem("Programme", "/programme", frozenset()), NavItem("Import", "/programme/import", frozenset())]
+    items = [
+        NavItem("Programme", "/programme", frozenset()),
+        NavItem("Import", "/programme/import", frozenset()),
+    ]
     assert _longest_match(items, "/programme/import").label == "Import"
     assert _longest_match(items, "/programme").label == "Programme"
     assert _longest_match(items, "/programmes") is None

@@ -26,7 +26,6 @@ def new_user_fields(username: str) -> dict:
     return {
         "username": username,
         "display_name": "Grace Hopper",
-        "password": "a-long-enough-password-2026",
         "roles": Role.HMIP_INSPECTOR.value,
     }
 

@@ -10,14 +10,22 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tracker import audit
-from tracker.access import allow
-from tracker.clock import LONDON
+from tracker.access import MAX_ID, allow
+from tracker.clock import LONDON, now_utc
 from tracker.extensions import establishments
 from tracker.forms import Form
 from tracker.roles import Role
+from tracker.sessions import api_tokens_of, revoke_api_token
 from tracker.tables import AppUser, AuditEvent, UserRole
 from tracker.templating import render
-from tracker.users import UserError, create_user, deactivate_user
+from tracker.users import (
+    PASSWORD_LINK_LIFETIME,
+    UNKNOWN_ESTABLISHMENT,
+    UserError,
+    deactivate_user,
+    invite_user,
+    new_password_link,
+)
 
 ADMIN = allow(Role.ADMIN)
 AUDIT_PAGE_SIZE = 50
@@ -38,7 +46,10 @@ async def list_users(request: Request) -> Template:
         by_user.setdefault(row["user"], []).append(Role(row["role"]).label)
     for user in users:
         user["roles"] = sorted(by_user.get(user["id"], []))
-    return render(request, "admin/users.html", users=users, done=request.query_params.get("done"))
+    done = request.query_params.get("done") or ""
+    created = done.removeprefix("created:") if done.startswith("created:") else None
+    new_user = next((u for u in users if u["username"] == created and u["active"]), None)
+    return render(request, "admin/users.html", users=users, done=done, new_user=new_user)
 
 
 @get("/admin/users/new", opt=ADMIN)
@@ -59,30 +70,26 @@ async def create_user_submit(request: Request) -> Response:
     username = form.text("username", "a username", max_length=150)
     display_name = form.text("display_name", "the person's name", max_length=200)
     email = form.text("email", "an email address", required=False, max_length=254)
-    password = form.raw("password")
     role_values = form.values("roles")
     roles = [Role(r) for r in role_values if r in Role._value2member_map_]
     if not roles:
         form.error("roles", "Select at least one role")
-    establishment_ids = [int(v) for v in form.values("establishments") if v.isdigit()]
+    chosen = form.values("establishments")
+    establishment_ids = [int(v) for v in chosen if v.isdigit() and int(v) <= MAX_ID]
+    if len(establishment_ids) != len(chosen):
+        form.error("establishments", UNKNOWN_ESTABLISHMENT)
     if form.ok:
         try:
-            user_id = await create_user(
+            user_id = await invite_user(
                 username,
                 display_name,
-                password,
                 roles,
                 email=email,
                 establishment_ids=establishment_ids,
                 prison_group=form.raw("prison_group"),
             )
         except UserError as error:
-            field = (
-                "password"
-                if "assword" in str(error)
-                else ("establishments" if "establishment" in str(error) else "username")
-            )
-            form.error(field, str(error))
+            form.error(error.field, str(error))
         else:
             await audit.record(
                 "user.create",
@@ -91,12 +98,13 @@ async def create_user_submit(request: Request) -> Response:
                 object_id=user_id,
                 detail=f"roles={','.join(sorted(role_values))}",
             )
-            return Redirect(path=f"/admin/users?done=created:{username.lower()}")
-    data = {k: v for k, v in form.data.items() if k != "password"}
+            # A redirect, so sending the form twice makes one user (tracker/submissions.py); the
+            # list then offers the one-time link, which is shown once and never kept.
+            return Redirect(path=f"/admin/users?done=created:{username.strip().lower()}")
     return render(
         request,
         "admin/user_new.html",
-        form=data,
+        form=form.data,
         errors=form.errors,
         roles=list(Role),
         establishments=await _establishment_choices(),
@@ -112,6 +120,55 @@ async def _user_or_404(user_id: int) -> dict:
     if user is None:
         raise NotFoundException("Page not found")
     return user
+
+
+@get("/admin/users/{user_id:int}/password-link", opt=ADMIN)
+async def confirm_password_link(request: Request, user_id: FromPath[int]) -> Template:
+    return render(request, "admin/password_link_confirm.html", user=await _user_or_404(user_id))
+
+
+@post("/admin/users/{user_id:int}/password-link", opt=ADMIN)
+async def make_password_link(request: Request, user_id: FromPath[int]) -> Template:
+    """The link for a new user, or for one whose link expired or who forgot their password (their
+    old password works until the link is used). Shown this once: only its hash is kept."""
+    user = await _user_or_404(user_id)
+    token = await new_password_link(user_id)
+    await audit.record("user.password_link", request=request, object_type="user", object_id=user_id)
+    return render(
+        request,
+        "admin/password_link.html",
+        username=user["username"],
+        link=f"{str(request.base_url).rstrip('/')}/set-password/{token}",
+        hours=int(PASSWORD_LINK_LIFETIME.total_seconds() // 3600),
+    )
+
+
+@get("/admin/users/{user_id:int}/tokens", opt=ADMIN)
+async def user_tokens(request: Request, user_id: FromPath[int]) -> Template:
+    return render(
+        request,
+        "admin/user_tokens.html",
+        user=await _user_or_404(user_id),
+        tokens=await api_tokens_of(user_id),
+        now=now_utc(),
+        revoke_prefix=f"/admin/users/{user_id}/tokens",
+        done=request.query_params.get("done"),
+    )
+
+
+@post("/admin/users/{user_id:int}/tokens/{token_id:int}/revoke", opt=ADMIN)
+async def revoke_user_token(request: Request, user_id: FromPath[int], token_id: FromPath[int]) -> Response:
+    await _user_or_404(user_id)
+    if not await revoke_api_token(user_id, token_id):
+        raise NotFoundException("Page not found")
+    await audit.record(
+        "api_token.revoke",
+        request=request,
+        object_type="api_token",
+        object_id=token_id,
+        detail=f"user={user_id}",
+    )
+    return Redirect(path=f"/admin/users/{user_id}/tokens?done=revoked")
 
 
 @get("/admin/users/{user_id:int}/deactivate", opt=ADMIN)
@@ -183,4 +240,15 @@ async def audit_log(request: Request) -> Template:
     )
 
 
-ROUTES = [list_users, new_user, create_user_submit, confirm_deactivate, deactivate, audit_log]
+ROUTES = [
+    list_users,
+    new_user,
+    create_user_submit,
+    confirm_password_link,
+    make_password_link,
+    user_tokens,
+    revoke_user_token,
+    confirm_deactivate,
+    deactivate,
+    audit_log,
+]

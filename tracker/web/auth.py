@@ -15,6 +15,7 @@ from tracker.login import authenticate
 from tracker.middleware import session_cookie_name
 from tracker.sessions import end_session, load_principal, start_session, touch_session
 from tracker.templating import render
+from tracker.users import must_change_password, two_factor_required
 
 TOO_MANY_CODES = "You have entered too many wrong codes. Wait 15 minutes, then sign in again."
 FAILURE_MESSAGES = {
@@ -92,11 +93,14 @@ async def login_submit(request: Request) -> Response:
 
 
 async def _after_password(request: Request, user_id: int, next_path: str) -> Response:
-    """The password was right: sign in, or ask for the second factor (set it up if required)."""
+    """The password was right: sign in, or first change a temporary password, or ask for the
+    second factor (set it up if required)."""
     principal = await load_principal(user_id)
-    if await twofactor.is_enabled(user_id):
+    if await must_change_password(user_id):
+        purpose, page = "password", "/login/new-password"  # tracker/web/account.py
+    elif await twofactor.is_enabled(user_id):
         purpose, page = "verify", "/login/code"
-    elif twofactor.required_for(principal.roles):
+    elif two_factor_required(principal.roles, request.app.state.settings):
         purpose, page = "enrol", "/login/set-up-authenticator"
     else:
         return _set_session_cookie(request, Redirect(path=next_path), await _signed_in(request, user_id))
@@ -219,7 +223,9 @@ async def account_two_factor(request: Request) -> Response:
     principal = current(request)
     if await twofactor.is_enabled(principal.user_id):
         return render(
-            request, "auth/two_factor_status.html", required=twofactor.required_for(principal.roles)
+            request,
+            "auth/two_factor_status.html",
+            required=two_factor_required(principal.roles, request.app.state.settings),
         )
     token = await twofactor.start_challenge(principal.user_id, "enrol", "/account/two-factor")
     row = await twofactor.challenge(token)

@@ -3,11 +3,11 @@
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
-from tracker.web import admin, auth, home
+from tracker.web import account, admin, auth, home
 
 SHELL = Domain(
     name="shell",
-    routes=[*auth.ROUTES, *home.ROUTES, *admin.ROUTES],
+    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES],
     navigation=[
         NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
