@@ -11,15 +11,14 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from inspections.operations.facts import FactInput, record_fact
-from inspections.operations.inspections import InspectionInput, check_inspection, create_inspection
+from inspections.operations.inspections import InspectionInput, create_inspection, inspection_problems
 from inspections.permissions import LEADERS, READERS, load_inspection, scoped
 from inspections.queries import events_with_names, late_notice, stored_milestones
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
 from timelines.core.engine import to_json
 from timelines.core.offsets import as_london
 from timelines.store import current_calendar, milestones_for
-from tracker import audit
-from tracker.access import current, establishment_scope, signed_in
+from tracker.access import current, signed_in
 from tracker.clock import today_london
 from tracker.operations import Actor, Refused
 from tracker.roles import Role
@@ -191,19 +190,13 @@ async def api_create_inspection(request: Request) -> Response:
         if isinstance(payload.get("stage_overrides"), dict)
         else {},
     )
-    today = today_london()
-    warnings = await check_inspection(
-        data, today=today, scope=establishment_scope(principal), errors=errors
-    )
-    if principal.has(Role.HMIP_TEAM_LEADER) and not principal.has(Role.HMIP_MANAGER):
-        if data.team_leader_id != principal.user_id:
-            errors.setdefault("team_leader_id", "A team leader can only create inspections they lead")
     if errors:
-        return bad_request("The inspection is not valid", errors)
-    new_id = await create_inspection(data, by_user_id=principal.user_id, today=today)
-    await audit.record(
-        "inspection.create", request=request, object_type="inspection", object_id=new_id, detail="api"
-    )
+        raise Refused(errors)
+    actor = Actor(principal, request)
+    problems, warnings = await inspection_problems(actor, data, today=today_london())
+    if problems:
+        raise Refused(problems)
+    new_id = await create_inspection(actor, data, today=today_london())
     return Response({"id": new_id, "warnings": warnings, "href": f"/inspections/{new_id}"}, status_code=201)
 
 

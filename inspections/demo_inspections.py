@@ -224,8 +224,8 @@ async def load_inspections(today: date | None = None) -> None:
     if birmingham:
         await _debrief(birmingham, end, leader, today)
         await raise_urgent_notification(
+            Actor.system("demo", for_user=leader),
             birmingham,
-            by_user_id=leader or 0,
             today=end + timedelta(days=1),
             reason="Grave concerns about safety",
         )

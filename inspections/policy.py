@@ -64,6 +64,7 @@ POLICY = {
         grant(R.HMIP_INSPECTOR, when=on_team),
     ),
     "inspection.create": (grant(R.HMIP_MANAGER, R.HMIP_TEAM_LEADER),),
+    "inspection.lead_anyones": (grant(R.HMIP_MANAGER),),
     "establishment.change": (grant(R.HMIP_MANAGER, R.ADMIN),),
     "inspection.change": HMIP_LEAD,
     "inspection.raise_urgent_notification": hmip_lead(full_without_urgent_notification),

@@ -25,8 +25,8 @@ from inspections.constants import (
 from inspections.forms import inspection_prefill, kept, read_inspection
 from inspections.operations.facts import FactInput, input_problems, record_fact
 from inspections.operations.inspections import (
-    check_inspection,
     create_inspection,
+    inspection_problems,
     raise_urgent_notification,
     update_inspection,
 )
@@ -67,7 +67,7 @@ from inspections.views import milestone_rows, next_action, timeline_items
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import audit, spreadsheets, uploads
-from tracker.access import current, establishment_scope
+from tracker.access import current
 from tracker.cache import cached, request_memo
 from tracker.clock import LONDON, today_london
 from tracker.extensions import INSPECTION_SECTIONS, gather
@@ -218,27 +218,14 @@ async def inspection_new(request: Request) -> Template:
 @post("/inspections/new", opt=LEADERS)
 async def inspection_create(request: Request) -> Response:
     principal = current(request)
+    actor = Actor(principal, request)
     today = today_london()
     form = await Form.from_request(request)
     data = read_inspection(form)
-    warnings = await check_inspection(
-        data, today=today, scope=establishment_scope(principal), errors=form.errors
-    )
-    if principal.has(Role.HMIP_TEAM_LEADER) and not principal.has(Role.HMIP_MANAGER):
-        if data.team_leader_id != principal.user_id:
-            form.error(
-                "team_leader",
-                "Select yourself as team leader: only an HMIP manager can create another's inspection",
-            )
+    errors, warnings = await inspection_problems(actor, data, today=today)
+    form.add_errors(errors)
     if form.ok and (not warnings or form.raw("confirm") == "yes"):
-        new_id = await create_inspection(data, by_user_id=principal.user_id, today=today)
-        await audit.record(
-            "inspection.create",
-            request=request,
-            object_type="inspection",
-            object_id=new_id,
-            detail=f"kind={data.kind} establishment={data.establishment_id}",
-        )
+        new_id = await create_inspection(actor, data, today=today)
         return Redirect(path=f"/inspections/{new_id}?done=created")
     return render(
         request,
@@ -268,22 +255,21 @@ async def inspection_edit(request: Request, inspection_id: FromPath[int]) -> Tem
 @post("/inspections/{inspection_id:int}/edit", opt=LEADERS)
 async def inspection_update(request: Request, inspection_id: FromPath[int]) -> Response:
     principal = current(request)
+    actor = Actor(principal, request)
     row = await load_for_edit(request, inspection_id)
     today = today_london()
     form = await Form.from_request(request)
     data = read_inspection(form, kind=row["kind"])
     data.establishment_id = row["establishment"]
-    warnings = await check_inspection(
-        data,
-        today=today,
-        scope=establishment_scope(principal),
-        errors=form.errors,
-        inspection_id=inspection_id,
-    )
+    errors, warnings = await inspection_problems(actor, data, today=today, inspection_id=inspection_id)
+    form.add_errors(errors)
     version = int(form.raw("version")) if form.raw("version").isdigit() else 0
     if form.ok and (not warnings or form.raw("confirm") == "yes"):
         try:
-            await update_inspection(inspection_id, data, version=version, today=today)
+            await update_inspection(actor, inspection_id, data, version=version, today=today)
+            return Redirect(path=f"/inspections/{inspection_id}?done=updated")
+        except Refused as refusal:
+            form.add_errors(refusal.errors)
         except Conflict as conflict:
             current_row = await load_inspection(request, inspection_id)
             return render(
@@ -294,10 +280,6 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
                 current=conflict.current,
                 kinds=INSPECTION_KINDS,
             )
-        await audit.record(
-            "inspection.update", request=request, object_type="inspection", object_id=inspection_id
-        )
-        return Redirect(path=f"/inspections/{inspection_id}?done=updated")
     return render(
         request,
         "inspections/form.html",
@@ -492,25 +474,18 @@ async def un_confirm(request: Request, inspection_id: FromPath[int]) -> Template
 
 @post("/inspections/{inspection_id:int}/urgent-notification", opt=LEADERS)
 async def un_raise(request: Request, inspection_id: FromPath[int]) -> Response:
-    principal = current(request)
     row = await load_for_edit(request, inspection_id)
-    form = await Form.from_request(request)
-    if row["kind"] != "full":
-        form.error("reason", "An urgent notification can only be raised on a full inspection")
-    elif row["urgent_notification"]:
+    if row["urgent_notification"]:
         return Redirect(path=f"/inspections/{inspection_id}")
+    form = await Form.from_request(request)
     reason = form.text("reason", "why the urgent notification is being raised", max_length=2000)
     if form.ok:
-        await raise_urgent_notification(
-            inspection_id, by_user_id=principal.user_id, today=today_london(), reason=reason
-        )
-        await audit.record(
-            "inspection.urgent_notification",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-        )
-        return Redirect(path=f"/inspections/{inspection_id}?done=un")
+        try:
+            actor = Actor(current(request), request)
+            await raise_urgent_notification(actor, inspection_id, today=today_london(), reason=reason)
+            return Redirect(path=f"/inspections/{inspection_id}?done=un")
+        except Refused as refusal:
+            form.add_errors(refusal.errors)
     return render(
         request, "inspections/urgent_notification.html", inspection=row, form=kept(form), errors=form.errors
     )

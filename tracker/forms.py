@@ -43,6 +43,11 @@ class Form:
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """An operation's refusals beside the form's own: every error shown at once."""
+        for name, message in errors.items():
+            self.error(name, message)
+
     def raw(self, name: str) -> str:
         value = self.data.get(name, "")
         if isinstance(value, list):

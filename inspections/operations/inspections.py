@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from inspections.constants import (
     INSPECTION_KINDS,
     PARTNERS,
     STC_PARTNERS,
 )
-from inspections.events import record_event
+from inspections.events import record_event, workflow_inspection
+from inspections.permissions import inspection_row
 from inspections.queries import THEMATIC_STAGE_KEYS, hmip_staff, irp_window, team_leaders
 from inspections.tables import (
     Establishment,
@@ -26,10 +27,12 @@ from timelines.core.rules import (
     rule,
     with_override,
 )
+from timelines.core.workflow import check_history, standing_facts
 from timelines.store import current_calendar, refresh_inspection
+from tracker import policy
+from tracker.access import establishment_scope
 from tracker.clock import now_utc
-from tracker.db import write_transaction
-from tracker.operations import Conflict, Refused
+from tracker.operations import Actor, Conflict, Refused, change
 
 MAX_FIELDWORK_DAYS = {"full": 56, "irp": 21, "thematic": 366}
 
@@ -179,31 +182,41 @@ async def _check_irp(data: InspectionInput, establishment, errors, warnings) -> 
 
 
 
-async def create_inspection(data: InspectionInput, *, by_user_id: int, today: date) -> int:
-    """Insert the inspection, its team and visits, and store its milestones, in one transaction.
-
-    The same form sent twice (a double click, a resend after a slow answer) makes one inspection:
-    an identical one created in the last two minutes is returned instead (F4)."""
-    async with write_transaction(Inspection._meta.db):
-        twin = (
-            await Inspection.select(Inspection.id)
-            .where(
-                (Inspection.establishment == data.establishment_id)
-                & (Inspection.kind == data.kind)
-                & (Inspection.title == data.title)
-                & (Inspection.start_date == data.start_date)
-                & (Inspection.end_date == data.end_date)
-                & (Inspection.team_leader == data.team_leader_id)
-                & (Inspection.announced == data.announced)
-                & (Inspection.coordinator == data.coordinator)
-                & (Inspection.liaison_officer == data.liaison_officer)
-                & (Inspection.partner_inspectorates == ",".join(data.partners))
-                & (Inspection.created_at >= now_utc() - timedelta(minutes=2))
-            )
-            .first()
+async def inspection_problems(
+    actor: Actor, data: InspectionInput, *, today: date, inspection_id: int | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Every error in the input (field → message) and the warnings (allowed, but said)."""
+    errors: dict[str, str] = {}
+    principal = actor.principal
+    scope = establishment_scope(principal) if principal else None
+    warnings = await check_inspection(
+        data, today=today, scope=scope, errors=errors, inspection_id=inspection_id
+    )
+    leads_own_only = principal and not policy.can(principal, "inspection.lead_anyones")
+    if leads_own_only and data.team_leader_id != actor.user_id:
+        errors.setdefault(
+            "team_leader",
+            "Select yourself as team leader: only an HMIP manager can create another's inspection",
         )
+    return errors, warnings
+
+
+async def create_inspection(actor: Actor, data: InspectionInput, *, today: date) -> int:
+    """Insert the inspection, its team and visits, store its milestones and audit it, in one
+    transaction. The same form sent twice (a double click, a resend after a slow answer) makes one
+    inspection: an identical one created in the last two minutes is returned instead (F4)."""
+    if actor.principal is not None:
+        policy.require(actor.principal, "inspection.create")
+    errors, _ = await inspection_problems(actor, data, today=today)
+    if errors:
+        raise Refused(errors)
+    detail = f"kind={data.kind} establishment={data.establishment_id}"
+    async with change(actor, "inspection.create", object_type="inspection", detail=detail) as entry:
+        twin = await _recent_twin(data)
         if twin:
-            return twin["id"]
+            entry.object_id = twin
+            entry.extra.append("resent")
+            return twin
         row = Inspection(
             establishment=data.establishment_id,
             kind=data.kind,
@@ -221,10 +234,31 @@ async def create_inspection(data: InspectionInput, *, by_user_id: int, today: da
             created_at=now_utc(),
         )
         await row.save()
+        entry.object_id = row.id
         await _write_team_and_visits(row.id, data)
         await refresh_inspection(row.id, today=today, reason="inspection created")
     return row.id
 
+
+async def _recent_twin(data: InspectionInput) -> int | None:
+    twin = (
+        await Inspection.select(Inspection.id)
+        .where(
+            (Inspection.establishment == data.establishment_id)
+            & (Inspection.kind == data.kind)
+            & (Inspection.title == data.title)
+            & (Inspection.start_date == data.start_date)
+            & (Inspection.end_date == data.end_date)
+            & (Inspection.team_leader == data.team_leader_id)
+            & (Inspection.announced == data.announced)
+            & (Inspection.coordinator == data.coordinator)
+            & (Inspection.liaison_officer == data.liaison_officer)
+            & (Inspection.partner_inspectorates == ",".join(data.partners))
+            & (Inspection.created_at >= now_utc() - timedelta(minutes=2))
+        )
+        .first()
+    )
+    return twin["id"] if twin else None
 
 
 async def _write_team_and_visits(inspection_id: int, data: InspectionInput) -> None:
@@ -243,9 +277,18 @@ async def _write_team_and_visits(inspection_id: int, data: InspectionInput) -> N
 
 
 
-async def update_inspection(inspection_id: int, data: InspectionInput, *, version: int, today: date) -> None:
-    """Change an inspection (not its kind or establishment), checking nobody else changed it."""
-    async with write_transaction(Inspection._meta.db):
+async def update_inspection(
+    actor: Actor, inspection_id: int, data: InspectionInput, *, version: int, today: date
+) -> None:
+    """Change an inspection (not its kind or establishment), checking nobody else changed it and
+    that what it recorded can still have happened between its new dates."""
+    async with change(actor, "inspection.update", object_type="inspection", object_id=inspection_id):
+        row = await inspection_row(inspection_id)
+        if actor.principal is not None:
+            policy.require(actor.principal, "inspection.change", row)
+        errors, _ = await inspection_problems(actor, data, today=today, inspection_id=inspection_id)
+        if errors:
+            raise Refused(errors)
         updated = (
             await Inspection.update(
                 {
@@ -273,45 +316,37 @@ async def update_inspection(inspection_id: int, data: InspectionInput, *, versio
                 await Inspection.select().where(Inspection.id == inspection_id).output(load_json=True).first()
                 or {}
             )
+        await _check_history_still_possible(inspection_id, today)
         await _write_team_and_visits(inspection_id, data)
         await refresh_inspection(inspection_id, today=today, reason="inspection changed")
 
 
-
-async def record(
-    inspection_id: int,
-    kind: str,
-    occurred_on: date,
-    *,
-    by_user_id: int,
-    today: date,
-    detail: dict | None = None,
-    occurred_at: datetime | None = None,
-    supersedes: int | None = None,
-) -> int:
-    if supersedes is not None:
-        original = (
-            await InspectionEvent.select(InspectionEvent.id)
-            .where((InspectionEvent.id == supersedes) & (InspectionEvent.inspection == inspection_id))
-            .first()
-        )
-        if original is None:
-            raise Refused({"supersedes": "The event to correct is not on this inspection"})
-    return await record_event(
-        inspection_id,
-        kind,
-        occurred_on,
-        by_user_id=by_user_id,
-        detail=detail or {},
-        occurred_at=occurred_at,
-        supersedes=supersedes,
-        today=today,
+async def _check_history_still_possible(inspection_id: int, today: date) -> None:
+    """New dates must leave every recorded fact possible (a draft is not before the end, …)."""
+    row = await Inspection.select().where(Inspection.id == inspection_id).first()
+    events = await InspectionEvent.select().where(InspectionEvent.inspection == inspection_id)
+    problems = check_history(
+        workflow_inspection(row), standing_facts(events), today=today, calendar=await current_calendar()
     )
+    if problems:
+        field = "end_date" if problems[0].other == "ended" else "start_date"
+        raise Refused({field: problems[0].message})
 
 
-
-async def raise_urgent_notification(inspection_id: int, *, by_user_id: int, today: date, reason: str) -> None:
-    async with write_transaction(Inspection._meta.db):
+async def raise_urgent_notification(actor: Actor, inspection_id: int, *, today: date, reason: str) -> None:
+    """MoU ¶39: the Chief Inspector's urgent notification on a full inspection, once."""
+    if not reason.strip():
+        raise Refused({"reason": "Enter why the urgent notification is being raised"})
+    audit_as = "inspection.urgent_notification"
+    async with change(actor, audit_as, object_type="inspection", object_id=inspection_id):
+        row = await inspection_row(inspection_id)
+        if actor.principal is not None:
+            policy.require(actor.principal, "inspection.change", row)
+        if row["kind"] != "full":
+            message = "An urgent notification can only be raised on a full inspection"
+            raise Refused({"reason": message}, state=True)
+        if row["urgent_notification"]:
+            raise Refused({"reason": "An urgent notification has already been raised"}, state=True)
         await Inspection.update(
             {Inspection.urgent_notification: True, Inspection.version: Inspection.version + 1}
         ).where(Inspection.id == inspection_id)
@@ -319,7 +354,8 @@ async def raise_urgent_notification(inspection_id: int, *, by_user_id: int, toda
             inspection_id,
             "urgent_notification_raised",
             today,
-            by_user_id=by_user_id,
+            by_user_id=actor.user_id,
             detail={"note": reason, "reinspection": "in due course"},
             today=today,
+            field="reason",
         )

@@ -171,7 +171,7 @@ def test_post_inspection(client):
         },
         headers=headers,
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422, "bad input is 422 with every field's error, as for events"
     assert "end_date" in bad.json()["errors"]
     assert client.post("/api/v1/inspections", json=[1, 2], headers=headers).status_code == 400
     irp_early = client.post(
