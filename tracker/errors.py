@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from urllib.parse import quote
+from uuid import uuid4
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -14,6 +15,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.response import Redirect, Template
+from litestar.types import Receive, Scope, Send
 
 from tracker import audit
 from tracker.submissions import AlreadySubmitted
@@ -80,6 +82,18 @@ def already_submitted(request: Request, exc: AlreadySubmitted) -> Response:
         return Redirect(path=exc.location, status_code=303)
     detail = "This form is still being sent. Wait a moment, then check whether it was saved."
     return _page(request, "errors/generic.html", 409, detail=detail, status=409)
+
+
+async def refuse_host(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 400 page for a Host the service does not answer to (tracker.middleware.HostCheck).
+    The check runs before Litestar's own error handling, and a URL built from a malformed Host
+    fails, so the Host header is dropped first: nothing on the page comes from it."""
+    scope["headers"] = [(name, value) for name, value in scope["headers"] if name != b"host"]
+    scope.setdefault("state", {}).setdefault("request_id", uuid4().hex)
+    request = Request(scope, receive)
+    detail = "The web address is not one this service answers to. Check the address and try again."
+    response = _page(request, "errors/generic.html", 400, detail=detail, status=400)
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
 
 def server_error(request: Request, exc: Exception) -> Response:
