@@ -49,7 +49,9 @@ def test_hosts_on_the_list_are_answered_whatever_the_port(client, host):
 def test_the_feed_url_cannot_be_pointed_at_another_host(client):
     make_user("sam", Role.HMPPS_SCRUTINY)
     sign_in(client, "sam")
-    response = post_form(client, "/my-work/calendar-feed", {}, headers={"Host": "127.0.0.1:8000@evil.example"})
+    response = post_form(
+        client, "/my-work/calendar-feed", {}, headers={"Host": "127.0.0.1:8000@evil.example"}
+    )
     assert response.status_code == 400
     assert "evil.example" not in response.text and "/feeds/" not in response.text
 

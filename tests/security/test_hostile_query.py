@@ -65,7 +65,9 @@ def readers_of_the_query(client, urls, api_headers: dict) -> list[tuple[str, boo
     ASGIConnection.query_params = property(watched)
     try:
         for url, is_api in urls:
-            client.get(url, params={"probe": "1"}, headers=api_headers if is_api else {}, follow_redirects=False)
+            client.get(
+                url, params={"probe": "1"}, headers=api_headers if is_api else {}, follow_redirects=False
+            )
     finally:
         ASGIConnection.query_params = plain
     return [(url, is_api) for url, is_api in urls if url in read]
@@ -141,7 +143,9 @@ def test_no_5xx_for_ids_in_the_path_no_row_can_have(client, app):
         for big in (2**31, 2**63, 2**70):
             url = route.url({name: big if kind == "int" else "x" for name, kind in route.params})
             if route.is_api:
-                response = client.request(route.method, url, json={}, headers={"Authorization": f"Bearer {token}"})
+                response = client.request(
+                    route.method, url, json={}, headers={"Authorization": f"Bearer {token}"}
+                )
             else:
                 data = None if route.method == "GET" else {"_csrf_token": csrf}
                 response = client.request(route.method, url, data=data, follow_redirects=False)
