@@ -93,7 +93,8 @@ async def refuse_host(scope: Scope, receive: Receive, send: Send) -> None:
     request = Request(scope, receive)
     detail = "The web address is not one this service answers to. Check the address and try again."
     response = _page(request, "errors/generic.html", 400, detail=detail, status=400)
-    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
+    head = scope.get("method") == "HEAD"
+    await response.to_asgi_response(app=None, request=request, is_head_response=head)(scope, receive, send)
 
 
 def server_error(request: Request, exc: Exception) -> Response:
