@@ -113,7 +113,7 @@ def security_headers_hook(settings: Settings):
 
 # host[:port] (RFC 9110) and nothing else: no user@, no path, no space. The name may be an IPv6
 # address in brackets.
-HOST = re.compile(r"(?P<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(?P<port>[0-9]{1,5}))?")
+HOST = re.compile(r"(?P<name>[a-z0-9._-]+|\[[0-9a-f:.]+\])(?::(?P<port>[0-9]{1,5}))?")
 
 
 def host_name(host: str) -> str | None:
