@@ -20,7 +20,7 @@ from actionplans.access import (
 )
 from actionplans.services import ACTION_STATUSES, ActionInput, Conflict, PlanError
 from tracker import audit
-from tracker.access import current, establishment_scope
+from tracker.access import current, deny_as_not_found, establishment_scope
 from tracker.clock import today_london
 from tracker.roles import Role
 
@@ -175,7 +175,7 @@ async def api_update_action(
     plan = await plan_for_request(request, plan_id, act=True)
     current_action = await services.get_action(plan_id, action_id)
     if current_action is None:
-        raise NotFoundException("No such action")
+        await deny_as_not_found(request, "action", action_id)
     today = today_london()
     values, errors = _parse_action(data, base=current_action)
     version = data.get("version")

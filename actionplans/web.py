@@ -4,7 +4,6 @@ in place when it is there (inline editing)."""
 from __future__ import annotations
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -22,7 +21,7 @@ from actionplans.access import (
 from actionplans.services import ACTION_STATUSES, PLAN_STATUSES, RESPONSES, ActionInput, Conflict, PlanError
 from actionplans.uploads import PLAN_FILE_TYPES
 from tracker import audit, scanning, spreadsheets, uploads
-from tracker.access import current, establishment_scope, may_see_establishment
+from tracker.access import current, deny_as_not_found, establishment_scope, may_see_establishment
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
 from tracker.roles import Role
@@ -87,14 +86,14 @@ def _item_for(detail: dict, recommendation_id: int) -> dict | None:
 async def _recommendation_or_404(request: Request, plan: dict, recommendation_id: int) -> dict:
     rec = await services.recommendation_in_plan(plan, recommendation_id)
     if rec is None:
-        raise NotFoundException("Page not found")
+        await deny_as_not_found(request, "recommendation", recommendation_id)
     return rec
 
 
-async def _action_or_404(plan: dict, action_id: int) -> dict:
+async def _action_or_404(request: Request, plan: dict, action_id: int) -> dict:
     action = await services.get_action(plan["id"], action_id)
     if action is None:
-        raise NotFoundException("Page not found")
+        await deny_as_not_found(request, "action", action_id)
     return action
 
 
@@ -416,7 +415,7 @@ async def new_action_submit(
 @get("/action-plans/{plan_id:int}/actions/{action_id:int}", opt=ESTABLISHMENT)
 async def action_form(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Template:
     plan = await plan_for_request(request, plan_id, act=True)
-    action = await _action_or_404(plan, action_id)
+    action = await _action_or_404(request, plan, action_id)
     rec = await _recommendation_or_404(request, plan, action["recommendation"])
     return render(
         request,
@@ -433,7 +432,7 @@ async def action_form(request: Request, plan_id: FromPath[int], action_id: FromP
 @post("/action-plans/{plan_id:int}/actions/{action_id:int}", opt=ESTABLISHMENT)
 async def action_submit(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Response:
     plan = await plan_for_request(request, plan_id, act=True)
-    action = await _action_or_404(plan, action_id)
+    action = await _action_or_404(request, plan, action_id)
     rec = await _recommendation_or_404(request, plan, action["recommendation"])
     form = await Form.from_request(request)
     today = today_london()
@@ -486,7 +485,7 @@ async def action_submit(request: Request, plan_id: FromPath[int], action_id: Fro
 @post("/action-plans/{plan_id:int}/actions/{action_id:int}/delete", opt=ESTABLISHMENT)
 async def action_delete(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Response:
     plan = await plan_for_request(request, plan_id, act=True)
-    action = await _action_or_404(plan, action_id)
+    action = await _action_or_404(request, plan, action_id)
     try:
         await services.delete_action(plan, action_id, by=current(request).user_id)
     except PlanError:
@@ -518,7 +517,7 @@ async def _progress_page(request: Request, plan: dict, action: dict, form: dict,
 @get("/action-plans/{plan_id:int}/actions/{action_id:int}/progress", opt=READ)
 async def progress_page(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Template:
     plan = await plan_for_request(request, plan_id)
-    action = await _action_or_404(plan, action_id)
+    action = await _action_or_404(request, plan, action_id)
     form = {"status": action["status"]}
     form.update({f"occurred_on-{k}": v for k, v in date_parts(today_london()).items()})
     return await _progress_page(request, plan, action, form, {})
@@ -527,7 +526,7 @@ async def progress_page(request: Request, plan_id: FromPath[int], action_id: Fro
 @post("/action-plans/{plan_id:int}/actions/{action_id:int}/progress", opt=ESTABLISHMENT)
 async def progress_submit(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Response:
     plan = await plan_for_request(request, plan_id, act=True)
-    action = await _action_or_404(plan, action_id)
+    action = await _action_or_404(request, plan, action_id)
     form = await Form.from_request(request)
     today = today_london()
     on = form.date("occurred_on", "the date of the update")
@@ -778,7 +777,7 @@ async def file_download(request: Request, plan_id: FromPath[int], file_id: FromP
     await plan_for_request(request, plan_id)
     row = await services.file_content(plan_id, file_id)
     if row is None:
-        raise NotFoundException("Page not found")
+        await deny_as_not_found(request, "action_plan_file", file_id)
     if not scanning.downloadable(row["scan_status"], request.app.state.settings):
         await audit.record(
             "actionplan.file.download",

@@ -45,6 +45,7 @@ from tracker import audit, scanning, spreadsheets, uploads
 from tracker.access import allow, current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
+from tracker.query import query_id
 from tracker.roles import Role
 from tracker.templating import govuk_date, plural, render, safe_href
 
@@ -128,11 +129,11 @@ def _type_of(media_type: str, allowed) -> str | None:
 
 async def _queue_filters(request: Request) -> dict:
     q = request.query_params
-    establishment = q.get("establishment") or ""
+    establishment = query_id(q, "establishment")
     kind = q.get("kind") or ""
     due = q.get("due") or ""
     return {
-        "establishment": establishment if establishment.isdigit() else "",
+        "establishment": "" if establishment is None else str(establishment),
         "kind": kind if kind in KIND_LABELS else "",
         "due": due if due in DUE_WINDOWS else "",
     }

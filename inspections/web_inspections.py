@@ -73,6 +73,7 @@ from tracker.clock import LONDON, today_london
 from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict, Refused
+from tracker.query import parse_id
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -122,8 +123,8 @@ async def inspection_list(request: Request) -> Template:
         Inspection.establishment.name.as_alias("establishment_name"),
         Inspection.team_leader.display_name.as_alias("team_leader_name"),
     )
-    if filters["establishment"].isdigit():
-        query = query.where(Inspection.establishment == int(filters["establishment"]))
+    if (establishment := parse_id(filters["establishment"])) is not None:
+        query = query.where(Inspection.establishment == establishment)
     if filters["kind"] in INSPECTION_KINDS:
         query = query.where(Inspection.kind == filters["kind"])
     _, column, ascending = SORTS[filters["sort"]]
@@ -387,11 +388,12 @@ async def _event_context(row: dict, kind: str, corrects: dict | None) -> dict:
 
 
 async def _corrected_event(inspection_id: int, raw: str) -> dict | None:
-    if not raw.isdigit():
+    event_id = parse_id(raw)
+    if event_id is None:
         return None
     return (
         await InspectionEvent.select()
-        .where((InspectionEvent.id == int(raw)) & (InspectionEvent.inspection == inspection_id))
+        .where((InspectionEvent.id == event_id) & (InspectionEvent.inspection == inspection_id))
         .output(load_json=True)
         .first()
     )

@@ -8,6 +8,7 @@ from timelines.store import current_calendar
 from timelines.work import SIDES, open_items, scope_for, sort_items
 from tracker import clock
 from tracker.access import current, deny_as_not_found, establishment_scope, signed_in
+from tracker.query import parse_id
 
 API_STATUSES = ("overdue", "due_today", "due_soon", "not_yet_due", "open")
 
@@ -45,20 +46,21 @@ async def milestones(request: Request) -> dict | Response:
         problems.append(f"status must be one of {', '.join(API_STATUSES)}")
     if owner and owner not in SIDES:
         problems.append(f"owner must be one of {', '.join(SIDES)}")
-    if establishment and not establishment.isdigit():
+    establishment_id = parse_id(establishment)
+    if establishment and establishment_id is None:
         problems.append("establishment must be an establishment id")
     if problems:
         # A JSON 400 built here: the shell's HTTPException handler cannot render 400s yet.
         return Response({"status_code": 400, "detail": "; ".join(problems)}, status_code=400)
     if establishment:
         scope = establishment_scope(principal)
-        if scope is not None and int(establishment) not in scope:
+        if scope is not None and establishment_id not in scope:
             await deny_as_not_found(request, "establishment", establishment)
     items = await open_items(
         await scope_for(principal),
         today=clock.today_london(),
         calendar=await current_calendar(),
-        establishment_ids=[int(establishment)] if establishment else None,
+        establishment_ids=[establishment_id] if establishment else None,
     )
     rows = [
         i

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from timelines.core.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE
 from timelines.work import SIDES, STATUS_LABELS, sort_items
+from tracker.query import parse_id, whole_number
 
 STATUS_CHOICES = {
     OVERDUE: "Overdue",
@@ -27,8 +28,8 @@ def parse_filters(params: Mapping[str, str]) -> dict[str, str]:
         filters["status"] = OVERDUE
     if filters["side"] and filters["side"] not in SIDES:
         filters["side"] = ""
-    if filters["establishment"] and not filters["establishment"].isdigit():
-        filters["establishment"] = ""
+    establishment = parse_id(filters["establishment"])
+    filters["establishment"] = "" if establishment is None else str(establishment)
     return filters
 
 
@@ -112,7 +113,7 @@ def describe(filters: Mapping[str, str], options: Mapping[str, list[tuple[str, s
 def page_of(rows: list[dict], requested: str | None, filters: Mapping[str, str]) -> dict:
     """One page of PAGE_SIZE rows, with GOV.UK pagination links that keep the filters."""
     pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = int(requested) if requested and requested.isdigit() else 1
+    number = whole_number(requested) or 1
     number = min(max(number, 1), pages)
     first = (number - 1) * PAGE_SIZE
 

@@ -5,15 +5,19 @@ Making a new one revokes the old. The route is public: the token alone decides w
 and the owner's current roles and establishments decide what is in it (a deactivated user's feed
 is gone). One all-day event per milestone, UID = inspection id + key, so a changed due date
 updates the event already in the calendar. Nothing confidential goes in (no debrief note).
+
+Anyone may try a feed URL, so misses are limited per client address and audited in bulk (SECURITY.md
+K14): see FeedMisses.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections import Counter, deque
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, TooManyRequestsException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -24,12 +28,16 @@ from tracker import audit, clock
 from tracker.access import current, public, signed_in
 from tracker.clock import now_utc
 from tracker.sessions import load_principal
+from tracker.tables import AuditEvent
 from tracker.templating import render
 from tracker.tokens import new_token, token_hash
 
 PRODID = "-//HMIP and HMPPS//Inspection tracker//EN"
 UID_DOMAIN = "inspection-tracker"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+MISSES_PER_MINUTE = 20
+MINUTE = timedelta(minutes=1)
+KEPT_CLIENTS = 10_000
 
 
 async def create_feed_token(user_id: int) -> str:
@@ -187,13 +195,83 @@ async def feed_revoke(request: Request) -> Redirect:
     return Redirect(path="/my-work/calendar-feed?done=revoked")
 
 
+class FeedMisses:
+    """Misses on /feeds/ by client address, in this process. A client with MISSES_PER_MINUTE
+    misses in the last minute is refused (429) until the oldest is a minute old, before any
+    database look-up. Misses and refusals are counted until they go into the client's next audit
+    row (at most one a minute, see _record_miss): a client's last minute of them is only written
+    if it comes back. With more than KEPT_CLIENTS addresses, the quiet ones are forgotten."""
+
+    def __init__(self) -> None:
+        self.recent: dict[str, deque[datetime]] = {}
+        self.misses: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
+
+    def limited(self, client: str, now: datetime) -> bool:
+        recent = self.recent.get(client)
+        if recent is None or len(recent) < MISSES_PER_MINUTE or now - recent[0] >= MINUTE:
+            return False
+        self.refused[client] += 1
+        return True
+
+    def miss(self, client: str, now: datetime) -> None:
+        if client not in self.recent and len(self.recent) >= KEPT_CLIENTS:
+            self._forget_quiet(now)
+        self.recent.setdefault(client, deque(maxlen=MISSES_PER_MINUTE)).append(now)
+        self.misses[client] += 1
+
+    def take(self, client: str) -> tuple[int, int]:
+        """The client's misses and refusals not yet audited, which now will be."""
+        return self.misses.pop(client, 0), self.refused.pop(client, 0)
+
+    def _forget_quiet(self, now: datetime) -> None:
+        for client in [c for c, recent in self.recent.items() if now - recent[-1] >= MINUTE]:
+            del self.recent[client]
+            self.take(client)
+
+
+def _feed_misses(request: Request) -> FeedMisses:
+    state = request.app.state
+    if "feed_misses" not in state:
+        state.feed_misses = FeedMisses()
+    return state.feed_misses
+
+
+async def _record_miss(request: Request, misses: FeedMisses, client: str, now: datetime) -> None:
+    """An audit row for this client unless it has had one in the last minute (asked of the
+    database, so instances behind one proxy share it), with the counts since its previous row."""
+    audited = await AuditEvent.exists().where(
+        (AuditEvent.action == "feed.read")
+        & (AuditEvent.outcome == "denied")
+        & (AuditEvent.client_address == client)
+        & (AuditEvent.at > now - MINUTE)
+    )
+    if audited:
+        return
+    count, refused = misses.take(client)
+    await audit.record(
+        "feed.read",
+        request=request,
+        object_type="calendar_feed",
+        outcome="denied",
+        detail=f"misses={count} refused={refused} from this address since its previous row",
+    )
+
+
 @get("/feeds/{filename:str}", opt=public())
 async def feed(request: Request, filename: FromPath[str]) -> Response:
+    misses, client, now = _feed_misses(request), audit.client_address(request), clock.now_utc()
+    if misses.limited(client, now):
+        raise TooManyRequestsException(
+            "There have been too many requests for calendar feeds from your address. "
+            "Wait a minute, then try again."
+        )
     token = filename.removesuffix(".ics")
     user_id = await user_for_token(token) if filename.endswith(".ics") and token else None
     body = await feed_for_user(user_id, today=clock.today_london()) if user_id else None
     if body is None:
-        await audit.record("feed.read", request=request, object_type="calendar_feed", outcome="denied")
+        misses.miss(client, now)
+        await _record_miss(request, misses, client, now)
         raise NotFoundException("Page not found")
     await audit.record(
         "feed.read", request=request, object_type="calendar_feed", object_id=user_id, actor="feed"

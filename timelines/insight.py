@@ -12,6 +12,7 @@ from timelines.tables import MilestoneChange, SentReminder
 from timelines.work import scope_for
 from tracker import audit, clock
 from tracker.access import allow, current, establishment_scope
+from tracker.query import whole_number
 from tracker.roles import Role
 from tracker.templating import render
 
@@ -22,7 +23,8 @@ def _options(request: Request) -> tuple[str, int | None]:
     by = request.query_params.get("by", "quarter")
     by = by if by in performance.GROUPINGS else "quarter"
     year_text = request.query_params.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    year = whole_number(year_text)
+    year = year if year and 2000 <= year <= 2100 else None
     return by, year
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from urllib.parse import quote
+from uuid import uuid4
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -14,6 +15,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.response import Redirect, Template
+from litestar.types import Receive, Scope, Send
 
 from tracker import audit
 from tracker.operations import Conflict, Denied, Refused
@@ -105,6 +107,19 @@ def conflict(request: Request, exc: Conflict) -> Response:
 def denied(request: Request, exc: Denied) -> Response:
     """Audited by the operation that refused (tracker.operations.change)."""
     return _page(request, "errors/403.html", 403, detail="Forbidden")
+
+
+async def refuse_host(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 400 page for a Host the service does not answer to (tracker.middleware.HostCheck).
+    The check runs before Litestar's own error handling, and a URL built from a malformed Host
+    fails, so the Host header is dropped first: nothing on the page comes from it."""
+    scope["headers"] = [(name, value) for name, value in scope["headers"] if name != b"host"]
+    scope.setdefault("state", {}).setdefault("request_id", uuid4().hex)
+    request = Request(scope, receive)
+    detail = "The web address is not one this service answers to. Check the address and try again."
+    response = _page(request, "errors/generic.html", 400, detail=detail, status=400)
+    head = scope.get("method") == "HEAD"
+    await response.to_asgi_response(app=None, request=request, is_head_response=head)(scope, receive, send)
 
 
 def server_error(request: Request, exc: Exception) -> Response:

@@ -120,7 +120,7 @@ class Form:
             return None
         try:
             value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year beyond a C int
             self.error(name, f"{label[0].upper() + label[1:]} must be a real date")
             return None
         if not MIN_YEAR <= value.year <= MAX_YEAR:

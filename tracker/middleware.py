@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from http.cookies import SimpleCookie
 from uuid import uuid4
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from tracker.errors import refuse_host
 from tracker.sessions import principal_for_api_token, principal_for_session
 from tracker.settings import Settings
 
@@ -109,25 +111,33 @@ def security_headers_hook(settings: Settings):
     return before_send
 
 
+# host[:port] (RFC 9110) and nothing else: no user@, no path, no space. The name may be an IPv6
+# address in brackets.
+HOST = re.compile(r"(?P<name>[a-z0-9._-]+|\[[0-9a-f:.]+\])(?::(?P<port>[0-9]{1,5}))?")
+
+
+def host_name(host: str) -> str | None:
+    """The name in a Host header, or None when the header is anything but host[:port]."""
+    match = HOST.fullmatch(host.lower())
+    if match is None or (match["port"] and int(match["port"]) > 65535):
+        return None
+    return match["name"]
+
+
 class HostCheck:
-    """Refuses a request for a host the service does not answer to (400), whatever the port."""
+    """Refuses a request for a host the service does not answer to, whatever the port, and one
+    whose Host is malformed (even with "*" allowed), with the service's 400 page."""
 
     def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts}
 
+    def answers(self, host: str) -> bool:
+        name = host_name(host)
+        return name is not None and ("*" in self.allowed or name in self.allowed)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "*" not in self.allowed:
-            host = _header(scope, b"host").lower()
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name not in self.allowed:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 400,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": b"Invalid host header"})
-                return
+        if scope["type"] == "http" and not self.answers(_header(scope, b"host")):
+            await refuse_host(scope, receive, send)
+            return
         await self.app(scope, receive, send)

@@ -14,6 +14,7 @@ from tracker.access import MAX_ID, allow
 from tracker.clock import LONDON, now_utc
 from tracker.extensions import establishments
 from tracker.forms import Form
+from tracker.query import parse_date, whole_number
 from tracker.roles import Role
 from tracker.sessions import api_tokens_of, revoke_api_token
 from tracker.tables import AppUser, AuditEvent, UserRole
@@ -191,9 +192,8 @@ async def deactivate(request: Request, user_id: FromPath[int]) -> Response:
 
 
 def _day_bounds(value: str, end: bool) -> datetime | None:
-    try:
-        day = datetime.fromisoformat(value).date()
-    except ValueError:
+    day = parse_date(value)
+    if day is None:
         return None
     moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=LONDON)
     return moment
@@ -202,7 +202,8 @@ def _day_bounds(value: str, end: bool) -> datetime | None:
 @get("/admin/audit", opt=ADMIN)
 async def audit_log(request: Request) -> Template:
     q = request.query_params
-    page = int(q["page"]) if (q.get("page") or "").isdigit() and 0 < int(q["page"]) < 100000 else 1
+    page = whole_number(q.get("page")) or 1
+    page = page if page < 100000 else 1
     filters = {
         k: (q.get(k) or "").strip() for k in ("actor", "action", "object_type", "object_id", "from", "to")
     }
