@@ -82,7 +82,7 @@ def test_no_5xx_for_hostile_query_values(client, app):
         client.cookies.clear()
         sign_in(client, username)
         headers = {"Authorization": f"Bearer {api_token(username)}"}
-        urls = readers_of_the_query(client, get_urls(app, world, "not-a-feed.ics"), headers)
+        urls = readers_of_the_query(client, get_urls(app, world, "not-a-feed.ics", "not-a-link"), headers)
         assert len(urls) > 10
         for url, is_api in urls:
             for value in HOSTILE:
