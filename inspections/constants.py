@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from timelines.core.kinds import KIND_LABELS
+
 ESTABLISHMENT_KINDS = {
     "prison": "Prison",
     "yoi": "Young offender institution",
@@ -15,11 +17,7 @@ ESTABLISHMENT_KINDS = {
 COHORTS = {"adult": "Adult", "cyp": "Children and young people"}
 OPERATORS = {"public": "Public", "contracted": "Contracted"}
 
-INSPECTION_KINDS = {
-    "full": "Full inspection",
-    "irp": "Independent review of progress",
-    "thematic": "Thematic review",
-}
+INSPECTION_KINDS = KIND_LABELS
 PARTNERS = {
     "ofsted": "Ofsted",
     "cqc": "Care Quality Commission (CQC)",

@@ -13,6 +13,7 @@ import json
 from datetime import date, datetime
 
 from inspections.tables import Inspection, InspectionEvent
+from timelines.core.history import standing
 from timelines.core.workflow import STEP, Impossible, check_new_fact, standing_facts
 from timelines.core.workflow import Inspection as WorkflowInspection
 from timelines.store import PROCESS_FOR_KIND, current_calendar, refresh_inspection
@@ -107,5 +108,4 @@ def refusal(problem: Impossible, field: str) -> Refused:
 async def standing_events(inspection_id: int) -> list[dict]:
     """Events in date order, without those a later correction superseded."""
     rows = await InspectionEvent.select().where(InspectionEvent.inspection == inspection_id)
-    superseded = {r["supersedes"] for r in rows if r["supersedes"]}
-    return sorted((r for r in rows if r["id"] not in superseded), key=lambda r: (r["occurred_on"], r["id"]))
+    return sorted(standing(rows), key=lambda r: (r["occurred_on"], r["id"]))

@@ -12,6 +12,7 @@ from datetime import date
 from inspections.tables import Establishment, Inspection
 from timelines.core.engine import OVERDUE, Milestone, programme_status
 from timelines.core.offsets import add_months
+from timelines.core.years import business_year_dates
 from timelines.store import current_calendar
 
 IRP_RANGE = (15, 20)
@@ -126,7 +127,7 @@ async def programme(*, today: date, scope: frozenset[int] | None) -> dict:
 
     opening.sort(key=lambda e: (e["milestone"].window or (e["milestone"].due,))[0])
     irp_windows.sort(key=lambda e: e["milestone"].window[0])
-    first, last = _business_year(today)
+    first, last = business_year_dates(today)
     year_irps = [
         {**r, "establishment_name": next(e["name"] for e in establishments if e["id"] == r["establishment"])}
         for r in inspections
@@ -149,6 +150,4 @@ async def programme(*, today: date, scope: frozenset[int] | None) -> dict:
     }
 
 
-def _business_year(today: date) -> tuple[date, date]:
-    first = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    return first, date(first.year + 1, 3, 31)
+

@@ -224,10 +224,7 @@ def last_full_before(rows: list[dict], today: date) -> dict | None:
 
 
 
-def business_year(today: date) -> tuple[date, date]:
-    """April to March (MoU ¶48)."""
-    first = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    return first, date(first.year + 1, 3, 31)
+
 
 
 

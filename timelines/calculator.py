@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from timelines.core.calendar import WorkingCalendar
+from timelines.core.kinds import InspectionKind
 from timelines.core.rules import PROCESSES, RULES, Rule, proposed_date, rule, window_dates
 
 PROCESS_NAMES = {
-    "full-inspection": "Full inspection",
+    **{kind.process: kind.label for kind in InspectionKind},
     "urgent-notification": "Urgent Notification",
-    "irp": "Independent Review of Progress",
-    "thematic": "Thematic review",
     "programme": "Inspection programme",
     "recurring": "Recurring obligation",
 }

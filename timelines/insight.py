@@ -6,6 +6,7 @@ from litestar import Request, Response, get
 from litestar.response import Template
 
 from timelines import charts, performance
+from timelines.core.years import business_year, business_year_label
 from timelines.exports import FORMATS, export_response, frame
 from timelines.store import current_calendar, stored_rows
 from timelines.tables import MilestoneChange, SentReminder
@@ -34,8 +35,8 @@ async def _summary(request: Request) -> tuple[str, int | None, list[dict], list[
     data = await performance.done_milestones(establishment_scope(principal))
     calendar = await current_calendar()
     summary = performance.summarise(data, calendar, by=by, year=year)
-    years = sorted({performance.business_year(d) for d in data["done_on"]} if not data.empty else set())
-    this_year = performance.business_year(clock.today_london())
+    years = sorted({business_year(d) for d in data["done_on"]} if not data.empty else set())
+    this_year = business_year(clock.today_london())
     years = sorted(set(years) | {this_year, this_year - 1}, reverse=True)
     return by, year, summary, years
 
@@ -57,9 +58,9 @@ async def performance_page(request: Request) -> Template:
         summary=summary,
         by=by,
         year=year,
-        years=[(str(y), performance.business_year_label(y)) for y in years],
+        years=[(str(y), business_year_label(y)) for y in years],
         groupings=list(performance.GROUPINGS.items()),
-        year_label=performance.business_year_label(year) if year else "All years",
+        year_label=business_year_label(year) if year else "All years",
         query=query,
     )
 

@@ -11,6 +11,7 @@ import pandas as pd
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import DONE_LATE, DONE_ON_TIME, fact_day
 from timelines.core.rules import DAY0, FULL_INSPECTION, IRP, URGENT_NOTIFICATION, rule
+from timelines.core.years import business_year
 from timelines.store import facts_from_events
 from timelines.tables import StoredMilestone
 
@@ -37,15 +38,6 @@ MEASURES = (
 )
 GROUPINGS = {"month": "Month", "quarter": "Quarter", "year": "Business year"}
 COLUMNS = ["measure", "period", "count", "on_time", "share", "median", "unit"]
-
-
-def business_year(day: date) -> int:
-    """The year the business year (April to March) holding ``day`` starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def business_year_label(start_year: int) -> str:
-    return f"April {start_year} to March {start_year + 1}"
 
 
 def _period(day: date, by: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from timelines.core.kinds import KIND_LABELS
 from timelines.store import refresh_many
 from timelines.tables import ProgrammeImport
 from tracker import audit, spreadsheets, uploads
@@ -39,11 +40,6 @@ KINDS = {
     "independent review of progress": "irp",
     "thematic": "thematic",
     "thematic review": "thematic",
-}
-KIND_LABELS = {
-    "full": "Full inspection",
-    "irp": "Independent Review of Progress",
-    "thematic": "Thematic review",
 }
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}

@@ -14,12 +14,13 @@ from functools import lru_cache
 
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import BatchResult, Case, Extension, Milestone, compute, compute_batch
-from timelines.core.rules import FACT_KEYS, FULL_INSPECTION, IRP, THEMATIC, URGENT_NOTIFICATION
+from timelines.core.history import standing
+from timelines.core.kinds import PROCESS_FOR_KIND  # noqa: F401 - other modules read it here
+from timelines.core.rules import FACT_KEYS, URGENT_NOTIFICATION
 from timelines.tables import Holiday, MilestoneChange, StoredMilestone
 from tracker import clock
 from tracker.clock import now_utc
 
-PROCESS_FOR_KIND = {"full": FULL_INSPECTION, "irp": IRP, "thematic": THEMATIC}
 EXTENSION_EVENT = "deadline_extended"
 
 
@@ -73,13 +74,9 @@ def processes_for(inspection: dict) -> list[str]:
 
 def facts_from_events(events: Iterable[dict]) -> tuple[dict, list[Extension]]:
     """The latest standing event of each fact kind (a correction supersedes the original)."""
-    events = list(events)
-    superseded = {e["supersedes"] for e in events if e.get("supersedes")}
     facts: dict = {}
     extensions: list[Extension] = []
-    for event in sorted(events, key=lambda e: e["id"]):
-        if event["id"] in superseded or event["kind"] in ("retracted",):
-            continue
+    for event in standing(events):
         if event["kind"] in FACT_KEYS:
             facts[event["kind"]] = event.get("occurred_at") or event["occurred_on"]
         elif event["kind"] == EXTENSION_EVENT:

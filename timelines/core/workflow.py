@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import compute, fact_day
+from timelines.core.history import standing
 from timelines.core.offsets import as_london
 from timelines.core.rules import FULL_INSPECTION, IRP, THEMATIC
 
@@ -124,11 +125,9 @@ class Impossible:
 def standing_facts(events) -> dict[str, date | datetime]:
     """The latest standing event of each kind (one a later correction superseded does not
     stand), as the moment it happened: its timestamp when it has one, else its day."""
-    events = list(events)
-    superseded = {e["supersedes"] for e in events if e.get("supersedes")}
     facts: dict[str, date | datetime] = {}
-    for event in sorted(events, key=lambda e: e["id"]):
-        if event["id"] not in superseded and event["kind"] in STEP:
+    for event in standing(events):
+        if event["kind"] in STEP:
             facts[event["kind"]] = event.get("occurred_at") or event["occurred_on"]
     return facts
 
