@@ -1,9 +1,9 @@
 """Test fixtures: a fresh, migrated database for every test (SQLite, or PostgreSQL when
 TEST_DATABASE_URL is set), the app, an HTTP client, and a live server for browser tests.
 
-Tests are plain synchronous functions. Piccolo opens a connection per query (no pool) in
-tests, so `run(coroutine)` may set up data on its own event loop while the app serves
-requests on the test client's loop.
+Tests are plain synchronous functions. `run(coroutine)` sets up data on an event loop of its own
+(with its own small PostgreSQL pool) while the app serves requests on the test client's loop with
+the app's pool, as `tracker serve` does (decision 0006: a pool serves only the loop that made it).
 """
 
 from __future__ import annotations

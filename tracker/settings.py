@@ -55,7 +55,6 @@ class Settings:
     smtp_sender: str = "inspection-tracker@localhost"
     openapi_enabled: bool = True
     sos_receipt_fact: str = "un_letter_sent"
-    irp_draft_offset: str = "10 working days"
     db_pool: bool = False
     audit_retention_days: int = 730
     extra: dict[str, str] = field(default_factory=dict)
@@ -100,7 +99,6 @@ def load_settings() -> Settings:
         smtp_sender=os.environ.get("SMTP_SENDER", "inspection-tracker@localhost"),
         openapi_enabled=_bool("OPENAPI_ENABLED", not production),
         sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
-        irp_draft_offset=os.environ.get("IRP_DRAFT_OFFSET", "10 working days"),
         db_pool=_bool("DB_POOL", True),
         audit_retention_days=_int("AUDIT_RETENTION_DAYS", 730),
     )
