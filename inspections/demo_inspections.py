@@ -137,7 +137,7 @@ async def _debrief(
         else {},
         note_text=DEMO_NOTE,
     )
-    await save_debrief(row, data, by_user_id=by or 0, today=today, version=None)
+    await save_debrief(Actor.system("demo", for_user=by), row, data, today=today, version=None)
 
 
 async def _recommendations(inspection_id: int | None, count: int) -> None:

@@ -34,7 +34,7 @@ from tracker import audit, scanning, uploads
 from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
-from tracker.operations import Conflict
+from tracker.operations import Actor, Conflict, Refused
 from tracker.templating import render
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -93,11 +93,8 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     form = await Form.from_request(request)
     context = await _context(row)
     data = read_debrief(form, context["follow_ups"])
-    if data.held_on and data.held_on > today:
-        form.error("held_on", "The date of the debrief must be today or in the past")
     check_debrief(data, row, context["follow_ups"], form.errors)
     note_file = None
-    scan_status = ""
     status_code = 200
     try:
         checked, content, name = await uploads.receive(
@@ -112,7 +109,6 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             status_code = refused.status_code
     else:
         result = await scanning.scan(content, request.app.state.settings)
-        scan_status = result.status
         if result.status == scanning.INFECTED:
             form.error("note_file", result.message)
             await audit.record(
@@ -129,8 +125,11 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     if form.ok:
         try:
             await save_debrief(
-                row, data, by_user_id=principal.user_id, today=today, version=version, note_file=note_file
+                Actor(principal, request), row, data, today=today, version=version, note_file=note_file
             )
+            return Redirect(path=f"/inspections/{inspection_id}/debrief/done")
+        except Refused as refusal:
+            form.add_errors(refusal.errors)
         except Conflict as conflict:
             response = render(
                 request,
@@ -142,14 +141,6 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             )
             response.headers.update(NO_STORE)
             return response
-        await audit.record(
-            "debrief.save",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            detail=f"with file {scanning.ScanResult(scan_status).audit_detail()}" if note_file else "",
-        )
-        return Redirect(path=f"/inspections/{inspection_id}/debrief/done")
     response = render(
         request,
         "inspections/debrief_form.html",

@@ -19,9 +19,10 @@ from inspections.tables import (
     Debrief,
     DebriefNote,
 )
+from tracker import policy
 from tracker.clock import now_utc
-from tracker.db import write_transaction
-from tracker.operations import Conflict
+from tracker.operations import Actor, Conflict, change
+from tracker.scanning import ScanResult
 
 
 @dataclass
@@ -79,16 +80,20 @@ def check_debrief(
 
 
 async def save_debrief(
+    actor: Actor,
     inspection: dict,
     data: DebriefInput,
     *,
-    by_user_id: int,
     today: date,
     version: int | None,
     note_file: tuple[str, str, bytes, str] | None = None,
 ) -> None:
-    """Save the debrief, its note, and the debrief_held fact, in one transaction."""
+    """Save the debrief, its note, the debrief_held fact and the audit row, in one transaction."""
     inspection_id = inspection["id"]
+    by_user_id = actor.user_id
+    if actor.principal is not None:
+        policy.require(actor.principal, "debrief.record", inspection)
+    detail = f"with file {ScanResult(note_file[3]).audit_detail()}" if note_file else ""
     senior_present = {"pgd", "ed", "representative"} & set(data.attendees)
     values = {
         Debrief.held_on: data.held_on,
@@ -107,7 +112,8 @@ async def save_debrief(
         Debrief.recorded_by: by_user_id,
         Debrief.recorded_at: now_utc(),
     }
-    async with write_transaction(Debrief._meta.db):
+    audited = {"object_type": "inspection", "object_id": inspection_id, "detail": detail}
+    async with change(actor, "debrief.save", **audited):
         existing = (
             await Debrief.select(Debrief.id, Debrief.version, Debrief.held_on)
             .where(Debrief.inspection == inspection_id)
@@ -127,7 +133,12 @@ async def save_debrief(
         held = [e for e in facts if e["kind"] == "debrief_held"]
         if not held:
             await record_event(
-                inspection_id, "debrief_held", data.held_on, by_user_id=by_user_id, today=today
+                inspection_id,
+                "debrief_held",
+                data.held_on,
+                by_user_id=by_user_id,
+                today=today,
+                field="held_on",
             )
         elif held[-1]["occurred_on"] != data.held_on:
             await record_event(
@@ -138,6 +149,7 @@ async def save_debrief(
                 supersedes=held[-1]["id"],
                 detail={"note": "debrief date corrected"},
                 today=today,
+                field="held_on",
             )
 
 

@@ -77,6 +77,7 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     from inspections.constants import HEALTHY_PRISON_TESTS
     from inspections.operations.debrief import DebriefInput, save_debrief
     from inspections.tables import Inspection, InspectionTeamMember, Recommendation
+    from tracker.operations import Actor
 
     m = side.marker
     leader = users[Role.HMIP_TEAM_LEADER]
@@ -92,6 +93,7 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     inspection = run(Inspection.select().where(Inspection.id == fc_id).first())
     run(
         save_debrief(
+            Actor.system("test world", for_user=leader),
             inspection,
             DebriefInput(
                 held_on=end,
@@ -99,7 +101,6 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
                 judgements={k: "2" for k in HEALTHY_PRISON_TESTS},
                 note_text=f"{m} debrief note text",
             ),
-            by_user_id=leader,
             today=today,
             version=None,
             note_file=(f"{m}-note.pdf", "application/pdf", PDF, "clean"),
