@@ -153,7 +153,7 @@ async def _recommendations(inspection_id: int | None, count: int) -> None:
                 "kind": "area_of_concern" if n < 4 else "recommendation",
             }
         )
-    await add_recommendations(inspection_id, items)
+    await add_recommendations(Actor.system("demo"), inspection_id, items)
 
 
 def report_facts(end: date, published: date) -> list[tuple[str, date]]:
@@ -290,7 +290,7 @@ async def load_inspections(today: date | None = None) -> None:
         )
         recs = await recommendations_of(feltham)
         irp_row = await Inspection.select().where(Inspection.id == irp).first()
-        await set_follow_ups(irp_row, [r["id"] for r in recs[:6]])
+        await set_follow_ups(Actor.system("demo"), irp_row, [r["id"] for r in recs[:6]])
 
     # HMYOI Wetherby: full inspection nine months before an IRP held last week.
     irp_end = weekday(today - timedelta(days=5))

@@ -13,6 +13,7 @@ from inspections.operations.establishments import (
     check_establishment,
     create_establishment,
     import_establishments,
+    name_problem,
     set_establishment_active,
     update_establishment,
 )
@@ -24,18 +25,18 @@ from inspections.permissions import (
     scoped,
 )
 from inspections.programme import establishment_programme, programme
-from inspections.queries import late_notice, name_taken
+from inspections.queries import late_notice
 from inspections.tables import Establishment, Inspection
 from timelines.core.engine import OPEN_STATUSES
 from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
-from tracker import audit, spreadsheets, uploads
+from tracker import spreadsheets, uploads
 from tracker.access import current, establishment_scope, signed_in
 from tracker.cache import cached
 from tracker.clock import today_london
 from tracker.extensions import ESTABLISHMENT_SECTIONS, gather
 from tracker.forms import Form
-from tracker.operations import Conflict
+from tracker.operations import Actor, Conflict
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -104,13 +105,9 @@ async def establishment_new(request: Request) -> Template:
 async def establishment_create(request: Request) -> Response:
     form = await Form.from_request(request)
     values = _read_establishment(form)
-    if values["name"] and await name_taken(values["name"]):
-        form.error("name", f"{values['name']} already exists")
+    form.add_errors(await name_problem(values))
     if form.ok:
-        new_id = await create_establishment(values)
-        await audit.record(
-            "establishment.create", request=request, object_type="establishment", object_id=new_id
-        )
+        new_id = await create_establishment(Actor(current(request), request), values)
         return Redirect(path=f"/establishments/{new_id}?done=created")
     return render(
         request,
@@ -192,12 +189,12 @@ async def establishment_update(request: Request, establishment_id: FromPath[int]
     row = await load_establishment(request, establishment_id)
     form = await Form.from_request(request)
     values = _read_establishment(form)
-    if values["name"] and await name_taken(values["name"], except_id=establishment_id):
-        form.error("name", f"{values['name']} already exists")
+    form.add_errors(await name_problem(values, except_id=establishment_id))
     version = int(form.raw("version")) if form.raw("version").isdigit() else 0
     if form.ok:
         try:
-            await update_establishment(establishment_id, values, version)
+            await update_establishment(Actor(current(request), request), establishment_id, values, version)
+            return Redirect(path=f"/establishments/{establishment_id}?done=updated")
         except Conflict as conflict:
             return render(
                 request,
@@ -206,10 +203,6 @@ async def establishment_update(request: Request, establishment_id: FromPath[int]
                 establishment=conflict.current,
                 **CHOICES,
             )
-        await audit.record(
-            "establishment.update", request=request, object_type="establishment", object_id=establishment_id
-        )
-        return Redirect(path=f"/establishments/{establishment_id}?done=updated")
     return render(
         request,
         "inspections/establishment_form.html",
@@ -231,9 +224,7 @@ async def establishment_status(request: Request, establishment_id: FromPath[int]
 async def establishment_status_submit(request: Request, establishment_id: FromPath[int]) -> Response:
     row = await load_establishment(request, establishment_id)
     active = not row["active"]
-    await set_establishment_active(establishment_id, active)
-    action = "establishment.reactivate" if active else "establishment.deactivate"
-    await audit.record(action, request=request, object_type="establishment", object_id=establishment_id)
+    await set_establishment_active(Actor(current(request), request), establishment_id, active)
     return Redirect(
         path=f"/establishments/{establishment_id}?done={'reactivated' if active else 'deactivated'}"
     )
@@ -260,15 +251,9 @@ async def establishment_import_submit(request: Request) -> Response:
     except uploads.UploadRefused as error:
         errors["file"] = str(error)
     else:
-        result = await import_establishments(frame)
+        result = await import_establishments(Actor(current(request), request), frame, filename)
         row_errors = result.errors
         if not row_errors:
-            await audit.record(
-                "establishment.import",
-                request=request,
-                object_type="establishment",
-                detail=f"created={result.created} file={filename}",
-            )
             return Redirect(path=f"/establishments?done=imported:{result.created}")
         errors["file"] = (
             "The file has errors: nothing has been saved. Fix the rows listed and upload it again"

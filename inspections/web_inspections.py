@@ -66,7 +66,7 @@ from inspections.tables import Establishment, Inspection, InspectionEvent, Inspe
 from inspections.views import milestone_rows, next_action, timeline_items
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
-from tracker import audit, spreadsheets, uploads
+from tracker import spreadsheets, uploads
 from tracker.access import current
 from tracker.cache import cached, request_memo
 from tracker.clock import LONDON, today_london
@@ -560,14 +560,8 @@ async def recommendations_add(request: Request, inspection_id: FromPath[int]) ->
         text = form.text("text", "the recommendation", max_length=5000)
         items = [{"reference": reference, "text": text, "area": area, "kind": kind}]
     if form.ok and items:
-        added = await add_recommendations(inspection_id, items)
-        await audit.record(
-            "recommendation.add",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            detail=f"how={how or 'one'} added={added}",
-        )
+        actor = Actor(current(request), request)
+        added = await add_recommendations(actor, inspection_id, items, how or "one")
         return Redirect(path=f"/inspections/{inspection_id}/recommendations?done={added}")
     return render(
         request,
@@ -607,22 +601,11 @@ async def follow_ups_save(request: Request, inspection_id: FromPath[int]) -> Res
     if row["kind"] != "irp":
         return Redirect(path=f"/inspections/{inspection_id}")
     chosen = form.values("recommendations")
-    if not chosen:
-        form.error("recommendations", "Select the recommendations this review follows up")
-    else:
-        try:
-            await set_follow_ups(row, [int(c) for c in chosen if c.isdigit()])
-        except Refused as invalid:
-            form.errors.update(invalid.errors)
-    if form.ok:
-        await audit.record(
-            "inspection.follow_ups",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            detail=f"count={len(chosen)}",
-        )
+    try:
+        await set_follow_ups(Actor(current(request), request), row, [int(c) for c in chosen if c.isdigit()])
         return Redirect(path=f"/inspections/{inspection_id}?done=follow_ups")
+    except Refused as refusal:
+        form.add_errors(refusal.errors)
     return await _follow_ups(request, row, chosen, form.errors)
 
 

@@ -10,11 +10,12 @@ from inspections.constants import (
     ESTABLISHMENT_KINDS,
     OPERATORS,
 )
+from inspections.queries import name_taken
 from inspections.tables import (
     Establishment,
 )
-from tracker.db import write_transaction
-from tracker.operations import Conflict
+from tracker import policy
+from tracker.operations import Actor, Conflict, Refused, change
 
 
 def check_establishment(values: dict, errors: dict[str, str]) -> None:
@@ -45,17 +46,38 @@ ESTABLISHMENT_FIELDS = (
 
 
 
-async def create_establishment(values: dict) -> int:
-    row = Establishment(**{k: values.get(k) for k in ESTABLISHMENT_FIELDS if values.get(k) is not None})
-    await row.save()
+def _may_change(actor: Actor) -> None:
+    if actor.principal is not None:
+        policy.require(actor.principal, "establishment.change")
+
+
+async def name_problem(values: dict, except_id: int | None = None) -> dict[str, str]:
+    """Establishment names are unique, whatever their capitals."""
+    name = values.get("name")
+    return {"name": f"{name} already exists"} if name and await name_taken(name, except_id) else {}
+
+
+async def create_establishment(actor: Actor, values: dict) -> int:
+    _may_change(actor)
+    problems = await name_problem(values)
+    if problems:
+        raise Refused(problems)
+    async with change(actor, "establishment.create", object_type="establishment") as entry:
+        row = Establishment(**{k: values.get(k) for k in ESTABLISHMENT_FIELDS if values.get(k) is not None})
+        await row.save()
+        entry.object_id = row.id
     return row.id
 
 
 
-async def update_establishment(establishment_id: int, values: dict, version: int) -> None:
+async def update_establishment(actor: Actor, establishment_id: int, values: dict, version: int) -> None:
+    _may_change(actor)
+    problems = await name_problem(values, except_id=establishment_id)
+    if problems:
+        raise Refused(problems)
     changes = {getattr(Establishment, k): values.get(k) for k in ESTABLISHMENT_FIELDS}
     changes[Establishment.version] = version + 1
-    async with write_transaction(Establishment._meta.db):
+    async with change(actor, "establishment.update", object_type="establishment", object_id=establishment_id):
         updated = (
             await Establishment.update(changes)
             .where((Establishment.id == establishment_id) & (Establishment.version == version))
@@ -67,10 +89,14 @@ async def update_establishment(establishment_id: int, values: dict, version: int
 
 
 
-async def set_establishment_active(establishment_id: int, active: bool) -> None:
-    await Establishment.update(
-        {Establishment.active: active, Establishment.version: Establishment.version + 1}
-    ).where(Establishment.id == establishment_id)
+async def set_establishment_active(actor: Actor, establishment_id: int, active: bool) -> None:
+    """Establishments are deactivated, never deleted: their inspections stay."""
+    _may_change(actor)
+    action = "establishment.reactivate" if active else "establishment.deactivate"
+    async with change(actor, action, object_type="establishment", object_id=establishment_id):
+        await Establishment.update(
+            {Establishment.active: active, Establishment.version: Establishment.version + 1}
+        ).where(Establishment.id == establishment_id)
 
 
 
@@ -126,8 +152,9 @@ class ImportResult:
 
 
 
-async def import_establishments(frame) -> ImportResult:
+async def import_establishments(actor: Actor, frame, filename: str = "") -> ImportResult:
     """Validate every row; save all of them in one transaction, or none if any row is bad."""
+    _may_change(actor)
     result = ImportResult()
     missing = [c for c in ("name", "kind") if c not in frame.columns]
     if missing:
@@ -184,7 +211,8 @@ async def import_establishments(frame) -> ImportResult:
         result.errors.append("The file has no rows")
     if result.errors:
         return result
-    async with write_transaction(Establishment._meta.db):
+    detail = f"created={len(result.rows)} file={filename}"
+    async with change(actor, "establishment.import", object_type="establishment", detail=detail):
         await Establishment.insert(*[Establishment(**values) for values in result.rows])
     result.created = len(result.rows)
     return result

@@ -8,13 +8,14 @@ from inspections.constants import (
     RECOMMENDATION_KINDS,
 )
 from inspections.operations.establishments import choice_from
+from inspections.permissions import inspection_row
 from inspections.queries import recommendations_of
 from inspections.tables import (
     FollowUp,
     Recommendation,
 )
-from tracker.db import write_transaction
-from tracker.operations import Refused
+from tracker import policy
+from tracker.operations import Actor, Refused, change
 
 REFERENCE_PREFIX = re.compile(
     r"^\s*(?:(?P<ref>[A-Za-z]{0,4}\d+(?:\.\d+)*)[\s.:)\-\u2013]+)?(?P<text>.+?)\s*$"
@@ -36,9 +37,13 @@ def parse_pasted(text: str) -> list[tuple[str, str]]:
 
 
 
-async def add_recommendations(inspection_id: int, items: list[dict]) -> int:
+async def add_recommendations(actor: Actor, inspection_id: int, items: list[dict], how: str = "one") -> int:
     """Append recommendations (reference, text, area, kind), numbering blank references."""
-    async with write_transaction(Recommendation._meta.db):
+    audited = {"object_type": "inspection", "object_id": inspection_id}
+    async with change(actor, "recommendation.add", **audited) as entry:
+        if actor.principal is not None:
+            row = await inspection_row(inspection_id)
+            policy.require(actor.principal, "inspection.add_recommendations", row)
         current = await recommendations_of(inspection_id)
         position = max((r["position"] for r in current), default=0)
         taken = {r["reference"] for r in current}
@@ -64,6 +69,7 @@ async def add_recommendations(inspection_id: int, items: list[dict]) -> int:
             )
         if rows:
             await Recommendation.insert(*rows)
+        entry.detail = f"how={how} added={len(rows)}"
     return len(rows)
 
 
@@ -106,11 +112,18 @@ def recommendation_rows(frame) -> tuple[list[dict], list[str]]:
 
 
 
-async def set_follow_ups(irp: dict, recommendation_ids: list[int]) -> None:
+async def set_follow_ups(actor: Actor, irp: dict, recommendation_ids: list[int]) -> None:
+    """The recommendations of the full inspection's report that an IRP follows up (¶45)."""
+    if actor.principal is not None:
+        policy.require(actor.principal, "inspection.choose_follow_ups", irp)
+    if not recommendation_ids:
+        raise Refused({"recommendations": "Select the recommendations this review follows up"})
     allowed = {r["id"] for r in await recommendations_of(irp["follows"])} if irp["follows"] else set()
     if set(recommendation_ids) - allowed:
         raise Refused({"recommendations": "Select recommendations from the full inspection's report"})
-    async with write_transaction(FollowUp._meta.db):
+    detail = f"count={len(set(recommendation_ids))}"
+    audited = {"object_type": "inspection", "object_id": irp["id"], "detail": detail}
+    async with change(actor, "inspection.follow_ups", **audited):
         await FollowUp.delete().where(FollowUp.inspection == irp["id"])
         if recommendation_ids:
             await FollowUp.insert(

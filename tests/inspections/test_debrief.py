@@ -86,8 +86,9 @@ def test_pgd_attending_needs_no_notice_and_irp_judges_progress(client):
     w = world()
     from inspections.operations.recommendations import add_recommendations, set_follow_ups
     from inspections.queries import recommendations_of
+    from tracker.operations import Actor
 
-    run(add_recommendations(w["ia"], [{"text": "Reduce violence"}, {"text": "More education"}]))
+    run(add_recommendations(Actor.system("test"), w["ia"], [{"text": "Reduce violence"}, {"text": "More education"}]))
     irp = make_inspection(
         w["a"],
         kind="irp",
@@ -99,7 +100,7 @@ def test_pgd_attending_needs_no_notice_and_irp_judges_progress(client):
     recs = run(recommendations_of(w["ia"]))
     from inspections.permissions import inspection_row
 
-    run(set_follow_ups(run(inspection_row(irp)), [recs[0]["id"]]))
+    run(set_follow_ups(Actor.system("test"), run(inspection_row(irp)), [recs[0]["id"]]))
     sign_in(client, "leader")
     form = client.get(f"/inspections/{irp}/debrief").text
     assert "Reduce violence" in form and "More education" not in form

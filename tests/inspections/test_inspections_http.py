@@ -441,9 +441,10 @@ def test_irp_picks_which_recommendations_it_follows_up(client):
     w = world()
     from inspections.operations.recommendations import add_recommendations
     from inspections.queries import follow_up_ids
+    from tracker.operations import Actor
 
-    run(add_recommendations(w["ia"], [{"text": f"Recommendation {n}"} for n in range(1, 6)]))
-    other = run(add_recommendations(w["ib"], [{"text": "Elsewhere's"}]))
+    run(add_recommendations(Actor.system("test"), w["ia"], [{"text": f"Recommendation {n}"} for n in range(1, 6)]))
+    other = run(add_recommendations(Actor.system("test"), w["ib"], [{"text": "Elsewhere's"}]))
     assert other == 1
     irp = make_inspection(
         w["a"], kind="irp", end=date(2025, 12, 3), team_leader_id=w["leader"], follows=w["ia"]
