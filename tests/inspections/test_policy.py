@@ -34,15 +34,15 @@ def row(relation: str, kind: str = "full", urgent: bool = False) -> dict:
     return {"id": 1, "kind": kind, "urgent_notification": urgent, **RELATIONS[relation]}
 
 
-L, I, M = Role.HMIP_TEAM_LEADER, Role.HMIP_INSPECTOR, Role.HMIP_MANAGER
+L, N, M = Role.HMIP_TEAM_LEADER, Role.HMIP_INSPECTOR, Role.HMIP_MANAGER
 S, H, E, A = Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER, Role.ESTABLISHMENT, Role.ADMIN
-ALL = (L, I, M, S, H, E, A)
+ALL = (L, N, M, S, H, E, A)
 
 # action -> relation -> the roles that may
 EXPECTED = {
     "inspection.read": {
-        "leads": {L, I, M, S, H, E},  # an inspector who leads it: the team leader field is theirs
-        "on team": {L, I, M, S, H, E},
+        "leads": {L, N, M, S, H, E},  # an inspector who leads it: the team leader field is theirs
+        "on team": {L, N, M, S, H, E},
         "own establishment": {L, M, S, H, E},
         "elsewhere": {L, M, S},
     },
@@ -51,8 +51,8 @@ EXPECTED = {
     "fact.scrutiny": {r: {S} for r in RELATIONS},
     "fact.establishment": {"leads": {E}, "on team": {E}, "own establishment": {E}, "elsewhere": set()},
     "debrief_note.read": {
-        "leads": {L, I, M, S, H, E},
-        "on team": {L, I, M, S, H, E},
+        "leads": {L, N, M, S, H, E},
+        "on team": {L, N, M, S, H, E},
         "own establishment": {M, S, H, E},
         "elsewhere": {M, S},
     },
