@@ -48,6 +48,14 @@ GROUPS = [
 CATEGORIES = ["data", "names_titles", "process", "events", "other"]
 
 
+def _of_process(kind: str, facts: dict[str, date]) -> dict[str, date]:
+    """Only the facts the workflow knows for this kind of inspection (an IRP has no press release)."""
+    from timelines.core.kinds import PROCESS_FOR_KIND
+    from timelines.core.workflow import STEP
+
+    return {key: when for key, when in facts.items() if PROCESS_FOR_KIND[kind] in STEP[key].processes}
+
+
 def _plan_facts(day0: date, today: date, rng: random.Random) -> dict[str, date]:
     """The facts an inspection would have by today, with realistic (sometimes late) gaps."""
     steps = [
@@ -193,7 +201,7 @@ async def build(n: int, *, today: date | None = None, seed: int = 2026, progress
                 created_at=now,
             )
         )
-        plans.append(_plan_facts(day0, today, rng))
+        plans.append(_of_process(kind, _plan_facts(day0, today, rng)))
     inspection_ids = await _insert(Inspection, inspections, progress, "inspections")
 
     events, debriefs, notes, drafts, returns, points, items, recs = [], [], [], [], [], [], [], []

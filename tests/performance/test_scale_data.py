@@ -49,3 +49,24 @@ def test_scale_data_hangs_together(db):
     place = run(Inspection.select(Inspection.establishment).first())["establishment"]
     new = run(Inspection.insert(Inspection(establishment=place, kind="full")))
     assert new[0]["id"] == max(i["id"] for i in inspections) + 1  # the sequence carries on
+
+
+def test_scale_data_passes_the_workflow_check(db):
+    """The scale data is bulk-inserted for speed, not through the operations: every inspection's
+    history must still be one that can have happened (timelines.core.workflow)."""
+    from inspections.events import workflow_inspection
+    from inspections.tables import Inspection, InspectionEvent
+    from timelines.core.calendar import default_calendar
+    from timelines.core.workflow import check_history, standing_facts
+    from tracker.scale import build
+
+    run(build(60, today=TODAY, progress=_quiet))
+    events = run(InspectionEvent.select())
+    problems = []
+    for inspection in run(Inspection.select()):
+        mine = [e for e in events if e["inspection"] == inspection["id"]]
+        found = check_history(
+            workflow_inspection(inspection), standing_facts(mine), today=TODAY, calendar=default_calendar()
+        )
+        problems += [(inspection["id"], p.message) for p in found]
+    assert not problems, problems[:5]
