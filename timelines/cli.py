@@ -21,7 +21,8 @@ from timelines.core.rules import (
     SOS_ANCHORS,
     URGENT_NOTIFICATION,
 )
-from timelines.core.workflow import Inspection, check_history
+from timelines.core.workflow import Inspection as WorkflowInspection
+from timelines.core.workflow import check_history
 
 
 class DateType(click.ParamType):
@@ -211,7 +212,7 @@ def timeline(
 def _refuse_impossible(process, start, day0, facts, overrides, *, today, calendar) -> None:
     """A history that cannot have happened: one line naming the two facts, exit status 2."""
     urgent = process == URGENT_NOTIFICATION
-    inspection = Inspection(
+    inspection = WorkflowInspection(
         FULL_INSPECTION if urgent else process, start, day0, urgent_notification=urgent, overrides=overrides
     )
     problems = check_history(inspection, facts, today=today, calendar=calendar)
