@@ -33,10 +33,11 @@ def next_monday(today: date) -> date:
 
 async def measure(first_build: bool) -> list[tuple[str, float, str]]:
     from inspections.tables import Inspection
-    from timelines.holidays import change_calendar
+    from timelines.operations.holidays import change_calendar
     from timelines.store import refresh_all
     from timelines.tables import StoredMilestone
     from tracker.clock import today_london
+    from tracker.operations import Actor
 
     today = today_london()
     rows: list[tuple[str, float, str]] = []
@@ -52,12 +53,12 @@ async def measure(first_build: bool) -> list[tuple[str, float, str]]:
     day = next_monday(today)
     start = time.perf_counter()
     _change, moved = await change_calendar(
-        "added", day, name="Benchmark holiday", reason="benchmark", by_user_id=None, today=today
+        Actor.system("benchmark"), "added", day, name="Benchmark holiday", reason="benchmark", today=today
     )
     rows.append((f"holiday added ({day.isoformat()})", time.perf_counter() - start, f"{len(moved):,} moved"))
     start = time.perf_counter()
     _change, moved = await change_calendar(
-        "removed", day, name="Benchmark holiday", reason="benchmark", by_user_id=None, today=today
+        Actor.system("benchmark"), "removed", day, name="Benchmark holiday", reason="benchmark", today=today
     )
     rows.append(("holiday removed again", time.perf_counter() - start, f"{len(moved):,} moved"))
     milestones = await StoredMilestone.count()

@@ -1,6 +1,6 @@
 """The timelines domain as the shell wires it in (tracker.wiring)."""
 
-from timelines import api, cli, demo, feeds, holidays, insight, jobs, pages, programme_import
+from timelines import api, cli, demo, feeds, holidays, insight, jobs, pages, policy, programme_import
 from timelines.tables import SentReminder
 from tracker.extensions import Domain, Retained
 from tracker.navigation import NavItem
@@ -32,7 +32,7 @@ TIMELINES = Domain(
     home_order=40,  # the deadlines summary, after the fact checks and action plans
     inspection_sections=[insight.stages_section],
     commands=[cli.dates, cli.timeline, *jobs.COMMANDS],
-    policy={},
+    policy=policy.POLICY,
     demo=demo.load,
     retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)
 )

@@ -13,26 +13,19 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from timelines.core.calendar import ADMIN_HOLIDAY_NAME, default_calendar
-from timelines.store import current_calendar, refresh_all
+from timelines.core.calendar import default_calendar
+from timelines.operations.holidays import change_calendar, change_reason
+from timelines.store import current_calendar
 from timelines.tables import CalendarChange, Holiday, MilestoneChange
-from tracker import audit, clock
+from tracker import clock
 from tracker.access import allow, current
-from tracker.clock import now_utc
-from tracker.db import write_transaction
 from tracker.forms import Form
+from tracker.operations import Actor, Refused
 from tracker.roles import Role
 from tracker.templating import render
 
 ADMIN = allow(Role.ADMIN)
 
-
-class HolidayError(ValueError):
-    """A problem with the requested change, worded for the administrator."""
-
-
-def change_reason(change_id: int, action: str, day: date) -> str:
-    return f"calendar change #{change_id}: bank holiday {action} on {day.isoformat()}"
 
 
 @lru_cache(maxsize=1)
@@ -62,61 +55,6 @@ def disagreements(calendar, since: date) -> list[dict]:
         elif day in ours and day not in govuk:
             result.append({"day": day, "text": f"The calendar has {ours[day]}; GOV.UK does not list it"})
     return result
-
-
-async def change_calendar(
-    action: str, day: date, *, name: str, reason: str, by_user_id: int | None, today: date
-) -> tuple[int, list[dict]]:
-    """Add or remove one bank holiday and recompute every open milestone, in one transaction.
-
-    Returns the CalendarChange id and the due dates that moved.
-    """
-    async with write_transaction(Holiday._meta.db):
-        calendar = await current_calendar()
-        existing = await Holiday.select().where(Holiday.day == day).first()
-        if action == "added":
-            if day.weekday() >= 5:
-                raise HolidayError("The holiday must be a weekday: weekends are never working days")
-            if day in calendar.holidays:
-                raise HolidayError(f"{day.isoformat()} is already a bank holiday")
-            if existing:  # a computed holiday an administrator had removed: restore it
-                await Holiday.delete().where(Holiday.day == day)
-            else:
-                await Holiday.insert(
-                    Holiday(
-                        day=day,
-                        change="added",
-                        name=name or ADMIN_HOLIDAY_NAME,
-                        reason=reason,
-                        changed_by=by_user_id,
-                        changed_at=now_utc(),
-                    )
-                )
-        elif action == "removed":
-            if day not in calendar.holidays:
-                raise HolidayError(f"{day.isoformat()} is not a bank holiday")
-            if existing:  # an administrator's own addition: take it away
-                await Holiday.delete().where(Holiday.day == day)
-            else:
-                await Holiday.insert(
-                    Holiday(
-                        day=day,
-                        change="removed",
-                        name=name,
-                        reason=reason,
-                        changed_by=by_user_id,
-                        changed_at=now_utc(),
-                    )
-                )
-        else:
-            raise HolidayError("Unknown change")
-        change = CalendarChange(
-            day=day, action=action, name=name, reason=reason, changed_by=by_user_id, changed_at=now_utc()
-        )
-        await change.save()
-        moved = await refresh_all(change_reason(change.id, action, day), today=today)
-        await CalendarChange.update({CalendarChange.moved: len(moved)}).where(CalendarChange.id == change.id)
-    return change.id, moved
 
 
 def _calendar_days(calendar, today: date, names: dict[date, str]) -> list[dict]:
@@ -176,32 +114,19 @@ async def holidays_page(request: Request) -> Template:
 
 @post("/admin/holidays", opt=ADMIN)
 async def holiday_add(request: Request) -> Response:
-    principal = current(request)
+    actor = Actor(current(request), request)
     form = await Form.from_request(request)
     day = form.date("day", "the date of the holiday")
     name = form.text("name", "the name of the holiday", max_length=200)
     reason = form.text("reason", "the reason for the change", max_length=1000)
     if form.ok:
         try:
-            change_id, moved = await change_calendar(
-                "added",
-                day,
-                name=name,
-                reason=reason,
-                by_user_id=principal.user_id,
-                today=clock.today_london(),
-            )
-        except HolidayError as error:
-            form.error("day", str(error))
-        else:
-            await audit.record(
-                "holiday.add",
-                request=request,
-                object_type="calendar_change",
-                object_id=change_id,
-                detail=f"day={day.isoformat()} moved={len(moved)}",
+            change_id, _ = await change_calendar(
+                actor, "added", day, name=name, reason=reason, today=clock.today_london()
             )
             return Redirect(path=f"/admin/holidays/changes/{change_id}")
+        except Refused as refusal:
+            form.add_errors(refusal.errors)
     return await _page(request, dict(form.data), form.errors)
 
 
@@ -224,7 +149,6 @@ async def holiday_remove_form(request: Request) -> Template:
 
 @post("/admin/holidays/remove", opt=ADMIN)
 async def holiday_remove(request: Request) -> Response:
-    principal = current(request)
     form = await Form.from_request(request)
     day = _parse_day(form.raw("day"))
     calendar = await current_calendar()
@@ -234,25 +158,18 @@ async def holiday_remove(request: Request) -> Response:
     reason = form.text("reason", "the reason for the change", max_length=1000)
     if form.ok:
         try:
-            change_id, moved = await change_calendar(
+            change_id, _ = await change_calendar(
+                Actor(current(request), request),
                 "removed",
                 day,
                 name=name,
                 reason=reason,
-                by_user_id=principal.user_id,
                 today=clock.today_london(),
-            )
-        except HolidayError as error:
-            form.error("reason", str(error))
-        else:
-            await audit.record(
-                "holiday.remove",
-                request=request,
-                object_type="calendar_change",
-                object_id=change_id,
-                detail=f"day={day.isoformat()} moved={len(moved)}",
+                field="reason",
             )
             return Redirect(path=f"/admin/holidays/changes/{change_id}")
+        except Refused as refusal:
+            form.add_errors(refusal.errors)
     return render(
         request, "timelines/holiday_remove.html", day=day, name=name, form=dict(form.data), errors=form.errors
     )

@@ -28,7 +28,6 @@ DEBT = {
     "actionplans/services.py": "being moved into actionplans/operations/",
     "timelines/demo.py": "the demo recurring obligations",
     "timelines/feeds.py": "calendar feed tokens: a person's own subscription, not yet an operation",
-    "timelines/holidays.py": "admin-entered holidays and their recompute: to become an operation",
     "timelines/programme_import.py": "the programme import creates inspections: to call create_inspection",
     "timelines/reminders.py": "the reminder job's log of what it sent (bookkeeping, no domain fact)",
     "timelines/work.py": "marking a recurring obligation done: to become an operation",

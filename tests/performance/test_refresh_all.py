@@ -50,8 +50,9 @@ def test_a_new_day_rewrites_only_open_milestones(db):
 @pytest.mark.parametrize("rewrite_all_above", [0, 20_000])
 def test_a_holiday_moves_dates_records_why_and_agrees_with_one_at_a_time(db, monkeypatch, rewrite_all_above):
     from timelines import store
-    from timelines.holidays import change_calendar
+    from timelines.operations.holidays import change_calendar
     from timelines.tables import MilestoneChange
+    from tracker.operations import Actor
 
     monkeypatch.setattr(store, "REWRITE_ALL_ABOVE", rewrite_all_above)
     place = make_establishment("HMP Aardvark")
@@ -62,7 +63,7 @@ def test_a_holiday_moves_dates_records_why_and_agrees_with_one_at_a_time(db, mon
     before = _stored()
     run(
         change_calendar(
-            "added", date(2025, 3, 31), name="A new bank holiday", reason="test", by_user_id=None, today=TODAY
+            Actor.system("benchmark"), "added", date(2025, 3, 31), name="A new bank holiday", reason="test", today=TODAY
         )
     )
     after = _stored()

@@ -26,10 +26,11 @@ ADMIN = frozenset({Role.ADMIN})
 
 
 def _holiday_change() -> int:
-    from timelines.holidays import change_calendar
+    from timelines.operations.holidays import change_calendar
+    from tracker.operations import Actor
 
     change_id, _moved = run(
-        change_calendar("added", date(2025, 6, 2), name="Extra", reason="test", by_user_id=None, today=TODAY)
+        change_calendar(Actor.system("test"), "added", date(2025, 6, 2), name="Extra", reason="test", today=TODAY)
     )
     return change_id
 

@@ -1,0 +1,1 @@
+"""The timelines domain's operations: one function per change (tracker.operations)."""
