@@ -10,12 +10,12 @@ from markupsafe import Markup
 from timelines import calculator, dashboard
 from timelines.core.rules import RECURRING, rules_for
 from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
+from timelines.operations.recurring import mark_recurring_done
 from timelines.store import current_calendar
 from timelines.work import (
     Scope,
     counts,
     due_range,
-    mark_recurring_done,
     may_mark_recurring,
     my_items,
     my_recurring,
@@ -28,6 +28,7 @@ from tracker import audit, clock
 from tracker.access import allow, current, deny_as_not_found, establishment_scope, signed_in
 from tracker.cache import cached
 from tracker.forms import Form, date_parts
+from tracker.operations import Actor, Refused
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -257,15 +258,15 @@ async def recurring_done_submit(request: Request) -> Response:
         return await _recurring_form(request, key, {}, {})
     done_on = form.date("done_on", "the date it was done")
     note = form.text("note", "a note", required=False, max_length=300)
-    if done_on and done_on > clock.today_london():
-        form.error("done_on", "The date it was done must be today or in the past")
-    if not form.ok:
-        return await _recurring_form(request, key, dict(form.data), form.errors)
-    next_due = await mark_recurring_done(key, done_on, by_user_id=principal.user_id, note=note)
-    await audit.record(
-        "recurring.done", request=request, object_type="recurring", object_id=key, detail=f"next={next_due}"
-    )
-    return Redirect(path=f"/recurring?done={key}")
+    if form.ok:
+        try:
+            await mark_recurring_done(
+                Actor(principal, request), key, done_on, today=clock.today_london(), note=note
+            )
+            return Redirect(path=f"/recurring?done={key}")
+        except Refused as refusal:
+            form.add_errors(refusal.errors)
+    return await _recurring_form(request, key, dict(form.data), form.errors)
 
 
 # -- the calculator ---------------------------------------------------------------------------------

@@ -28,11 +28,11 @@ from timelines.core.engine import (
     OPEN_STATUSES,
     OVERDUE,
     _status,
-    next_recurring,
     recurring_status,
 )
 from timelines.core.rules import OWNERS, RECURRING, rules_for
 from timelines.tables import RecurringDone, StoredMilestone
+from tracker.policy import can
 from tracker.principal import Principal
 from tracker.roles import Role
 
@@ -262,12 +262,8 @@ def counts(items: Iterable[dict]) -> dict[str, int]:
 
 # -- recurring obligations ----------------------------------------------------------------------
 
-RECURRING_MANAGERS = {"hmip": Role.HMIP_MANAGER, "hmpps": Role.HMPPS_MANAGER}
-
-
 def may_mark_recurring(principal: Principal, owner: str) -> bool:
-    role = RECURRING_MANAGERS.get(owner)
-    return role is not None and principal.has(role)
+    return can(principal, "recurring.mark_done", {"owner": owner})
 
 
 async def recurring_obligations(*, today: date, calendar: WorkingCalendar) -> list[dict]:
@@ -317,13 +313,4 @@ async def my_recurring(principal: Principal, *, today: date, calendar: WorkingCa
     ]
 
 
-async def mark_recurring_done(key: str, done_on: date, *, by_user_id: int | None, note: str = "") -> date:
-    """Record a recurring obligation done; returns the next due date it schedules."""
-    from tracker.clock import now_utc
 
-    await RecurringDone.insert(
-        RecurringDone(
-            key=key, done_on=done_on, note=note[:300], recorded_by=by_user_id, recorded_at=now_utc()
-        )
-    )
-    return next_recurring(key, done_on)

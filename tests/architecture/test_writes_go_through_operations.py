@@ -30,7 +30,6 @@ DEBT = {
     "timelines/feeds.py": "calendar feed tokens: a person's own subscription, not yet an operation",
     "timelines/programme_import.py": "the programme import creates inspections: to call create_inspection",
     "timelines/reminders.py": "the reminder job's log of what it sent (bookkeeping, no domain fact)",
-    "timelines/work.py": "marking a recurring obligation done: to become an operation",
 }
 
 
