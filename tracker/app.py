@@ -63,6 +63,7 @@ def _csrf_token_must_be_text() -> None:
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
     policy.register(inspections.policy.POLICY)
+    policy.register(actionplans.policy.POLICY)  # imported with actionplans.routes
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
