@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.operations import Refused
-
 RESPONSES = {"agreed": "Agreed", "partly_agreed": "Partly agreed", "not_agreed": "Not agreed"}
 ACTION_STATUSES = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete"}
 PLAN_STATUSES = {
@@ -47,7 +45,6 @@ MAX_TEXT = 4000
 MAX_OWNER = 200
 
 
-PlanError = Refused  # something the person can fix; the message is written for them
 
 
 # ---------------------------------------------------------------- validation
@@ -106,8 +103,6 @@ def action_problems(
     return errors
 
 
-
-
 @dataclass
 class ActionInput:
     description: str
@@ -116,9 +111,7 @@ class ActionInput:
     status: str = "not_started"
 
 
-
 @dataclass
 class ImportedRows:
     responses: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # rec id -> (resp, part, why)
     actions: list[tuple[int, ActionInput]] = field(default_factory=list)
-

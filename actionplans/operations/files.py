@@ -6,6 +6,7 @@ between the two leaves it pending, never downloadable (fail closed)."""
 from __future__ import annotations
 
 from actionplans.operations.common import current_plan, plan_event
+from actionplans.operations.rows import new_action
 from actionplans.services import ImportedRows
 from actionplans.tables import ActionProgress, PlanAction, PlanFile, PlanResponse
 from tracker import scanning
@@ -117,19 +118,6 @@ async def _replace_rows(actor: Actor, plan_id: int, rows: ImportedRows) -> None:
     new_actions = []
     for rec_id, values in rows.actions:
         positions[rec_id] = positions.get(rec_id, 0) + 1
-        new_actions.append(
-            PlanAction(
-                plan=plan_id,
-                recommendation=rec_id,
-                position=positions[rec_id],
-                description=values.description,
-                owner=values.owner,
-                target_date=values.target_date,
-                status=values.status,
-                created_at=now,
-                updated_at=now,
-                updated_by=actor.user_id,
-            )
-        )
+        new_actions.append(new_action(actor, plan_id, rec_id, positions[rec_id], values))
     if new_actions:
         await PlanAction.insert(*new_actions)

@@ -87,6 +87,22 @@ async def save_response(
         await plan_event(actor, plan_id, "response_changed", f"{rec['reference']}: {RESPONSES[response]}")
 
 
+def new_action(actor: Actor, plan_id: int, recommendation_id: int, position: int, values: ActionInput):
+    now = now_utc()
+    return PlanAction(
+        plan=plan_id,
+        recommendation=recommendation_id,
+        position=position,
+        description=values.description,
+        owner=values.owner,
+        target_date=values.target_date,
+        status=values.status,
+        created_at=now,
+        updated_at=now,
+        updated_by=actor.user_id,
+    )
+
+
 async def add_action(
     actor: Actor, plan_id: int, recommendation_id: int, values: ActionInput, *, today: date
 ) -> int:
@@ -116,19 +132,7 @@ async def add_action(
         count = await PlanAction.count().where(
             PlanAction.plan == plan_id, PlanAction.recommendation == recommendation_id
         )
-        now = now_utc()
-        action = PlanAction(
-            plan=plan_id,
-            recommendation=recommendation_id,
-            position=count + 1,
-            description=values.description,
-            owner=values.owner,
-            target_date=values.target_date,
-            status=values.status,
-            created_at=now,
-            updated_at=now,
-            updated_by=actor.user_id,
-        )
+        action = new_action(actor, plan_id, recommendation_id, count + 1, values)
         await action.save()
         entry.object_id = action.id
         await plan_event(actor, plan_id, "action_added", values.description[:200])

@@ -46,9 +46,9 @@ def status(plan_id: int) -> str:
 
 def received_facts(inspection_id: int) -> list[dict]:
     return run(
-        InspectionEvent.select().where(
-            InspectionEvent.inspection == inspection_id, InspectionEvent.kind == "action_plan_received"
-        ).output(load_json=True)
+        InspectionEvent.select()
+        .where(InspectionEvent.inspection == inspection_id, InspectionEvent.kind == "action_plan_received")
+        .output(load_json=True)
     )
 
 
