@@ -12,7 +12,7 @@ _run = run_sync
 
 
 async def _overdue(today: date, establishment: str | None) -> list[dict] | None:
-    from actionplans.services import overdue_actions
+    from actionplans.queries import overdue_actions
     from inspections.tables import Establishment
 
     ids = None

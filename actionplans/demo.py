@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from actionplans import services
+from actionplans import queries
+from actionplans.operations.workflow import start_plan
 from actionplans.tables import ActionPlan, ActionPlanEvent, ActionProgress, PlanAction, PlanResponse
 from inspections.demo_inspections import record_facts, report_facts
 from inspections.tables import Establishment, Inspection, Recommendation
 from tracker.clock import now_utc, today_london
+from tracker.operations import Actor
 from tracker.users import user_id_for
 
 MARK = "(action plan demo)"
@@ -85,7 +87,7 @@ async def _inspection(establishment_id: int, title: str, end: date, published: d
 async def _fill(plan_id: int, inspection_id: int, today: date, by: int | None, *, old: bool = False) -> None:
     if await PlanAction.exists().where(PlanAction.plan == plan_id):
         return
-    recs = await services.recommendations(inspection_id)
+    recs = await queries.recommendations(inspection_id)
     now = now_utc()
     owners = ["Head of Safety", "Head of Residence", "Head of Reducing Reoffending", "Head of Education"]
     for n, rec in enumerate(recs):
@@ -138,7 +140,7 @@ async def _fill(plan_id: int, inspection_id: int, today: date, by: int | None, *
 
 
 async def _set_status(plan_id: int, status: str, steps: list[str], by_ids: dict, **fields) -> None:
-    plan = await services.get_plan(plan_id)
+    plan = await queries.get_plan(plan_id)
     if plan["status"] == status:
         return
     values = {ActionPlan.status: status}
@@ -164,9 +166,9 @@ async def load() -> None:
         old = await _inspection(
             example, f"Full inspection {MARK}, previous", today - timedelta(days=1000), old_published, 8
         )
-        plan_id = await services.create_plan(old, by=governor)
+        plan_id = await start_plan(Actor.system("demo", for_user=governor), old)
         await _fill(plan_id, old, today, governor, old=True)
-        if (await services.get_plan(plan_id))["first_submitted_on"] is None:
+        if (await queries.get_plan(plan_id))["first_submitted_on"] is None:
             received = old_published + timedelta(days=80)
             await record_facts(old, [("action_plan_received", received)], governor, today)
             await _set_status(
@@ -187,9 +189,9 @@ async def load() -> None:
         inspection = await _inspection(
             leeds, f"Full inspection {MARK}", today - timedelta(days=170), today - timedelta(days=70), 10
         )
-        plan_id = await services.create_plan(inspection, by=None)
+        plan_id = await start_plan(Actor.system("demo"), inspection)
         await _fill(plan_id, inspection, today, None)
-        if (await services.get_plan(plan_id))["first_submitted_on"] is None:
+        if (await queries.get_plan(plan_id))["first_submitted_on"] is None:
             await record_facts(inspection, [("action_plan_received", today - timedelta(days=3))], None, today)
             await _set_status(
                 plan_id, "submitted", ["submitted"], by_ids, first_submitted_on=today - timedelta(days=3)
@@ -200,9 +202,9 @@ async def load() -> None:
         inspection = await _inspection(
             wakefield, f"Full inspection {MARK}", today - timedelta(days=200), today - timedelta(days=95), 6
         )
-        plan_id = await services.create_plan(inspection, by=None)
+        plan_id = await start_plan(Actor.system("demo"), inspection)
         await _fill(plan_id, inspection, today, None)
-        if (await services.get_plan(plan_id))["first_submitted_on"] is None:
+        if (await queries.get_plan(plan_id))["first_submitted_on"] is None:
             received = today - timedelta(days=12)
             await record_facts(inspection, [("action_plan_received", received)], None, today)
             await _set_status(

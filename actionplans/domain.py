@@ -1,6 +1,6 @@
 """The actionplans domain as the shell wires it in (tracker.wiring)."""
 
-from actionplans import api, cli, demo, panels, web
+from actionplans import api, cli, demo, panels, policy, web
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -31,6 +31,6 @@ ACTIONPLANS = Domain(
     inspection_sections=[panels.inspection_section],
     establishment_sections=[panels.establishment_section],
     commands=cli.COMMANDS,
-    policy={},
+    policy=policy.POLICY,
     demo=demo.load,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from actionplans import services
-from actionplans.access import may_read_inspection_plan
+from actionplans import queries
+from actionplans.services import PLAN_STATUS_COLOURS, PLAN_STATUSES
 from tracker.access import establishment_scope
 from tracker.clock import today_london
 from tracker.roles import Role
@@ -36,40 +36,40 @@ async def establishment_panel(request, principal) -> dict | None:
     )
     reports = []
     for row in milestones:
-        plan = await services.plan_for_inspection(row["inspection"])
+        plan = await queries.plan_for_inspection(row["inspection"])
         if plan and plan["status"] == "published":
             continue
         row["plan"] = plan
-        row["published_on"] = await services.published_on(row["inspection"])
+        row["published_on"] = await queries.published_on(row["inspection"])
         reports.append(row)
-    overdue = await services.overdue_actions(ids, today)
+    overdue = await queries.overdue_actions(ids, today)
     if not reports and not overdue:
         return None
     return {
         "template": "actionplans/_home_establishment.html",
         "reports": reports,
         "overdue": overdue,
-        "PLAN_STATUSES": services.PLAN_STATUSES,
+        "PLAN_STATUSES": PLAN_STATUSES,
     }
 
 
 async def scrutiny_panel(request, principal) -> dict | None:
     if not principal.has(Role.HMPPS_SCRUTINY):
         return None
-    plans = await services.plans_in_scope(None, ["submitted"])
+    plans = await queries.plans_in_scope(None, ["submitted"])
     return {"template": "actionplans/_home_scrutiny.html", "plans": plans}
 
 
 async def manager_panel(request, principal) -> dict | None:
     if not principal.has(Role.HMPPS_MANAGER):
         return None
-    plans = await services.plans_in_scope(establishment_scope(principal), ["accepted", "cleared"])
+    plans = await queries.plans_in_scope(establishment_scope(principal), ["accepted", "cleared"])
     if not plans:
         return None
     return {
         "template": "actionplans/_home_manager.html",
         "plans": plans,
-        "PLAN_STATUSES": services.PLAN_STATUSES,
+        "PLAN_STATUSES": PLAN_STATUSES,
     }
 
 
@@ -78,14 +78,14 @@ async def _summary(plan: dict) -> dict:
 
 
 async def _summaries(plans: list[dict]) -> list[dict]:
-    counted = await services.plan_counts(plans, today=today_london())
+    counted = await queries.plan_counts(plans, today=today_london())
     return [
         {
             "plan": plan,
             "counts": counted[plan["id"]]["counts"],
             "recommendations": counted[plan["id"]]["recommendations"],
-            "status_label": services.PLAN_STATUSES[plan["status"]],
-            "colour": services.PLAN_STATUS_COLOURS[plan["status"]],
+            "status_label": PLAN_STATUSES[plan["status"]],
+            "colour": PLAN_STATUS_COLOURS[plan["status"]],
         }
         for plan in plans
     ]
@@ -122,12 +122,12 @@ async def _previous_plan(inspection: dict) -> tuple[dict, dict] | None:
 async def inspection_section(request, principal, inspection: dict) -> dict | None:
     """This inspection's plan, and the establishment's current plan from before it (MoU ¶38)."""
     plan = milestone = None
-    if await may_read_inspection_plan(principal, inspection):
-        plan = await services.plan_for_inspection(inspection["id"])
-        milestone = await services.milestone(inspection["id"])
+    if await queries.may_read_inspection_plan(principal, inspection):
+        plan = await queries.plan_for_inspection(inspection["id"])
+        milestone = await queries.milestone(inspection["id"])
     found = await _previous_plan(inspection)
     previous = previous_inspection = None
-    if found and await may_read_inspection_plan(principal, found[1]):
+    if found and await queries.may_read_inspection_plan(principal, found[1]):
         previous, previous_inspection = found
     summaries = iter(await _summaries([p for p in (plan, previous) if p]))
     this_plan = next(summaries) if plan else None
@@ -148,11 +148,11 @@ async def inspection_section(request, principal, inspection: dict) -> dict | Non
 
 
 async def establishment_section(request, principal, establishment: dict) -> dict | None:
-    plan = await services.current_plan_for_establishment(establishment["id"])
+    plan = await queries.current_plan_for_establishment(establishment["id"])
     if plan is None:
         return None
-    inspection = await services.get_inspection(plan["inspection"])
-    if not await may_read_inspection_plan(principal, inspection):
+    inspection = await queries.get_inspection(plan["inspection"])
+    if not await queries.may_read_inspection_plan(principal, inspection):
         return None
     summary = await _summary(plan)
     summary["inspection"] = inspection

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from tests.support import make_establishment, make_inspection, make_user, publish_report, run
 from tracker.clock import today_london
+from tracker.operations import Actor
 from tracker.roles import Role
 
 TODAY = today_london()
@@ -45,32 +46,33 @@ def published_inspection(establishment_id: int, *, recs: int = 3, published_days
 
 
 def start_plan(inspection_id: int, by: int | None = None) -> int:
-    from actionplans import services
+    from actionplans.operations.workflow import start_plan as start
 
-    return run(services.create_plan(inspection_id, by=by))
+    return run(start(Actor.system("test", for_user=by), inspection_id))
 
 
 def plan_row(plan_id: int) -> dict:
-    from actionplans import services
+    from actionplans import queries
 
-    return run(services.get_plan(plan_id))
+    return run(queries.plan_row(plan_id))
 
 
 def fill_plan(plan_id: int, rec_ids: list[int], by: int | None = None) -> list[int]:
     """Agree every recommendation, one action each."""
-    from actionplans import services
+    from actionplans.operations import rows
+    from actionplans.services import ActionInput
 
-    plan = plan_row(plan_id)
+    actor = Actor.system("test", for_user=by)
     action_ids = []
     for n, rec_id in enumerate(rec_ids, start=1):
-        run(services.save_response(plan, rec_id, "agreed", "", "", by=by))
+        run(rows.save_response(actor, plan_id, rec_id, "agreed", "", ""))
         action_ids.append(
             run(
-                services.add_action(
-                    plan,
+                rows.add_action(
+                    actor,
+                    plan_id,
                     rec_id,
-                    services.ActionInput(f"Action {n} to fix it", "Head of Safety", FUTURE, "not_started"),
-                    by=by,
+                    ActionInput(f"Action {n} to fix it", "Head of Safety", FUTURE, "not_started"),
                     today=TODAY,
                 )
             )

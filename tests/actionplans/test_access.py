@@ -65,7 +65,8 @@ WITHOUT_IDS = {"/action-plans", "/api/v1/action-plans/overdue-actions"}
 
 def _setup(w):
     """Give Example's plan an action and a clean file; the same for the other establishment."""
-    from actionplans import services
+    from actionplans.operations.files import upload_file
+    from tracker.operations import Actor
 
     ids = {}
     for key, plan_key, recs_key in (("mine", "plan", "recs"), ("theirs", "other_plan", "other_recs")):
@@ -79,13 +80,12 @@ def _setup(w):
 
             content = pdf_bytes()
             stored = run(
-                services.store_file(
-                    plan,
+                upload_file(
+                    Actor.system("test"),
+                    plan_id,
                     content=content,
                     checked=check_upload(content, limit_bytes=10**6),
                     original_name="plan.pdf",
-                    purpose="plan",
-                    by=None,
                 )
             )
         finally:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from actionplans import services
+from actionplans import queries
 from tests.actionplans.helpers import TODAY, later, published_inspection, run
 from tests.support import axe_violations, browser_sign_in, make_establishment, make_user
 from tracker import scanning
@@ -81,8 +81,8 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     expect(summary).to_be_visible()
     expect(summary.get_by_text("Row 3: target date must be in the future")).to_be_visible()
     no_violations(page)
-    plan = run(services.plan_for_inspection(inspection))
-    assert run(services.plan_detail(plan, today=TODAY))["counts"]["total"] == 0
+    plan = run(queries.plan_for_inspection(inspection))
+    assert run(queries.plan_detail(plan, today=TODAY))["counts"]["total"] == 0
     sheet.cell(row=3, column=7, value=datetime.combine(later(60), datetime.min.time()))
     workbook.save(path)
     page.get_by_label("Upload the filled-in spreadsheet").set_input_files(str(path))
@@ -188,7 +188,7 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
         .get_by_text("The selected file must be smaller than 20 MB")).to_be_visible()
     no_violations(page)
     assert page.get_by_text("big.pdf").count() == 0 and page.get_by_text("plan.pdf").count() == 0
-    assert [f for f in run(services.files(plan["id"])) if f["purpose"] == "plan"] == []
+    assert [f for f in run(queries.files(plan["id"])) if f["purpose"] == "plan"] == []
 
 
 def test_answering_works_without_javascript(browser, live_server):

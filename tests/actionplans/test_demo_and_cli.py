@@ -3,7 +3,7 @@ overdue actions."""
 
 from click.testing import CliRunner
 
-from actionplans import services
+from actionplans import queries
 from actionplans.cli import overdue_actions_command
 from tests.actionplans.helpers import TODAY, run
 
@@ -22,7 +22,7 @@ def test_demo_is_idempotent_and_shows_each_stage(db):
     run(load())
     assert run(ActionPlan.select(ActionPlan.status)) == plans and run(PlanAction.count()) == actions
     assert sorted(p["status"] for p in plans) == ["accepted", "published", "submitted"]
-    assert len(run(services.overdue_actions(None, TODAY))) == 2
+    assert len(run(queries.overdue_actions(None, TODAY))) == 2
 
 
 def test_overdue_actions_command(db):

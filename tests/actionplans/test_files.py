@@ -3,7 +3,7 @@ only through the authorised route once scanned clean, and every download audited
 
 import pytest
 
-from actionplans import services
+from actionplans import queries
 from tests.actionplans.helpers import docm_bytes, docx_bytes, exe_bytes, fake_scanner, pdf_bytes, run, world
 from tests.support import audit_rows, csrf_token, sign_in
 from tracker import scanning
@@ -36,7 +36,7 @@ def test_a_clean_file_is_kept_and_downloaded_safely(client, scanner):
     page = client.get(response.headers["location"])
     assert "File uploaded" in page.text and "Virus check passed" in page.text
     assert "&#34;evil&#34;" in page.text or "&quot;evil&quot;" in page.text
-    stored = run(services.files(w["plan"]))[0]
+    stored = run(queries.files(w["plan"]))[0]
     assert stored["file_type"] == "docx" and stored["scan_status"] == "clean"
     download = client.get(f"/action-plans/{w['plan']}/files/{stored['id']}")
     assert download.status_code == 200 and download.content == content
@@ -54,7 +54,7 @@ def test_every_version_is_kept(client, scanner):
     sign_in(client, "governor")
     upload(client, w["plan"], pdf_bytes(b"version one"))
     upload(client, w["plan"], pdf_bytes(b"version two"))
-    files = run(services.files(w["plan"]))
+    files = run(queries.files(w["plan"]))
     assert [f["number"] for f in files] == [2, 1]
     first = client.get(f"/action-plans/{w['plan']}/files/{files[1]['id']}")
     assert b"version one" in first.content
@@ -67,7 +67,7 @@ def test_without_clamscan_a_file_is_not_scanned_and_not_downloadable(client, app
     w = world()
     sign_in(client, "governor")
     assert upload(client, w["plan"], pdf_bytes()).status_code == 303
-    stored = run(services.files(w["plan"]))[0]
+    stored = run(queries.files(w["plan"]))[0]
     assert stored["scan_status"] == "not_scanned"
     page = client.get(f"/action-plans/{w['plan']}/files")
     assert "Not checked for viruses: cannot be downloaded" in page.text
@@ -85,7 +85,7 @@ def test_a_file_not_scanned_clean_is_never_downloadable(client, scanner, status)
     w = world()
     sign_in(client, "governor")
     upload(client, w["plan"], pdf_bytes())
-    stored = run(services.files(w["plan"]))[0]
+    stored = run(queries.files(w["plan"]))[0]
     assert stored["scan_status"] == scanning.ERROR
     assert client.get(f"/action-plans/{w['plan']}/files/{stored['id']}").status_code == 409
 
@@ -98,7 +98,7 @@ def test_a_scanner_that_fails_keeps_the_file_undownloadable(client, monkeypatch)
     w = world()
     sign_in(client, "governor")
     upload(client, w["plan"], pdf_bytes())
-    stored = run(services.files(w["plan"]))[0]
+    stored = run(queries.files(w["plan"]))[0]
     assert stored["scan_status"] == scanning.ERROR
     assert client.get(f"/action-plans/{w['plan']}/files/{stored['id']}").status_code == 409
 
@@ -144,7 +144,7 @@ def test_unsafe_files_are_refused_and_nothing_is_stored(client, scanner, content
     response = upload(client, w["plan"], content)
     assert response.status_code == 200
     assert message in response.text and "govuk-error-summary" in response.text
-    assert run(services.files(w["plan"])) == []
+    assert run(queries.files(w["plan"])) == []
     assert audit_rows("actionplan.upload.refused")
 
 
@@ -156,7 +156,7 @@ def test_an_oversize_file_is_refused_with_413_and_nothing_stored(client, scanner
     response = upload(client, w["plan"], pdf_bytes(b"x" * (limit + 10)))
     assert response.status_code == 413
     assert f"must be smaller than {app.state.settings.upload_limit_mb} MB" in response.text
-    assert run(services.files(w["plan"])) == []
+    assert run(queries.files(w["plan"])) == []
 
 
 def test_files_cannot_be_added_while_hmpps_has_the_plan(client, scanner):
@@ -168,4 +168,4 @@ def test_files_cannot_be_added_while_hmpps_has_the_plan(client, scanner):
     sign_in(client, "governor")
     response = upload(client, w["plan"], pdf_bytes())
     assert "cannot be added while the plan is with HMPPS" in response.text
-    assert run(services.files(w["plan"])) == []
+    assert run(queries.files(w["plan"])) == []

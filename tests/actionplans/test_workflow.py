@@ -3,7 +3,8 @@ three-month milestone), quality assurance, clearance, publication and progress."
 
 from datetime import timedelta
 
-from actionplans import services
+from actionplans import queries
+from actionplans.operations import rows
 from tests.actionplans.helpers import (
     FUTURE,
     TODAY,
@@ -17,6 +18,7 @@ from tests.actionplans.helpers import (
     xlsx_with_rows,
 )
 from tests.support import audit_rows, date_fields, make_establishment, post_form, sign_in, stored_milestones
+from tracker.operations import Actor
 
 
 def action_form(
@@ -54,7 +56,7 @@ def test_a_plan_can_only_be_started_once_the_report_is_published(client):
     assert "has not been published" in page.text and "Start the action plan" not in page.text
     refused = post_form(client, f"/inspections/{inspection}/action-plan")
     assert refused.status_code == 200 and "has not been published yet" in refused.text
-    assert run(services.plan_for_inspection(inspection)) is None
+    assert run(queries.plan_for_inspection(inspection)) is None
 
 
 def test_starting_shows_the_due_date_from_the_stored_milestone(client):
@@ -144,7 +146,7 @@ def test_a_second_editor_gets_a_conflict_with_the_current_values(client):
     )
     assert second.status_code == 409
     assert "Someone else changed this action" in second.text and "First edit" in second.text
-    assert run(services.get_action(w["plan"], action))["description"] == "First edit"
+    assert run(queries.get_action(w["plan"], action))["description"] == "First edit"
 
 
 def test_spreadsheet_import_saves_nothing_until_every_row_is_right(client):
@@ -161,13 +163,13 @@ def test_spreadsheet_import_saves_nothing_until_every_row_is_right(client):
     assert refused.status_code == 200
     assert "Row 3: target date must be in the future" in refused.text
     assert "nothing has been saved" in refused.text
-    assert run(services.plan_detail(plan_row(w["plan"]), today=TODAY))["counts"]["total"] == 0
+    assert run(queries.plan_detail(plan_row(w["plan"]), today=TODAY))["counts"]["total"] == 0
     rows[1][6] = good_date
     accepted = upload_xlsx(client, w["plan"], xlsx_with_rows(rows))
     assert accepted.status_code == 303
     page = client.get(accepted.headers["location"])
     assert "The spreadsheet has been read" in page.text and "Action two" in page.text
-    detail = run(services.plan_detail(plan_row(w["plan"]), today=TODAY))
+    detail = run(queries.plan_detail(plan_row(w["plan"]), today=TODAY))
     assert detail["problems"] == [] and detail["counts"]["total"] == 2
     assert audit_rows("actionplan.import")
 
@@ -179,7 +181,7 @@ def test_an_upload_that_is_not_a_spreadsheet_is_refused_on_import(client):
     sign_in(client, "governor")
     response = upload_xlsx(client, w["plan"], exe_bytes(), name="plan.xlsx")
     assert "must be an Excel spreadsheet (.xlsx) made from the template" in response.text
-    assert run(services.files(w["plan"])) == []
+    assert run(queries.files(w["plan"])) == []
 
 
 def test_the_whole_workflow_and_the_milestone(client):
@@ -220,7 +222,7 @@ def test_the_whole_workflow_and_the_milestone(client):
     page = client.get(f"/action-plans/{w['plan']}")
     assert "Make R1 specific" in page.text
     post_form(client, f"/action-plans/{w['plan']}/submit")
-    events = [e["kind"] for e in run(services.events(w["plan"]))]
+    events = [e["kind"] for e in run(queries.events(w["plan"]))]
     assert events.count("submitted") == 2
     from inspections.tables import InspectionEvent
 
@@ -303,7 +305,7 @@ def test_progress_after_publication_with_history_and_overdue_actions(client):
     assert done.status_code == 303
     page = client.get(done.headers["location"])
     assert "Progress recorded" in page.text and "Checks started on A wing" in page.text
-    assert run(services.get_action(w["plan"], actions[0]))["status"] == "in_progress"
+    assert run(queries.get_action(w["plan"], actions[0]))["status"] == "in_progress"
     # An action past its target date and not complete is overdue, and queryable.
     from actionplans.tables import PlanAction
 
@@ -312,11 +314,11 @@ def test_progress_after_publication_with_history_and_overdue_actions(client):
             PlanAction.id == actions[1]
         )
     )
-    overdue = run(services.overdue_actions([w["example"]], TODAY))
+    overdue = run(queries.overdue_actions([w["example"]], TODAY))
     assert [a["id"] for a in overdue] == [actions[1]] and overdue[0]["days_overdue"] == 10
-    assert run(services.overdue_actions([w["other"]], TODAY)) == []
-    assert len(run(services.overdue_actions(None, TODAY))) == 1
-    assert run(services.overdue_actions([], TODAY)) == []
+    assert run(queries.overdue_actions([w["other"]], TODAY)) == []
+    assert len(run(queries.overdue_actions(None, TODAY))) == 1
+    assert run(queries.overdue_actions([], TODAY)) == []
     plan_page = client.get(f"/action-plans/{w['plan']}")
     assert "1 overdue" in plan_page.text and "Overdue" in plan_page.text
     assert "action past its target date" in client.get("/").text
@@ -331,7 +333,7 @@ def test_extra_form_fields_cannot_move_a_plan(client):
         action_form(establishment=str(w["other"]), plan=str(w["other_plan"]), status="not_started"),
     )
     assert plan_row(w["plan"])["establishment"] == w["example"]
-    assert run(services.plan_detail(plan_row(w["other_plan"]), today=TODAY))["counts"]["total"] == 0
+    assert run(queries.plan_detail(plan_row(w["other_plan"]), today=TODAY))["counts"]["total"] == 0
 
 
 def test_hostile_text_is_escaped(client):
@@ -422,7 +424,8 @@ def test_a_response_changed_by_someone_else_meanwhile_is_not_overwritten_unseen(
     opened = client.get(url).text
     seen = re.search(r'name="version" value="(\d+)"', opened).group(1)
     assert seen == "0"  # nobody has answered yet
-    run(services.save_response(plan_row(plan), rec, "agreed", "", "", by=deputy))  # the deputy, meanwhile
+    deputy_actor = Actor.system("test", for_user=deputy)
+    run(rows.save_response(deputy_actor, plan, rec, "agreed", "", ""))  # the deputy, meanwhile
 
     mine = {"response": "not_agreed", "reason": "No budget this year", "version": seen}
     clash = post_form(client, url, mine)

@@ -25,7 +25,6 @@ DEBT = {
     "factcheck/demo.py": "the demo fact checks: to go through the fact-check operations",
     "factcheck/services.py": "being moved into factcheck/operations/",
     "actionplans/demo.py": "the demo action plans: to go through the action plan operations",
-    "actionplans/services.py": "being moved into actionplans/operations/",
     "timelines/demo.py": "the demo recurring obligations",
     "timelines/feeds.py": "calendar feed tokens: a person's own subscription, not yet an operation",
     "timelines/programme_import.py": "the programme import creates inspections: to call create_inspection",

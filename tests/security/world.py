@@ -72,7 +72,10 @@ def _working_days_ago(n: int) -> date:
 
 
 def _full_set(side: Side, users: dict[Role, int]) -> None:
-    from actionplans import services as plans
+    from actionplans.operations import files as plan_files
+    from actionplans.operations import rows as plan_rows
+    from actionplans.operations.workflow import start_plan
+    from actionplans.services import ActionInput
     from factcheck import services as fc
     from inspections.constants import HEALTHY_PRISON_TESTS
     from inspections.operations.debrief import DebriefInput, save_debrief
@@ -157,18 +160,18 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
         )
         run(row.save())
         recs.append(row.id)
-    plan_id = run(plans.create_plan(pub_id, by=side.governor))
-    plan = run(plans.get_plan(plan_id))
+    governor = Actor.system("world", for_user=side.governor)
+    plan_id = run(start_plan(governor, pub_id))
     actions = []
     for rec in recs:
-        run(plans.save_response(plan, rec, "agreed", "", "", by=side.governor))
+        run(plan_rows.save_response(governor, plan_id, rec, "agreed", "", ""))
         actions.append(
             run(
-                plans.add_action(
-                    plan,
+                plan_rows.add_action(
+                    governor,
+                    plan_id,
                     rec,
-                    plans.ActionInput(f"{m} action", f"{m} owner", today + timedelta(days=90), "not_started"),
-                    by=side.governor,
+                    ActionInput(f"{m} action", f"{m} owner", today + timedelta(days=90), "not_started"),
                     today=today,
                 )
             )
@@ -176,14 +179,7 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     # What the upload check would have said of this PDF (the check itself is tested elsewhere).
     checked = SimpleNamespace(file_type="pdf", size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest())
     stored = run(
-        plans.store_file(
-            plan,
-            content=PDF,
-            checked=checked,
-            original_name=f"{m}-plan.pdf",
-            purpose="plan",
-            by=side.governor,
-        )
+        plan_files.upload_file(governor, plan_id, content=PDF, checked=checked, original_name=f"{m}-plan.pdf")
     )
     side.ids = {
         "inspection_id": [fc_id, pub_id],

@@ -1,0 +1,139 @@
+"""The plan's workflow: start, submit, quality assurance (return or accept), clearance and
+publication. Each move is one `change(...)` block: the state, the plan's history line, any fact
+and the audit row are written together or not at all. Who may and from which state: the
+policy's RULES (actionplans.policy)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from actionplans import queries
+from actionplans.operations.common import check, current_plan, not_now, plan_event
+from actionplans.policy import RULES
+from actionplans.tables import ActionPlan
+from inspections.events import record_event
+from inspections.operations.facts import may_record
+from inspections.permissions import inspection_row, with_team
+from tracker.clock import now_utc
+from tracker.links import link_problem
+from tracker.operations import Actor, Denied, Refused, change
+
+RECEIVED = "action_plan_received"
+
+
+async def start_plan(actor: Actor, inspection_id: int) -> int:
+    """Start the inspection's action plan (a second call returns the same plan)."""
+    async with change(actor, "actionplan.create", object_type="action_plan") as entry:
+        inspection = await inspection_row(inspection_id)
+        if inspection is None:
+            raise Refused({"start": "There is no such inspection"})
+        check(actor, "plan.start", {**inspection, "status": "draft"})
+        if await queries.published_on(inspection_id) is None:
+            raise Refused({"start": "The report has not been published yet"}, state=True)
+        existing = await queries.plan_for_inspection(inspection_id)
+        if existing:
+            entry.object_id = existing["id"]
+            return existing["id"]
+        now = now_utc()
+        plan = ActionPlan(
+            inspection=inspection_id,
+            establishment=inspection["establishment"],
+            status="draft",
+            created_at=now,
+            updated_at=now,
+        )
+        await plan.save()
+        entry.object_id = plan.id
+        await plan_event(actor, plan.id, "created")
+    return plan.id
+
+
+async def _move(actor: Actor, plan: dict, action: str, comment: str = "", **fields) -> None:
+    """Move the plan on, only from the action's states (a double submit moves it once)."""
+    rule = RULES[action]
+    values = {
+        ActionPlan.status: rule.to,
+        ActionPlan.updated_at: now_utc(),
+        ActionPlan.version: ActionPlan.version + 1,
+    }
+    values.update({getattr(ActionPlan, name): value for name, value in fields.items()})
+    moved = (
+        await ActionPlan.update(values)
+        .where(ActionPlan.id == plan["id"], ActionPlan.status.is_in(list(rule.states)))
+        .returning(ActionPlan.id)
+    )
+    if not moved:
+        raise Refused({"plan": not_now(plan, rule.to)}, state=True)
+    await plan_event(actor, plan["id"], rule.to, comment)
+
+
+async def submit(actor: Actor, plan_id: int, *, today: date) -> None:
+    """Submit for quality assurance. The first submission records the action_plan_received
+    fact (closing the three-month milestone, MoU ¶37), which the workflow of the inspection
+    refuses if it cannot have happened (a plan for a report not published)."""
+    async with change(actor, "actionplan.submit", object_type="action_plan", object_id=plan_id):
+        plan = await current_plan(actor, "plan.submit", plan_id)
+        first = plan["first_submitted_on"] is None
+        if first and actor.principal is not None:
+            inspection = await with_team(await inspection_row(plan["inspection"]))
+            if not may_record(actor.principal, RECEIVED, inspection):
+                raise Denied(f"fact.{RECEIVED}")
+        problems = (await queries.plan_detail(plan, today=today))["problems"]
+        if problems:
+            raise Refused({"submit": "The action plan is not complete: " + "; ".join(problems[:3])})
+        await _move(actor, plan, "plan.submit", **({"first_submitted_on": today} if first else {}))
+        if first:
+            await record_event(
+                plan["inspection"],
+                RECEIVED,
+                today,
+                by_user_id=actor.user_id,
+                detail={"action_plan": plan_id},
+                today=today,
+                field="submit",
+            )
+
+
+DECISIONS = {"return": "plan.return", "accept": "plan.accept"}
+
+
+async def review(actor: Actor, plan_id: int, decision: str, comment: str) -> str:
+    """The Scrutiny Team's quality assurance: return with comments, or accept. Returns the
+    state the plan is now in."""
+    action = DECISIONS.get(decision, "plan.review")
+    done = RULES[action].to or "reviewed"
+    async with change(actor, f"actionplan.{done}", object_type="action_plan", object_id=plan_id):
+        plan = await current_plan(actor, action, plan_id)
+        if decision not in DECISIONS:
+            raise Refused({"decision": "Select whether to accept the action plan or return it"})
+        if decision == "return" and not comment:
+            raise Refused({"comment": "Enter your comments for the establishment"})
+        await _move(actor, plan, action, comment)
+    return done
+
+
+async def clear(actor: Actor, plan_id: int, comment: str = "") -> None:
+    async with change(actor, "actionplan.cleared", object_type="action_plan", object_id=plan_id):
+        plan = await current_plan(actor, "plan.clear", plan_id)
+        await _move(actor, plan, "plan.clear", comment)
+
+
+def publication_problems(url: str, on: date | None, today: date) -> dict[str, str]:
+    errors = {}
+    if not url:
+        errors["url"] = "Enter the link to the published action plan"
+    elif not url.startswith("https://") or link_problem(url):
+        errors["url"] = "Enter a link that starts with https://"
+    if on is None:
+        errors["published_on"] = "Enter the date it was published"
+    elif on > today:
+        errors["published_on"] = "The date it was published must be today or in the past"
+    return errors
+
+
+async def publish(actor: Actor, plan_id: int, *, url: str, on: date | None, today: date) -> None:
+    async with change(actor, "actionplan.published", object_type="action_plan", object_id=plan_id):
+        plan = await current_plan(actor, "plan.publish", plan_id)
+        if errors := publication_problems(url, on, today):
+            raise Refused(errors)
+        await _move(actor, plan, "plan.publish", url, published_url=url, published_on=on)
