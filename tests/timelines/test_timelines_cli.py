@@ -62,7 +62,7 @@ def test_timeline_json_without_facts():
     by_key = {m["key"]: m for m in document["milestones"]}
     draft = by_key["draft_report"]
     assert draft["due"] == "2025-02-07"
-    assert draft["rule"] == "32 working days after the inspection ended — MoU ¶31"
+    assert draft["rule"] == "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31"
     assert draft["source"] == "MoU ¶31" and draft["owner"] == "hmip"
     assert draft["status"] == "not_yet_due" and draft["window"] is None
     assert by_key["factcheck_return"] == {**by_key["factcheck_return"], "due": None, "status": "waiting"}
