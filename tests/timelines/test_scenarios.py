@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from timelines.cli import load_scenario
 from timelines.core.calendar import default_calendar
-from timelines.core.engine import STATUSES
+from timelines.core.engine import STATUSES, Case, Extension, compute, compute_batch
 from timelines.core.rules import RULES
 from timelines.core.scenarios import check_scenario
 from tracker.cli import main
@@ -30,6 +30,23 @@ def test_scenarios_cover_every_rule_and_status():
     statuses = {m["status"] for s in scenarios for m in s.milestones.values()}
     assert set(STATUSES) <= statuses
     assert any(s.refused for s in scenarios)
+
+
+def test_batch_equals_compute_on_every_scenario():
+    cases, scenarios = [], []
+    for path in FILES:
+        s = load_scenario(path)
+        if s.day0 is None or s.refused:
+            continue
+        extensions = [Extension(key, new_due=day) for key, day in s.extensions.items()]
+        cases.append(Case(s.process, s.day0, s.facts, extensions, s.overrides, s.sos_anchor))
+        scenarios.append(s)
+    for today in sorted({s.today for s in scenarios}):
+        result = compute_batch(cases, today=today, calendar=default_calendar())
+        for index, case in enumerate(cases):
+            expected = compute(case.process, case.day0, case.facts, today=today, calendar=default_calendar(),
+                               extensions=case.extensions, overrides=case.overrides, sos_anchor=case.sos_anchor)
+            assert result.milestones(index) == expected, scenarios[index].name
 
 
 def run(*args):

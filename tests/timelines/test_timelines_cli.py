@@ -175,6 +175,7 @@ def test_timeline_extend_moves_the_due_date_and_keeps_the_original():
         ("factcheck_return=2025-05-01", "must be after 14 May 2025"),
         ("factcheck_return=soon", "'soon'"),
         ("draft_reprot=2025-06-01", "draft_reprot"),
+        ("hmip_response=2025-06-20", "no due date yet"),
     ],
 )
 def test_timeline_refuses_an_extension_in_one_line(extension, named):

@@ -189,3 +189,12 @@ def test_five_year_rule_counts_from_operation_for_a_new_establishment():
     assert [(m.due, m.status) for m in inspected] == [(date(2026, 7, 12), "overdue")]
     assert programme_milestones("irc", "adult", {"operational_on": date(2010, 1, 1)},
                                 today=date(2026, 7, 13), calendar=CAL) == []
+
+
+def test_a_thematic_review_without_draft_or_fact_check_stages_can_be_published():
+    overrides = {"draft_report": "n/a", "draft_report_limit": "n/a", "factcheck_return": "n/a"}
+    review = Inspection("thematic", date(2025, 3, 10), date(2025, 3, 14), overrides=overrides)
+    assert check_history(review, {"published": date(2025, 5, 1)}, today=date(2025, 5, 2), calendar=CAL) == []
+    full = Inspection("full-inspection", date(2025, 3, 10), date(2025, 3, 14))
+    assert [p.other for p in check_history(full, {"published": date(2025, 5, 1)}, today=date(2025, 5, 2),
+                                            calendar=CAL)] == ["draft_sent"]
