@@ -258,7 +258,10 @@ def _due_text(milestone: Milestone) -> str:
         return f"{milestone.window[0].isoformat()}..{milestone.window[1].isoformat()}"
     if milestone.due_at:
         return milestone.due_at.strftime("%Y-%m-%d %H:%M %Z")
-    return milestone.due.isoformat() if milestone.due else "-"
+    due = milestone.due.isoformat() if milestone.due else "-"
+    if milestone.original_due:
+        due += f" (extended from {milestone.original_due.isoformat()})"
+    return due
 
 
 def _table(milestones: list[Milestone]) -> str:
@@ -314,5 +317,5 @@ def check(folder: Path) -> None:
             worst = max(worst, 1)
         else:
             click.echo(f"ok    {path.name} ({scenario.name})")
-    click.echo(f"{len(paths)} scenarios checked")
+    click.echo(f"{len(paths)} scenario{'' if len(paths) == 1 else 's'} checked")
     raise SystemExit(worst)

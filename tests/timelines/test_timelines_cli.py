@@ -183,3 +183,10 @@ def test_timeline_refuses_an_extension_in_one_line(extension, named):
                  "--fact", "draft_sent=2025-04-22", "--extend", extension)
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and named in result.output
+
+
+def test_timeline_table_shows_the_extended_date_and_the_original():
+    result = run("timeline", "full-inspection", "--day0", "2025-03-14", "--today", "2025-05-20",
+                 "--fact", "draft_sent=2025-04-22", "--extend", "factcheck_return=2025-05-21")
+    line = next(line for line in result.output.splitlines() if line.startswith("Fact check returned"))
+    assert "2025-05-21 (extended from 2025-05-14)" in line and "due soon" in line
