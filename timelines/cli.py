@@ -1,4 +1,5 @@
-"""`tracker dates` (working-day arithmetic) and `tracker timeline` (an inspection's milestones).
+"""`tracker dates` (working-day arithmetic), `tracker timeline` (an inspection's milestones) and
+`tracker scenarios check` (the scenario files against the engine).
 
 This is the only place in timelines/ that may read the clock: ``--today`` defaults to the
 machine's date here, and is passed to the pure engine as a parameter.
@@ -8,21 +9,23 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import click
+import yaml
 
 from timelines.core.calendar import WorkingCalendar, default_calendar
-from timelines.core.engine import Milestone, compute, to_json
+from timelines.core.engine import Extension, ExtensionRefused, Milestone, compute, is_closed, to_json
 from timelines.core.offsets import Offset
-from timelines.core.rules import (
-    FACT_KEYS,
-    FULL_INSPECTION,
-    INSPECTION_PROCESSES,
-    SOS_ANCHORS,
-    URGENT_NOTIFICATION,
+from timelines.core.rules import FACT_KEYS, INSPECTION_PROCESSES, SOS_ANCHORS, rules_for
+from timelines.core.scenarios import (
+    Scenario,
+    ScenarioError,
+    check_scenario,
+    describe_refusal,
+    history_problems,
+    parse_scenario,
 )
-from timelines.core.workflow import Inspection as WorkflowInspection
-from timelines.core.workflow import check_history
 
 
 class DateType(click.ParamType):
@@ -166,6 +169,13 @@ def _parse_facts(pairs: tuple[str, ...]) -> dict[str, date | datetime]:
     default=SOS_ANCHORS[0],
     help="Which fact counts as the Secretary of State receiving an UN.",
 )
+@click.option(
+    "--extend",
+    "extend_pairs",
+    multiple=True,
+    metavar="KEY=DATE",
+    help="An agreed extension: the milestone KEY is due on DATE instead (after the computed date).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_holiday_options
 def timeline(
@@ -176,6 +186,7 @@ def timeline(
     start: date | None,
     override_pairs: tuple[str, ...],
     sos_anchor: str,
+    extend_pairs: tuple[str, ...],
     as_json: bool,
     added: tuple[date, ...],
     removed: tuple[date, ...],
@@ -183,25 +194,30 @@ def timeline(
     """Print the milestones of an inspection (PROCESS) from its facts."""
     facts = _parse_facts(fact_pairs)
     overrides = dict(_parse_pairs(override_pairs, "--override"))
+    extensions = _parse_extensions(process, extend_pairs)
     today = today or date.today()
     calendar = _calendar(added, removed)
     _refuse_impossible(process, start or day0, day0, facts, overrides, today=today, calendar=calendar)
+
+    def milestones_with(extensions: list[Extension]) -> list[Milestone]:
+        return compute(process, day0, facts, today=today, calendar=calendar, overrides=overrides,
+                       sos_anchor=sos_anchor, extensions=extensions)
+
     try:
-        milestones = compute(
-            process,
-            day0,
-            facts,
-            today=today,
-            calendar=calendar,
-            overrides=overrides,
-            sos_anchor=sos_anchor,
-        )
+        unextended = {m.key: m for m in milestones_with([])}
+        for extension in extensions:
+            if unextended[extension.key].due is None:
+                _refuse(f"--extend {extension.key}: it has no due date yet to extend")
+        milestones = milestones_with(extensions)
+    except ExtensionRefused as error:
+        _refuse(f"--extend {error}")
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
         document = {
             "process": process,
             "day0": day0.isoformat(),
+            "closed": is_closed(milestones),
             "milestones": [to_json(m) for m in milestones],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -209,26 +225,32 @@ def timeline(
         click.echo(_table(milestones))
 
 
+def _refuse(message: str) -> None:
+    """One line on stderr and exit status 2."""
+    click.echo(message, err=True)
+    raise SystemExit(2)
+
+
+def _parse_extensions(process: str, pairs: tuple[str, ...]) -> list[Extension]:
+    keys = [r.key for r in rules_for(process)]
+    extensions = []
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        key, value = key.strip(), value.strip()
+        if key not in keys:
+            _refuse(f"--extend {pair!r}: {key!r} is not a milestone of {process} (known: {', '.join(keys)})")
+        try:
+            extensions.append(Extension(key, new_due=date.fromisoformat(value), reason="--extend"))
+        except ValueError:
+            _refuse(f"--extend {key}={value!r} is not a date: use YYYY-MM-DD")
+    return extensions
+
+
 def _refuse_impossible(process, start, day0, facts, overrides, *, today, calendar) -> None:
     """A history that cannot have happened: one line naming the two facts, exit status 2."""
-    urgent = process == URGENT_NOTIFICATION
-    inspection = WorkflowInspection(
-        FULL_INSPECTION if urgent else process, start, day0, urgent_notification=urgent, overrides=overrides
-    )
-    problems = check_history(inspection, facts, today=today, calendar=calendar)
+    problems = history_problems(process, start, day0, facts, overrides, today=today, calendar=calendar)
     if problems:
-        first = problems[0]
-        other = f"{first.other}={_iso(facts[first.other])}" if first.other in facts else first.other
-        click.echo(
-            f"impossible history: {first.fact}={_iso(facts[first.fact])} conflicts with {other}: "
-            f"{first.message}",
-            err=True,
-        )
-        raise SystemExit(2)
-
-
-def _iso(value: date | datetime) -> str:
-    return value.isoformat()
+        _refuse(f"impossible history: {describe_refusal(problems[0], facts)}")
 
 
 def _due_text(milestone: Milestone) -> str:
@@ -236,7 +258,10 @@ def _due_text(milestone: Milestone) -> str:
         return f"{milestone.window[0].isoformat()}..{milestone.window[1].isoformat()}"
     if milestone.due_at:
         return milestone.due_at.strftime("%Y-%m-%d %H:%M %Z")
-    return milestone.due.isoformat() if milestone.due else "-"
+    due = milestone.due.isoformat() if milestone.due else "-"
+    if milestone.original_due:
+        due += f" (extended from {milestone.original_due.isoformat()})"
+    return due
 
 
 def _table(milestones: list[Milestone]) -> str:
@@ -248,3 +273,49 @@ def _table(milestones: list[Milestone]) -> str:
         for row in rows
     ]
     return "\n".join(lines)
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+
+
+def load_scenario(path: Path) -> Scenario:
+    """One scenario file (YAML); ``ScenarioError`` names the field that cannot be read."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError("file", str(error)) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "file"
+        raise ScenarioError(where, f"not YAML ({getattr(error, 'problem', None) or error})") from None
+    return parse_scenario(data)
+
+
+@click.group()
+def scenarios() -> None:
+    """Scenario files: dated histories with the milestones the MoU expects."""
+
+
+@scenarios.command("check")
+@click.argument("folder", type=click.Path(exists=True, path_type=Path))
+def check(folder: Path) -> None:
+    """Check every *.yaml scenario in FOLDER (or one file): one line each; exit 1 on a mismatch,
+    2 on a file that cannot be read."""
+    paths = [folder] if folder.is_file() else sorted(folder.glob("*.yaml"))
+    worst = 0
+    calendar = default_calendar()
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            click.echo(f"ERROR {path.name}: {error}")
+            worst = 2
+            continue
+        differences = check_scenario(scenario, calendar)
+        if differences:
+            click.echo(f"FAIL  {path.name} ({scenario.name}): {'; '.join(differences)}")
+            worst = max(worst, 1)
+        else:
+            click.echo(f"ok    {path.name} ({scenario.name})")
+    click.echo(f"{len(paths)} scenario{'' if len(paths) == 1 else 's'} checked")
+    raise SystemExit(worst)

@@ -31,7 +31,7 @@ TIMELINES = Domain(
     home_panels=[pages.home_panel],
     home_order=40,  # the deadlines summary, after the fact checks and action plans
     inspection_sections=[insight.stages_section],
-    commands=[cli.dates, cli.timeline, *jobs.COMMANDS],
+    commands=[cli.dates, cli.timeline, cli.scenarios, *jobs.COMMANDS],
     policy=policy.POLICY,
     demo=demo.load,
     retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)

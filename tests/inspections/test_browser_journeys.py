@@ -59,7 +59,7 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
     assert axe_violations(page) == []
     inspection_id = int(page.url.split("/inspections/")[1].split("?")[0])
     draft = _milestone_row(page, "draft_report")
-    assert "32 working days after the inspection ended — MoU ¶31" in draft.inner_text()
+    assert "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31" in draft.inner_text()
     assert (
         "Waiting" in _milestone_row(page, "debrief_note_to_hq").inner_text()
         or "Friday 21 March 2025" in _milestone_row(page, "debrief_note_to_hq").inner_text()

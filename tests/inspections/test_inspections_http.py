@@ -44,7 +44,7 @@ def test_team_leader_creates_a_full_inspection_with_milestones(client):
     page = client.get(response.headers["location"])
     assert "Inspection added" in page.text
     assert "Cora Ordinator" in page.text and "Liam Liaison" in page.text
-    assert "32 working days after the inspection ended — MoU ¶31" in page.text
+    assert "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31" in page.text
     milestones = stored_milestones(new_id)
     assert milestones["debrief_note_to_hq"]["due"] == date(2025, 3, 21)
     assert audit_rows("inspection.create")[-1]["object_id"] == str(new_id)

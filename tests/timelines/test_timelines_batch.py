@@ -64,6 +64,8 @@ def random_case(rng: random.Random, near: date) -> Case:
             "publication": "5 to 20 working days",
             "action_plan": "n/a",
         }
+        if rng.random() < 0.5:
+            overrides["factcheck_return"] = "n/a"  # and so HMIP's response (MoU ¶53)
     return Case(
         process, day0, facts, extensions, overrides, sos_anchor=rng.choice(["un_letter_sent", "un_published"])
     )
@@ -99,6 +101,9 @@ def test_batch_equals_compute_on_a_random_population():
             "done_on_time",
             "done_late",
             "done",
+            "done_early",
+            "overtaken",
+            "not_applicable",
         }
 
 

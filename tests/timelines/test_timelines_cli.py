@@ -62,7 +62,7 @@ def test_timeline_json_without_facts():
     by_key = {m["key"]: m for m in document["milestones"]}
     draft = by_key["draft_report"]
     assert draft["due"] == "2025-02-07"
-    assert draft["rule"] == "32 working days after the inspection ended — MoU ¶31"
+    assert draft["rule"] == "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31"
     assert draft["source"] == "MoU ¶31" and draft["owner"] == "hmip"
     assert draft["status"] == "not_yet_due" and draft["window"] is None
     assert by_key["factcheck_return"] == {**by_key["factcheck_return"], "due": None, "status": "waiting"}
@@ -139,3 +139,54 @@ def test_timeline_names_the_two_facts_in_conflict(process, facts, named):
         args += ["--fact", fact]
     result = run(*args)
     assert result.exit_code == 2 and named in result.output
+
+
+def timeline_json(*args):
+    result = run("timeline", "full-inspection", "--day0", "2025-03-14", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_timeline_json_says_whether_the_inspection_is_closed():
+    facts = ["--fact", "debrief_held=2025-03-14", "--fact", "debrief_note_sent=2025-03-20",
+             "--fact", "draft_sent=2025-04-22", "--fact", "press_release_shared=2025-06-02",
+             "--fact", "published=2025-06-03"]
+    open_one = timeline_json(*facts, "--today", "2025-07-01")
+    assert open_one["closed"] is False
+    by_key = {m["key"]: m for m in open_one["milestones"]}
+    assert by_key["factcheck_return"]["status"] == "overtaken"
+    assert by_key["factcheck_return"]["note"] == "not returned: HMIP proceeded to publication on 3 June 2025"
+    done = timeline_json(*facts, "--fact", "action_plan_received=2025-09-01", "--today", "2025-09-02")
+    assert done["closed"] is True
+
+
+def test_timeline_extend_moves_the_due_date_and_keeps_the_original():
+    document = timeline_json("--fact", "draft_sent=2025-04-22", "--today", "2025-05-20",
+                             "--extend", "factcheck_return=2025-05-21")
+    factcheck = {m["key"]: m for m in document["milestones"]}["factcheck_return"]
+    assert (factcheck["due"], factcheck["original_due"]) == ("2025-05-21", "2025-05-14")
+    assert factcheck["status"] == "due_soon"  # judged against 21 May, not overdue
+
+
+@pytest.mark.parametrize(
+    ("extension", "named"),
+    [
+        ("factcheck_return=2025-05-14", "must be after 14 May 2025"),
+        ("factcheck_return=2025-05-01", "must be after 14 May 2025"),
+        ("factcheck_return=soon", "'soon'"),
+        ("draft_reprot=2025-06-01", "draft_reprot"),
+        ("hmip_response=2025-06-20", "no due date yet"),
+    ],
+)
+def test_timeline_refuses_an_extension_in_one_line(extension, named):
+    result = run("timeline", "full-inspection", "--day0", "2025-03-14", "--today", "2025-05-20",
+                 "--fact", "draft_sent=2025-04-22", "--extend", extension)
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and named in result.output
+
+
+def test_timeline_table_shows_the_extended_date_and_the_original():
+    result = run("timeline", "full-inspection", "--day0", "2025-03-14", "--today", "2025-05-20",
+                 "--fact", "draft_sent=2025-04-22", "--extend", "factcheck_return=2025-05-21")
+    line = next(line for line in result.output.splitlines() if line.startswith("Fact check returned"))
+    assert "2025-05-21 (extended from 2025-05-14)" in line and "due soon" in line

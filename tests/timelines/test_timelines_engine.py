@@ -8,6 +8,7 @@ import pytest
 from timelines.core.calendar import WorkingCalendar, default_calendar
 from timelines.core.engine import (
     DONE,
+    DONE_EARLY,
     DONE_LATE,
     DONE_ON_TIME,
     DUE_SOON,
@@ -15,6 +16,7 @@ from timelines.core.engine import (
     NOT_APPLICABLE,
     NOT_YET_DUE,
     OVERDUE,
+    OVERTAKEN,
     WAITING,
     Extension,
     compute,
@@ -53,7 +55,7 @@ def test_full_inspection_with_no_facts():
     assert ms["debrief_note_to_hq"].due == date(2025, 3, 21)  # JOURNEYS: Friday 21 March
     # 32 working days, skipping Good Friday 18 and Easter Monday 21 April 2025.
     assert ms["draft_report"].due == date(2025, 5, 1)
-    assert ms["draft_report"].rule == "32 working days after the inspection ended — MoU ¶31"
+    assert ms["draft_report"].rule == "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31"
     assert ms["draft_report_limit"].due == date(2025, 5, 2)  # 7 weeks
     assert ms["publication_aim"].due == date(2025, 6, 20)  # 14 weeks
     for key in (
@@ -87,7 +89,7 @@ def test_full_inspection_journey_through_every_stage():
     # Publication 10-15 working days after 4 June: 18 to 25 June.
     assert ms["publication"].window == (date(2025, 6, 18), date(2025, 6, 25))
     assert ms["publication"].status == DONE_ON_TIME
-    assert ms["press_release"].due == date(2025, 6, 17)  # the working day before publication
+    assert ms["press_release"].due == date(2025, 6, 18)  # on or before the publication day (¶35)
     assert ms["press_release"].status == DONE_ON_TIME
     assert ms["action_plan"].due == date(2025, 9, 18)  # 3 months after publication
     assert ms["action_plan"].status == DONE_ON_TIME
@@ -162,9 +164,9 @@ def test_later_facts_never_remove_earlier_milestones():
     bare = timeline(today=date(2025, 9, 1))
     published = timeline(today=date(2025, 9, 1), facts={"published": date(2025, 6, 18)})
     assert list(bare) == list(published)
-    # Published without a fact-check return (MoU ¶32): the return is still shown, overdue
-    # only if there was a draft; the publication window has no anchor but is done.
-    assert published["factcheck_return"].status == WAITING
+    # Published without a fact-check return (MoU ¶32): the return is still shown, overtaken;
+    # the publication window has no anchor but is done.
+    assert published["factcheck_return"].status == OVERTAKEN
     assert published["publication"].status == DONE
     assert published["publication_aim"].status == DONE_ON_TIME
     assert published["action_plan"].due == date(2025, 9, 18)
@@ -174,22 +176,25 @@ def test_hmip_may_publish_without_the_fact_check_return():
     ms = timeline(
         today=date(2025, 7, 1), facts={"draft_sent": date(2025, 4, 30), "published": date(2025, 6, 25)}
     )
-    assert ms["factcheck_return"].status == OVERDUE
-    assert "may publish anyway" in ms["factcheck_return"].note
+    assert ms["factcheck_return"].status == OVERTAKEN
+    assert ms["factcheck_return"].note == "not returned: HMIP proceeded to publication on 25 June 2025"
+    before = timeline(today=date(2025, 6, 24), facts={"draft_sent": date(2025, 4, 30)})
+    assert before["factcheck_return"].status == OVERDUE
+    assert "may publish anyway" in before["factcheck_return"].note
 
 
 def test_press_release_due_before_an_early_publication():
-    # HMIP responded Tue 8 April 2025: publication 24 April - 1 May, press release by 30 April,
-    # but publishing on Mon 28 April pulls it to Fri 25 April.
+    # HMIP responded Tue 8 April 2025: publication 24 April - 1 May, press release by 1 May
+    # (¶35: on or before the publication day), but publishing on Mon 28 April pulls it to 28 April.
     facts = {"hmip_response_sent": date(2025, 4, 8)}
     ms = timeline(facts=facts, today=date(2025, 4, 9))
     assert ms["publication"].window == (date(2025, 4, 24), date(2025, 5, 1))
-    assert ms["press_release"].due == date(2025, 4, 30)
+    assert ms["press_release"].due == date(2025, 5, 1)
     ms = timeline(
-        facts={**facts, "published": date(2025, 4, 28), "press_release_shared": date(2025, 4, 28)},
-        today=date(2025, 4, 28),
+        facts={**facts, "published": date(2025, 4, 28), "press_release_shared": date(2025, 4, 29)},
+        today=date(2025, 4, 29),
     )
-    assert ms["press_release"].due == date(2025, 4, 25)
+    assert ms["press_release"].due == date(2025, 4, 28)
     assert (ms["press_release"].status, ms["press_release"].working_days) == (DONE_LATE, 1)
 
 
@@ -264,12 +269,20 @@ def test_urgent_notification_and_24_hours_across_the_clock_change():
         "urgent-notification",
         day0=date(2025, 3, 24),
         today=date(2025, 3, 30),
-        facts={"un_letter_sent": sent, "un_published": datetime(2025, 3, 30, 10, 30, tzinfo=LONDON)},
+        facts={"un_letter_sent": sent, "un_published": datetime(2025, 3, 30, 11, 0, tzinfo=LONDON)},
     )
     assert ms["un_letter"].due == date(2025, 3, 31)
     assert ms["un_letter"].status == DONE_ON_TIME
     assert ms["un_publication"].due_at == datetime(2025, 3, 30, 11, 0, tzinfo=LONDON)
     assert ms["un_publication"].status == DONE_ON_TIME
+    # 10:30 on the wall clock is only 23½ hours after the letter: early (¶41).
+    early = timeline(
+        "urgent-notification",
+        day0=date(2025, 3, 24),
+        today=date(2025, 3, 30),
+        facts={"un_letter_sent": sent, "un_published": datetime(2025, 3, 30, 10, 30, tzinfo=LONDON)},
+    )
+    assert early["un_publication"].status == DONE_EARLY
     assert ms["sos_response"].due == date(2025, 4, 26)  # 28 calendar days after 29 March
     assert ms["sos_response"].owner == "sos"
     late = timeline(
@@ -330,11 +343,15 @@ def test_thematic_stages_follow_the_full_inspection_unless_set_per_review():
         facts={"hmip_response_sent": date(2025, 4, 8)},
         overrides={
             "draft_report": "40 working days",
+            "draft_report_limit": "10 weeks",
             "publication": "5 to 10 working days",
             "action_plan": "not applicable",
         },
     )
     assert tailored["draft_report"].due == date(2025, 2, 19)
+    # A longer target alone is still never later than the limit (¶31).
+    capped = timeline("thematic", day0=date(2024, 12, 20), overrides={"draft_report": "40 working days"})
+    assert capped["draft_report"].due == date(2025, 2, 7)
     assert tailored["draft_report"].rule.endswith("(set for this review)")
     assert tailored["publication"].window == (date(2025, 4, 15), date(2025, 4, 24))
     assert tailored["action_plan"].status == NOT_APPLICABLE

@@ -136,7 +136,7 @@ def test_rules_use_known_owners_facts_and_sources():
             "full-inspection",
             "press_release",
             "hmip_response_sent",
-            "14 working days",
+            "15 working days",
             "limit",
             "hmip",
             "press_release_shared",
@@ -251,7 +251,7 @@ def test_rule_row_matches_domain(process, key, anchor, timing, kind, owner, done
 
 def test_describe_gives_the_rule_in_words_with_its_source():
     assert rule("full-inspection", "draft_report").describe() == (
-        "32 working days after the inspection ended — MoU ¶31"
+        "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31"
     )
     assert rule("full-inspection", "factcheck_return").describe() == (
         "15 working days after the draft was received — MoU ¶32"

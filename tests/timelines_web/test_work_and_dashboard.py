@@ -200,7 +200,7 @@ def test_calculator_shows_the_date_and_the_holidays_skipped(client, today):
     ).text
     assert "Thursday 1 May 2025" in page  # 32 working days, skipping Easter
     assert "Good Friday" in page and "Easter Monday" in page
-    assert "32 working days after the inspection ended — MoU ¶31" in page
+    assert "32 working days after the inspection ended, never later than 7 weeks after — MoU ¶31" in page
     error = client.get(
         "/calculator?rule=full-inspection:draft_report&start-day=30&start-month=2&start-year=2025"
     )

@@ -10,7 +10,11 @@ Statuses, for a milestone whose anchor fact has happened (so it has a due date):
 
 * not done: ``overdue`` (by ``working_days``) once today is after the due date, ``due_today``,
   ``due_soon`` when at most ``DUE_SOON_WORKING_DAYS`` working days are left, else ``not_yet_due``;
-* done: ``done_on_time`` (``working_days`` to spare) or ``done_late`` (by ``working_days``).
+* done: ``done_on_time`` (``working_days`` to spare) or ``done_late`` (by ``working_days``), or
+  ``done_early`` for a rule where being early is itself flagged (¶41: the UN letter published
+  before the Secretary of State's private 24 hours had passed);
+* ``overtaken``: not done, and made moot by a later fact (¶32: HMIP published without the
+  fact-check return, so the return and HMIP's response will not come); the note says so in words.
 
 Without the anchor fact a milestone is ``waiting`` (due None), or ``done`` if its closing fact
 is recorded anyway (e.g. HMIP published without a fact-check return, MoU ¶32). A stage switched
@@ -22,7 +26,7 @@ day (``calendar_days``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -42,6 +46,8 @@ from timelines.core.rules import (
     SOS_ANCHORS,
     URGENT_NOTIFICATION,
     Rule,
+    link_rules,
+    programme_rules_for,
     proposed_date,
     rule,
     rules_for,
@@ -57,6 +63,8 @@ OVERDUE = "overdue"
 DONE_ON_TIME = "done_on_time"
 DONE_LATE = "done_late"
 DONE = "done"
+DONE_EARLY = "done_early"
+OVERTAKEN = "overtaken"
 NOT_APPLICABLE = "not_applicable"
 STATUSES = (
     WAITING,
@@ -68,11 +76,21 @@ STATUSES = (
     DONE_LATE,
     DONE,
     NOT_APPLICABLE,
+    DONE_EARLY,
+    OVERTAKEN,
 )
 OPEN_STATUSES = (NOT_YET_DUE, DUE_SOON, DUE_TODAY, OVERDUE)
+DONE_STATUSES = (DONE_ON_TIME, DONE_LATE, DONE, DONE_EARLY)
+CLOSING_STATUSES = (*DONE_STATUSES, OVERTAKEN, NOT_APPLICABLE)
+"""An inspection is closed when every milestone has one of these (the ¶38 upkeep aside)."""
+OVERTAKING_WORDS = {"published": "HMIP proceeded to publication"}
 DUE_SOON_WORKING_DAYS = 5
 
 Fact = date | datetime
+
+
+class ExtensionRefused(ValueError):
+    """An extension whose new date is not after the date it extends."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +140,15 @@ class Milestone:
         return self.status in OPEN_STATUSES
 
 
+def is_closed(milestones: Iterable[Milestone]) -> bool:
+    """An inspection is closed when every milestone is done, overtaken or not applicable."""
+    return all(m.status in CLOSING_STATUSES for m in milestones)
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 @dataclass(frozen=True)
 class Case:
     """One inspection's input to ``compute_batch`` (the same arguments ``compute`` takes)."""
@@ -159,7 +186,7 @@ def process_rules(
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ValueError(f"no rule {unknown[0]!r} to override for process {process!r}")
-    return tuple(_customised(r, overrides, sos_anchor) for r in rules)
+    return link_rules(tuple(_customised(r, overrides, sos_anchor) for r in rules))
 
 
 def _customised(base: Rule, overrides: Mapping[str, str], sos_anchor: str) -> Rule:
@@ -221,19 +248,30 @@ def evaluate(
     done_at = facts.get(the_rule.done_by) if the_rule.done_by else None
     done_on = fact_day(done_at)
     anchor = facts.get(the_rule.anchor)
+    if anchor is None and the_rule.anchor_fallback:
+        anchor = facts.get(the_rule.anchor_fallback)
     if the_rule.not_applicable:
         return _milestone(the_rule, status=NOT_APPLICABLE, done_on=done_on)
+    overtaken = None if done_on else overtaken_note(the_rule, facts)
     if anchor is None:
+        if overtaken:
+            return _milestone(the_rule, status=OVERTAKEN, done_on=None, note=overtaken)
         return _milestone(the_rule, status=DONE if done_on else WAITING, done_on=done_on)
     due, window, due_at, proposed = _due(the_rule, anchor, facts, calendar)
+    note = _capped_note(the_rule, anchor, due, calendar) or the_rule.note
     original_due, reasons = None, ()
     mine = [e for e in extensions if e.key == the_rule.key]
     if mine:
         original_due, reasons, due_at = due, tuple(e.reason for e in mine), None
         for extension in mine:
-            due = extension.apply(due, calendar)
+            due = _extended(the_rule, extension, due, calendar)
         window = (window[0], due) if window else None
-    status, working, days = _status(due, due_at, done_at, today, calendar)
+    if overtaken:
+        status, working, days, note = OVERTAKEN, 0, 0, overtaken
+    else:
+        status, working, days = _status(due, due_at, done_at, today, calendar)
+        if the_rule.early_words and _is_early(due, due_at, done_at):
+            status, note = DONE_EARLY, the_rule.early_words
     return _milestone(
         the_rule,
         status=status,
@@ -246,7 +284,42 @@ def evaluate(
         calendar_days=days,
         proposed=proposed,
         extension_reasons=reasons,
+        note=note,
     )
+
+
+def overtaken_note(the_rule: Rule, facts: Mapping[str, Fact | None]) -> str | None:
+    """What happened instead, when a later fact has made this milestone moot (¶32)."""
+    later = facts.get(the_rule.overtaken_by) if the_rule.overtaken_by else None
+    if later is None:
+        return None
+    what = OVERTAKING_WORDS.get(the_rule.overtaken_by or "", the_rule.overtaken_by)
+    return f"{the_rule.overtaken_words}: {what} on {long_date(fact_day(later))}"  # type: ignore[arg-type]
+
+
+def _capped_note(the_rule: Rule, anchor: Fact, due: date, calendar: WorkingCalendar) -> str:
+    """Words for a target shown at its limit because it would fall after it (¶31, Easter)."""
+    if not the_rule.not_after or the_rule.window:
+        return ""
+    uncapped = the_rule.parsed_offset.apply(fact_day(anchor), calendar)  # type: ignore[arg-type]
+    if uncapped <= due:
+        return ""
+    limit = Offset.parse(the_rule.not_after)
+    unit = limit.unit.split()[-1].removesuffix("s")
+    return (
+        f"{the_rule.parsed_offset.describe(the_rule.anchor_words())} would be {long_date(uncapped)}, "  # type: ignore[arg-type]
+        f"after the {limit.amount}-{unit} limit: the target is shown at the limit ({the_rule.source})"
+    )
+
+
+def _extended(the_rule: Rule, extension: Extension, due: date, calendar: WorkingCalendar) -> date:
+    new_due = extension.apply(due, calendar)
+    if new_due <= due:
+        raise ExtensionRefused(
+            f"{the_rule.label}: the new date ({long_date(new_due)}) must be after {long_date(due)}, "
+            "the date it extends"
+        )
+    return new_due
 
 
 def _milestone(the_rule: Rule, **values: Any) -> Milestone:
@@ -256,6 +329,7 @@ def _milestone(the_rule: Rule, **values: Any) -> Milestone:
         "due_at": None,
         "original_due": None,
         "working_days": 0,
+        "note": the_rule.note,
     }
     return Milestone(
         key=the_rule.key,
@@ -266,7 +340,6 @@ def _milestone(the_rule: Rule, **values: Any) -> Milestone:
         source=the_rule.source,
         rule=the_rule.describe(),
         derived=the_rule.derived,
-        note=the_rule.note,
         **{**defaults, **values},
     )
 
@@ -284,9 +357,11 @@ def _due(
     if offset.is_timestamp:
         return _timestamp_due(offset, anchor)
     due: date = offset.apply(anchor_day, calendar)  # type: ignore[assignment]
-    before = fact_day(facts.get(the_rule.due_before)) if the_rule.due_before else None
-    if before is not None:
-        due = min(due, calendar.add_working_days(before, -1))
+    if the_rule.not_after:
+        due = min(due, Offset.parse(the_rule.not_after).apply(anchor_day, calendar))  # type: ignore[type-var]
+    by_fact = fact_day(facts.get(the_rule.due_by_fact)) if the_rule.due_by_fact else None
+    if by_fact is not None:
+        due = min(due, by_fact)
     return due, None, None, None
 
 
@@ -319,6 +394,13 @@ def _status(
     return (DUE_SOON if left <= DUE_SOON_WORKING_DAYS else NOT_YET_DUE), left, (due - today).days
 
 
+def _is_early(due: date, due_at: datetime | None, done_at: Fact | None) -> bool:
+    if due_at is not None and isinstance(done_at, datetime):
+        return as_london(done_at) < due_at
+    done_on = fact_day(done_at)
+    return done_on is not None and done_on < due
+
+
 def _is_late(due: date, due_at: datetime | None, done_at: Fact | None) -> bool:
     if due_at is not None and isinstance(done_at, datetime):
         return as_london(done_at) > due_at
@@ -346,6 +428,17 @@ def programme_status(
     """
     check_facts(facts, PROGRAMME_FACT_KEYS)
     return evaluate(rule(PROGRAMME, key), facts, today=today, calendar=calendar, extensions=extensions)
+
+
+def programme_milestones(
+    kind: str, cohort: str, facts: Mapping[str, date], *, today: date, calendar: WorkingCalendar
+) -> list[Milestone]:
+    """The programme cycles of one establishment (¶6 adult prison establishments, ¶7 children's):
+    none for an IRC, a short-term holding facility, court custody or an escort contract. Facts:
+    ``last_full_inspection``, ``last_visit``, and ``operational_on`` (a new establishment's
+    five years count from it until its first full inspection)."""
+    check_facts(facts, PROGRAMME_FACT_KEYS)
+    return [evaluate(r, facts, today=today, calendar=calendar) for r in programme_rules_for(kind, cohort)]
 
 
 def next_recurring(key: str, last_done: date, calendar: WorkingCalendar | None = None) -> date:
@@ -501,7 +594,8 @@ def compute_batch(cases: Sequence[Case], *, today: date, calendar: WorkingCalend
 
 def _fact_columns(group: Sequence[Case], rules: Sequence[Rule]) -> dict[str, np.ndarray]:
     keys = {DAY0} | {r.anchor for r in rules} | {r.done_by for r in rules if r.done_by}
-    keys |= {r.due_before for r in rules if r.due_before}
+    keys |= {r.due_by_fact for r in rules if r.due_by_fact}
+    keys |= {r.overtaken_by for r in rules if r.overtaken_by}
     columns = {DAY0: as_day_array([case.day0 for case in group])}
     for key in keys - {DAY0}:
         columns[key] = as_day_array([fact_day(case.facts.get(key)) for case in group])
@@ -539,8 +633,30 @@ def _rule_columns(
         original_due=np.full(size, _NAT),
         exact={},
     )
-    _add_exact(columns, group, extended, today, calendar)
+    worded = _worded(the_rule, anchors, done_on, facts, due, calendar)
+    _add_exact(columns, group, extended, worded, today, calendar)
     return columns
+
+
+def _worded(
+    the_rule: Rule,
+    anchors: np.ndarray,
+    done_on: np.ndarray,
+    facts: Mapping[str, np.ndarray],
+    due: np.ndarray,
+    calendar: WorkingCalendar,
+) -> list[int]:
+    """Positions whose milestone carries words of its own (overtaken; a target capped at its
+    limit): those are computed one at a time for their note."""
+    mask = np.zeros(anchors.shape, dtype=bool)
+    if the_rule.not_applicable:
+        return []
+    if the_rule.overtaken_by:
+        mask |= np.isnat(done_on) & ~np.isnat(facts[the_rule.overtaken_by])
+    if the_rule.not_after and not the_rule.window:
+        uncapped = the_rule.parsed_offset.apply_batch(anchors, calendar)
+        mask |= ~np.isnat(anchors) & (uncapped > due)
+    return np.flatnonzero(mask).tolist()
 
 
 def _due_columns(
@@ -561,10 +677,11 @@ def _due_columns(
     if offset.is_timestamp:
         return missing, missing, missing  # hour rules are done one at a time (_add_exact)
     due = offset.apply_batch(anchors, calendar)
-    if the_rule.due_before:
-        before = facts[the_rule.due_before]
-        day_before = calendar.add_working_days_batch(before, -1)
-        due = np.where(~np.isnat(before) & (day_before < due), day_before, due)
+    if the_rule.not_after:
+        due = np.minimum(due, Offset.parse(the_rule.not_after).apply_batch(anchors, calendar))
+    if the_rule.due_by_fact:
+        by_fact = facts[the_rule.due_by_fact]
+        due = np.where(~np.isnat(by_fact) & (by_fact < due), by_fact, due)
     return due, missing, missing
 
 
@@ -636,18 +753,22 @@ def _add_exact(
     columns: _Columns,
     group: Sequence[Case],
     extended: Sequence[int],
+    worded: Sequence[int],
     today: date,
     calendar: WorkingCalendar,
 ) -> None:
-    """Hour rules and extended milestones are rare: compute those one at a time.
+    """Hour rules, extended milestones and those with words of their own are few: compute those
+    one at a time.
 
-    ``extended`` lists the positions in ``group`` of cases that have any extension.
+    ``extended`` lists the positions in ``group`` of cases that have any extension, ``worded``
+    those whose milestone of this rule carries its own note.
     """
     the_rule = columns.rule
-    if the_rule.is_timestamp:
+    if the_rule.is_timestamp or the_rule.early_words:
         positions: Sequence[int] = range(len(group))
     else:
-        positions = [p for p in extended if any(e.key == the_rule.key for e in group[p].extensions)]
+        mine = {p for p in extended if any(e.key == the_rule.key for e in group[p].extensions)}
+        positions = sorted(mine | set(worded))
     for position in positions:
         case = group[position]
         known = {DAY0: case.day0, **case.facts}

@@ -51,6 +51,7 @@ FACT_KEYS = (
 )
 PROGRAMME_FACT_KEYS = (
     "last_full_inspection",
+    "operational_on",
     "next_full_inspection",
     "last_visit",
     "next_visit",
@@ -97,8 +98,25 @@ class Rule:
     derived: bool = False
     proposed: str | None = None
     """For a window: the date HMIP proposes inside it (e.g. 38 working days)."""
-    due_before: str | None = None
-    """A fact that, when it comes first, pulls the deadline to the working day before it."""
+    due_by_fact: str | None = None
+    """A fact that, when it comes first, pulls the deadline to its own day (¶35: the press release
+    is on time if shared on or before the publication day)."""
+    capped_by: str | None = None
+    """A limit rule (same anchor) this target is never later than (¶31); ``link_rules`` copies
+    the limit's offset into ``not_after``."""
+    not_after: str | None = None
+    overtaken_by: str | None = None
+    """A later fact that makes this milestone moot when it stands and this one is not done (¶32)."""
+    overtaken_words: str = ""
+    """What did not happen, to start the note: "not returned"."""
+    early_words: str = ""
+    """Set when being done before the due moment is itself a problem (``done_early``, ¶41)."""
+    not_applicable_with: str | None = None
+    """Another rule of the process: when that one is set not applicable, so is this (¶53)."""
+    anchor_fallback: str | None = None
+    """A fact to count from when the anchor fact is missing (¶6: a new establishment)."""
+    applies_to: tuple[tuple[str, str], ...] = ()
+    """Programme cycles: the (establishment kind, cohort) pairs the rule applies to."""
     anchor_phrase: str | None = None
     wording: str | None = None
     """Replaces the generated wording when the offset alone does not explain the rule."""
@@ -149,8 +167,10 @@ class Rule:
             words = self.parsed_window.describe(self.anchor_words())
         else:
             words = self.parsed_offset.describe(self.anchor_words())
+        if self.not_after:
+            words += f", never later than {self.not_after} after"
         if self.proposed:
-            words += f", proposing {self.proposed} after"
+            words += f", proposing the working day in the window nearest {self.proposed} after"
         text = f"{words} — {self.source}"
         if self.derived:
             text += " (a default the MoU does not state)"
@@ -199,6 +219,7 @@ def _full_inspection_rules(process: str = FULL_INSPECTION) -> tuple[Rule, ...]:
             "MoU ¶31",
             "draft_sent",
             offset="32 working days",
+            capped_by="draft_report_limit",
         ),
         Rule(
             "draft_report_limit",
@@ -236,6 +257,8 @@ def _full_inspection_rules(process: str = FULL_INSPECTION) -> tuple[Rule, ...]:
             offset="15 working days",
             anchor_phrase="the draft was received",
             note="If the deadline is missed HMIP may publish anyway (MoU ¶32).",
+            overtaken_by="published",
+            overtaken_words="not returned",
         ),
         Rule(
             "hmip_response",
@@ -247,6 +270,9 @@ def _full_inspection_rules(process: str = FULL_INSPECTION) -> tuple[Rule, ...]:
             "MoU ¶33",
             "hmip_response_sent",
             offset="10 working days",
+            overtaken_by="published",
+            overtaken_words="not sent",
+            not_applicable_with="factcheck_return",
         ),
         Rule(
             "publication",
@@ -279,12 +305,12 @@ def _full_inspection_rules(process: str = FULL_INSPECTION) -> tuple[Rule, ...]:
             "hmip",
             "MoU ¶35",
             "press_release_shared",
-            offset="14 working days",
+            offset="15 working days",
             derived=True,
-            due_before="published",
-            wording="before publication: the working day before the latest publication date "
-            "(14 working days after HMIP responded), or before the report was "
-            "published if that was sooner",
+            due_by_fact="published",
+            wording="prior to publication, read as on or before the publication day: by the latest "
+            "publication date (15 working days after HMIP responded), or by the day the report "
+            "was published if that was sooner",
         ),
         Rule(
             "action_plan",
@@ -346,6 +372,7 @@ _URGENT_NOTIFICATION = (
         "MoU ¶41, ¶25",
         "un_published",
         offset="24 hours",
+        early_words="published before the Secretary of State's private 24 hours had passed (MoU ¶41)",
     ),
     Rule(
         "sos_response",
@@ -385,6 +412,8 @@ _IRP = (
         "factcheck_returned",
         offset="10 working days",
         anchor_phrase="the draft was received",
+        overtaken_by="published",
+        overtaken_words="not returned",
     ),
     Rule(
         "irp_publication",
@@ -399,6 +428,11 @@ _IRP = (
     ),
 )
 
+# ¶6 and ¶7: which establishments have a programme cycle. IRCs, short-term holding facilities,
+# pre-departure accommodation, court custody and escort contracts have none in the MoU.
+ADULT_PRISON_ESTABLISHMENTS = (("prison", "adult"), ("yoi", "adult"))
+CYP_ESTABLISHMENTS = (("yoi", "cyp"), ("stc", "cyp"))
+
 _PROGRAMME = (
     Rule(
         "adult_full_inspection",
@@ -410,6 +444,11 @@ _PROGRAMME = (
         "MoU ¶6",
         "next_full_inspection",
         offset="5 years",
+        anchor_fallback="operational_on",
+        anchor_phrase="the last full inspection ended or, for a new establishment, it became operational",
+        applies_to=ADULT_PRISON_ESTABLISHMENTS,
+        note="Adult prison establishments only (prisons and YOIs holding adults); counting from "
+        "operation for a new establishment is DOMAIN.md's reading of ¶6.",
     ),
     Rule(
         "cyp_full_inspection",
@@ -421,6 +460,7 @@ _PROGRAMME = (
         "MoU ¶7",
         "next_full_inspection",
         window="18 to 24 months",
+        applies_to=CYP_ESTABLISHMENTS,
     ),
     Rule(
         "cyp_visit",
@@ -432,6 +472,7 @@ _PROGRAMME = (
         "MoU ¶7",
         "next_visit",
         offset="12 months",
+        applies_to=CYP_ESTABLISHMENTS,
     ),
     Rule(
         "irp_visit",
@@ -522,14 +563,36 @@ _RECURRING = (
     ),
 )
 
+def link_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Resolve the rules' references to each other within one process (after any overrides):
+    a target capped by its limit takes the limit's offset, and a stage that follows one set not
+    applicable is not applicable too."""
+    by_key = {r.key: r for r in rules}
+    linked = []
+    for r in rules:
+        cap = by_key.get(r.capped_by) if r.capped_by else None
+        if cap is not None:
+            r = replace(r, not_after=None if cap.not_applicable else cap.offset)
+        other = by_key.get(r.not_applicable_with) if r.not_applicable_with else None
+        if other is not None and other.not_applicable and not r.not_applicable:
+            r = replace(r, not_applicable=True, overridden=True)
+        linked.append(r)
+    return tuple(linked)
+
+
 RULES: tuple[Rule, ...] = (
-    *_full_inspection_rules(),
+    *link_rules(_full_inspection_rules()),
     *_URGENT_NOTIFICATION,
     *_IRP,
-    *_thematic_rules(),
+    *link_rules(_thematic_rules()),
     *_PROGRAMME,
     *_RECURRING,
 )
+
+
+def programme_rules_for(kind: str, cohort: str) -> tuple[Rule, ...]:
+    """The programme cycles an establishment of this kind and cohort has (¶6, ¶7)."""
+    return tuple(r for r in rules_for(PROGRAMME) if (kind, cohort) in r.applies_to)
 
 
 def rules_for(process: str) -> tuple[Rule, ...]:
@@ -568,7 +631,9 @@ def window_dates(window_rule: Rule, anchor: date, calendar: WorkingCalendar) -> 
 
 
 def proposed_date(window_rule: Rule, anchor: date, calendar: WorkingCalendar) -> date | None:
-    """The rule's proposed date (e.g. 38 working days), moved inside its window if need be."""
+    """The rule's proposed date (e.g. 38 working days), moved inside its window if need be: the
+    working day in the window nearest to it (the window's last working day when it falls after,
+    its first when before). ¶31: "approximately 38 days" is only a guide to the 7-8 weeks."""
     if not window_rule.proposed:
         return None
     opens, closes = window_dates(window_rule, anchor, calendar)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from timelines.core.calendar import WorkingCalendar
-from timelines.core.engine import compute, fact_day
+from timelines.core.engine import compute, fact_day, process_rules
 from timelines.core.history import standing
 from timelines.core.offsets import as_london
 from timelines.core.rules import FULL_INSPECTION, IRP, THEMATIC
@@ -215,10 +215,18 @@ def _check_step(
                                    f"{noun} cannot be dated before the inspection ended "
                                    f"({long_date(inspection.ended)})"))
     for earlier in step.follows:
-        problems.extend(_follows(step, earlier, inspection, facts))
+        if expected(inspection, earlier):
+            problems.extend(_follows(step, earlier, inspection, facts))
     if step.fact == "published":
         problems.extend(_published_after_return(inspection, facts, today=today, calendar=calendar))
     return problems
+
+
+def expected(inspection: Inspection, fact: str) -> bool:
+    """Whether this inspection's stages expect ``fact`` at all: not when every stage it closes
+    is set not applicable for a thematic review (¶53), so nothing later waits for it."""
+    stages = [r for r in process_rules(inspection.process, inspection.overrides or {}) if r.done_by == fact]
+    return not stages or not all(r.not_applicable for r in stages)
 
 
 def _follows(step: Step, earlier: str, inspection: Inspection, facts) -> list[Impossible]:
@@ -242,7 +250,8 @@ def _before(mine: date | datetime, theirs: date | datetime) -> bool:
 
 def _published_after_return(inspection: Inspection, facts, *, today: date, calendar) -> list[Impossible]:
     """No publication before the fact check is returned, unless its deadline had passed (¶32);
-    and never before HMIP's response or the return when they stand."""
+    and never before HMIP's response or the return when they stand. A review whose fact check is
+    not applicable (¶53) has no deadline: its publication waits for no return."""
     published = facts["published"]
     for earlier in ("factcheck_returned", "hmip_response_sent"):
         if earlier in facts and _before(published, facts[earlier]):
@@ -263,7 +272,8 @@ def _published_after_return(inspection: Inspection, facts, *, today: date, calen
 def factcheck_deadline(
     inspection: Inspection, facts, *, today: date, calendar: WorkingCalendar
 ) -> date | None:
-    """The date the Scrutiny Team's fact check is due (extensions aside), from the rule table."""
+    """The date the Scrutiny Team's fact check is due (extensions aside), from the rule table;
+    None before the draft is sent, or when the stage is not applicable (¶53)."""
     key = FACTCHECK_DEADLINE.get(inspection.process)
     if key is None or "draft_sent" not in facts:
         return None
