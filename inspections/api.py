@@ -10,6 +10,7 @@ from datetime import date, datetime
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
+from inspections.operations.extensions import ExtensionInput, extend_deadline, milestone_of
 from inspections.operations.facts import FactInput, record_fact
 from inspections.operations.inspections import InspectionInput, create_inspection, inspection_problems
 from inspections.permissions import LEADERS, READERS, load_inspection, scoped
@@ -94,7 +95,8 @@ async def api_inspection(request: Request, inspection_id: FromPath[int]) -> dict
         {
             k: _iso(v)
             for k, v in m.items()
-            if k in ("key", "label", "due", "status", "owner", "rule", "source", "working_days", "done_on")
+            if k
+            in ("key", "label", "due", "original_due", "status", "owner", "rule", "source", "working_days", "done_on")
         }
         for m in await stored_milestones(inspection_id)
     ]
@@ -252,6 +254,31 @@ async def api_record_event(request: Request, inspection_id: FromPath[int]) -> Re
     return Response(body, status_code=201)
 
 
+@post("/inspections/{inspection_id:int}/extensions", opt=READERS, status_code=201)
+async def api_extend_deadline(request: Request, inspection_id: FromPath[int]) -> Response:
+    """Record an agreed extension through the same operation as the page: `key`, `new_due`,
+    `reason`, `agreed_by`. 422 bad input, 409 a milestone that is not open, 403 not theirs."""
+    await load_inspection(request, inspection_id)
+    payload = await _payload(request)
+    if payload is None:
+        return bad_request("The body must be a JSON object")
+    errors: dict[str, str] = {}
+    data = ExtensionInput(
+        key=_text(payload, "key", errors),
+        new_due=_date(payload, "new_due", errors),
+        reason=_text(payload, "reason", errors),
+        agreed_by=_text(payload, "agreed_by", errors),
+    )
+    if errors:
+        raise Refused(errors)
+    actor = Actor(current(request), request)
+    event_id = await extend_deadline(actor, inspection_id, data, today=today_london())
+    stored = await milestone_of(inspection_id, data.key)
+    body = {"id": event_id, "key": data.key, "due": _iso(stored["due"])}
+    body["original_due"] = _iso(stored["original_due"])
+    return Response(body, status_code=201)
+
+
 API_ROUTES = [
     api_establishments,
     api_inspections,
@@ -259,4 +286,5 @@ API_ROUTES = [
     api_inspection,
     api_timeline,
     api_record_event,
+    api_extend_deadline,
 ]

@@ -1,13 +1,22 @@
 """The inspections domain as the shell wires it in (tracker.wiring)."""
 
-from inspections import api, demo, people, policy, web_debrief, web_establishments, web_inspections
+from inspections import (
+    api,
+    demo,
+    people,
+    policy,
+    web_debrief,
+    web_establishments,
+    web_extensions,
+    web_inspections,
+)
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
 
 INSPECTIONS = Domain(
     name="inspections",
-    routes=[*web_inspections.ROUTES, *web_debrief.ROUTES, *web_establishments.ROUTES],
+    routes=[*web_inspections.ROUTES, *web_debrief.ROUTES, *web_establishments.ROUTES, *web_extensions.ROUTES],
     api_routes=api.API_ROUTES,
     navigation=[
         NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),

@@ -40,6 +40,17 @@ def is_irp(principal: Principal, row: dict) -> bool:
     return row["kind"] == "irp"
 
 
+HMPPS_SIDE = ("scrutiny", "establishment", "hmpps")
+
+
+def hmip_deadline(principal: Principal, row: dict) -> bool:
+    return row["owner"] == "hmip"
+
+
+def hmpps_deadline(principal: Principal, row: dict) -> bool:
+    return row["owner"] in HMPPS_SIDE
+
+
 def all_of(*predicates):
     def check(principal: Principal, row: dict) -> bool:
         return all(p(principal, row) for p in predicates)
@@ -75,6 +86,14 @@ POLICY = {
     f"fact.{SCRUTINY}": (grant(R.HMPPS_SCRUTINY),),
     f"fact.{ESTABLISHMENT}": (grant(R.ESTABLISHMENT, when=their_establishment),),
     "debrief.record": hmip_lead(has_a_debrief),
+    # An agreed extension of a milestone (DOMAIN.md, "Extensions"): HMIP's own deadlines by an HMIP
+    # manager; HMPPS's by the Scrutiny Team or an HMPPS manager for the establishment, with HMIP's
+    # agreement recorded. Rows: the inspection row with the milestone's "owner".
+    "deadline.extend": (
+        grant(R.HMIP_MANAGER, when=hmip_deadline),
+        grant(R.HMPPS_SCRUTINY, when=hmpps_deadline),
+        grant(R.HMPPS_MANAGER, when=all_of(hmpps_deadline, their_establishment)),
+    ),
     "debrief_note.read": (
         grant(R.HMIP_MANAGER),
         grant(R.HMIP_TEAM_LEADER, R.HMIP_INSPECTOR, when=on_team),

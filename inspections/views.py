@@ -62,7 +62,16 @@ def due_text(m: dict) -> str:
     return "When the earlier step happens"
 
 
-def milestone_rows(milestones: list[dict]) -> list[dict]:
+def extensions_by_key(events: list[dict]) -> dict[str, dict]:
+    """The standing agreed extension of each milestone: who agreed it and why."""
+    return {
+        (e["detail"] or {}).get("key"): e["detail"]
+        for e in events
+        if e["kind"] == "deadline_extended" and not e.get("superseded_by")
+    }
+
+
+def milestone_rows(milestones: list[dict], extensions: dict[str, dict] | None = None) -> list[dict]:
     rows = []
     for m in milestones:
         text, colour = STATUS_TAGS.get(m["status"], (m["status"], "grey"))
@@ -75,6 +84,8 @@ def milestone_rows(milestones: list[dict]) -> list[dict]:
                 "due_text": due_text(m),
                 "owner_text": OWNER_SHORT.get(m["owner"], m["owner"]),
                 "explained": m["rule"] if " — " in m["rule"] else f"{m['rule']} — {m['source']}",
+                "open": m["status"] in OPEN_STATUSES,
+                "extension": (extensions or {}).get(m["key"]),
             }
         )
     return rows

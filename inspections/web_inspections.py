@@ -63,7 +63,7 @@ from inspections.queries import (
     visited_of,
 )
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
-from inspections.views import milestone_rows, next_action, timeline_items
+from inspections.views import extensions_by_key, milestone_rows, next_action, timeline_items
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import spreadsheets, uploads
@@ -351,7 +351,7 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "follows": follows,
         "followed_by": followed_by,
         "timeline": timeline_items(events),
-        "milestones": milestone_rows(milestones),
+        "milestones": milestone_rows(milestones, extensions_by_key(events)),
         "next": next_action(row, milestones, principal, can_edit, today),
         "reads_note": reads_note,
         "has_note": await note_exists(inspection_id) if reads_note else False,

@@ -351,3 +351,11 @@ def api_token(username: str) -> str:
         return await create_api_token(await user_id_for(username), "test")
 
     return run(go())
+
+
+def principal_of(username: str):
+    """Who a user is (roles, establishments) as the app sees them, for calling operations directly."""
+    from tracker.sessions import load_principal
+    from tracker.users import user_id_for
+
+    return run(load_principal(run(user_id_for(username))))

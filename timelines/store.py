@@ -81,12 +81,15 @@ def facts_from_events(events: Iterable[dict]) -> tuple[dict, list[Extension]]:
             facts[event["kind"]] = event.get("occurred_at") or event["occurred_on"]
         elif event["kind"] == EXTENSION_EVENT:
             detail = event.get("detail") or {}
+            if isinstance(detail, str):  # read without load_json: the column's text
+                detail = json.loads(detail)
             extensions.append(
                 Extension(
                     key=detail["key"],
                     new_due=date.fromisoformat(detail["new_due"]) if detail.get("new_due") else None,
                     plus_working_days=detail.get("plus_working_days"),
                     reason=detail.get("reason", ""),
+                    by=detail.get("agreed_by", ""),
                 )
             )
     return facts, extensions

@@ -71,4 +71,9 @@ def require(principal: Principal | None, action: str, row: Any = None) -> None:
 
 def roles_for(action: str) -> frozenset[Role]:
     """Every role some grant of this action names: the route rule for a page of the action."""
-    return frozenset().union(*(g.roles for g in _TABLE[action]))
+    return roles_in(_TABLE[action])
+
+
+def roles_in(grants: Iterable[Grant]) -> frozenset[Role]:
+    """Every role these grants name (a route rule made from a domain's table before wiring)."""
+    return frozenset().union(*(g.roles for g in grants))
