@@ -25,6 +25,10 @@ from tracker.operations import Actor, Refused
 from tracker.roles import Role
 from tracker.settings import load_settings
 
+MILESTONE_FIELDS = (
+    "key", "label", "due", "original_due", "status", "owner", "rule", "source", "working_days", "done_on"
+)
+
 
 def bad_request(message: str, errors: dict | None = None) -> Response:
     return Response({"status_code": 400, "detail": message, "errors": errors or {}}, status_code=400)
@@ -95,8 +99,7 @@ async def api_inspection(request: Request, inspection_id: FromPath[int]) -> dict
         {
             k: _iso(v)
             for k, v in m.items()
-            if k
-            in ("key", "label", "due", "original_due", "status", "owner", "rule", "source", "working_days", "done_on")
+            if k in MILESTONE_FIELDS
         }
         for m in await stored_milestones(inspection_id)
     ]

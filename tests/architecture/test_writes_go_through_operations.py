@@ -40,6 +40,16 @@ def domain_tables() -> set[str]:
     return names
 
 
+def tables_imported(tree: ast.AST, tables: set[str]) -> set[str]:
+    """The names under which a module imported domain tables (from a domain's tables module)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in DOMAINS:
+            if (node.module or "").endswith(".tables"):
+                names |= {alias.asname or alias.name for alias in node.names if alias.name in tables}
+    return names
+
+
 def product_modules():
     for top in ("tracker", *DOMAINS):
         for path in sorted((ROOT / top).rglob("*.py")):
@@ -49,6 +59,7 @@ def product_modules():
 
 
 def writes_in(tree: ast.AST, tables: set[str]) -> list[str]:
+    tables = tables_imported(tree, tables)
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
