@@ -12,7 +12,10 @@
 
 The audit table is append-only by trigger; the trigger lets a DELETE through only for rows older
 than AUDIT_FLOOR_DAYS (183: MoJ's six-month minimum for security logs), so neither this job nor
-anything else in the app can remove a recent audit row. See docs/decisions/0004-retention.md.
+anything else in the app can remove a recent audit row. On PostgreSQL only the tables' owner may
+delete audit rows, so this job connects as OWNER_DATABASE_URL. Audit rows are hash-chained: the
+job removes the oldest rows of the chain only, and records where it now starts
+(tracker.audit.record_retention_cut). See docs/decisions/0004-retention.md and 0007.
 Every run (a dry run too) is audited with its counts only.
 """
 
