@@ -41,7 +41,12 @@ def migrate() -> None:
     bind_engine(engine)
     run(run_migrations())
     app_role = role_of(settings.database_url)
-    if not is_sqlite(engine) and app_role != role_of(settings.owner_url):
+    if not is_sqlite(engine) and app_role == role_of(settings.owner_url):
+        click.echo(
+            "The app connects as the role that owns the tables, so it could switch the audit log's "
+            "protections off: set OWNER_DATABASE_URL (README, Running in production)."
+        )
+    elif not is_sqlite(engine):
         run(grant_app_role(engine, app_role))
         click.echo(f"{app_role} may read and write the tables, and only add and read audit rows.")
     click.echo("Database is up to date.")
@@ -267,22 +272,24 @@ def audit_verify() -> None:
 @click.argument("target", type=click.Path(dir_okay=False))
 def backup_command(target: str) -> None:
     """Write a consistent online backup of the database to TARGET (readable by its owner only),
-    after checking the audit log: a broken chain means no backup (docs/decisions/0007)."""
+    checking the audit log first: a broken chain is reported (exit 1) but the backup is still
+    written, so one bad audit row cannot stop every backup (docs/decisions/0007)."""
     from tracker.backup import BackupError, backup
     from tracker.settings import load_settings
 
     owner_url = load_settings().owner_url
     verdict = _verify_audit_log(owner_url)
-    if not verdict.intact:
-        raise click.ClickException(
-            f"{verdict.message()}. No backup was written: find out who changed the audit log first "
-            "(older backups hold the rows as they were)."
-        )
     try:
         path = backup(owner_url, target)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    if not verdict.intact:
+        raise click.ClickException(
+            f"The backup was written to {path}, but the {verdict.message()}. Find out who changed the "
+            "audit log, and keep the earlier backups: they hold its rows as they were."
+        )
     click.echo(f"Backup written to {path}")
+    click.echo(verdict.message())
 
 
 @main.command("restore")

@@ -5,14 +5,18 @@ app's role may only add and read audit rows."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import uuid
 
 import asyncpg
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import APP_ROLE, PG_URL
-from tests.support import as_owner, audit_rows, run
+from tests.support import as_owner, audit_rows, close_test_pool, run
 from tracker import audit
+from tracker.clock import now_utc
 from tracker.tables import AuditEvent
 
 postgres_only = pytest.mark.skipif(not PG_URL, reason="PostgreSQL roles")
@@ -169,3 +173,45 @@ def test_migrate_as_the_owner_grants_the_app_role_what_it_needs(db, database_url
     assert [row["action"] for row in audit_rows()] == ["test.allowed"]
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         run(AuditEvent.raw("UPDATE audit_event SET detail = 'x'"))
+
+
+BEFORE_THE_CHAIN = "2026-11-22T02:05:09:076734"  # the tracker app's last migration before it
+
+
+@pytest.mark.db
+def test_upgrading_chains_the_rows_written_before(tmp_path):
+    """A database from before the chain: `migrate` chains its audit rows, oldest first."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from tests.conftest import _pg_admin, _pg_url_for
+    from tracker.db import bind_engine, engine_from_url, migrate
+
+    name = f"t_upgrade_{uuid.uuid4().hex[:8]}"
+    if PG_URL:
+        _pg_admin(f'CREATE DATABASE "{name}"')
+    url = _pg_url_for(name) if PG_URL else f"sqlite:///{tmp_path / name}.sqlite3"
+    engine = engine_from_url(url)
+    bind_engine(engine)
+
+    async def upgrade() -> None:
+        await run_forwards(app_name="tracker", migration_id=BEFORE_THE_CHAIN)
+        for actor in ("sam", "bob", "ada"):
+            await AuditEvent.raw(
+                "INSERT INTO audit_event (at, actor_id, actor, roles, action, object_type, object_id, outcome, "
+                "request_id, client_address, detail) "
+                "VALUES ({}, NULL, {}, '', 'login', '', '', 'success', '', '', 'before the chain')",
+                now_utc(),
+                actor,
+            )
+        await migrate()
+        await audit.record("test.after", actor="sam")
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            run(upgrade())
+        verdict = run(audit.verify())
+        assert verdict.intact and verdict.rows == 4, verdict.message()
+    finally:
+        close_test_pool(engine)
+        if PG_URL:
+            _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
