@@ -31,6 +31,8 @@ main.add_command(retention)
 def migrate() -> None:
     """Create or upgrade the database tables, as the role that owns them (OWNER_DATABASE_URL);
     on PostgreSQL, then grant DATABASE_URL's role what the app needs."""
+    from piccolo.apps.migrations.tables import Migration
+
     from tracker.db import bind_engine, engine_from_url, is_sqlite
     from tracker.db import migrate as run_migrations
     from tracker.dbroles import grant_app_role, role_of
@@ -39,6 +41,7 @@ def migrate() -> None:
     settings = load_settings()
     engine = engine_from_url(settings.owner_url)
     bind_engine(engine)
+    Migration._meta.db = engine  # Piccolo's record of migrations, in the same database as the owner
     run(run_migrations())
     app_role = role_of(settings.database_url)
     if not is_sqlite(engine) and app_role == role_of(settings.owner_url):

@@ -182,6 +182,7 @@ BEFORE_THE_CHAIN = "2026-11-22T02:05:09:076734"  # the tracker app's last migrat
 def test_upgrading_chains_the_rows_written_before(tmp_path):
     """A database from before the chain: `migrate` chains its audit rows, oldest first."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
+    from piccolo.apps.migrations.tables import Migration
 
     from tests.conftest import _pg_admin, _pg_url_for
     from tracker.db import bind_engine, engine_from_url, migrate
@@ -192,6 +193,7 @@ def test_upgrading_chains_the_rows_written_before(tmp_path):
     url = _pg_url_for(name) if PG_URL else f"sqlite:///{tmp_path / name}.sqlite3"
     engine = engine_from_url(url)
     bind_engine(engine)
+    earlier, Migration._meta.db = Migration._meta._db, engine  # Piccolo's record of migrations
 
     async def upgrade() -> None:
         await run_forwards(app_name="tracker", migration_id=BEFORE_THE_CHAIN)
@@ -212,6 +214,7 @@ def test_upgrading_chains_the_rows_written_before(tmp_path):
         verdict = run(audit.verify())
         assert verdict.intact and verdict.rows == 4, verdict.message()
     finally:
+        Migration._meta._db = earlier  # noqa: SLF001 - as it was, perhaps not yet looked up
         close_test_pool(engine)
         if PG_URL:
             _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
