@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import uuid
+from urllib.parse import urlparse
 
 import pytest
 
@@ -111,10 +112,16 @@ def template_database(tmp_path_factory, worker_id):
     from tracker.db import engine_from_url
 
     if PG_URL:
+        from tracker.dbroles import grant_app_role
+
         name = f"tracker_template_{worker_id}"
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
         _pg_admin(f'CREATE DATABASE "{name}"')
-        _quiet_migrate(engine_from_url(_pg_url_for(name)))
+        _pg_admin(CREATE_APP_ROLE)
+        owner_engine = engine_from_url(_pg_url_for(name))
+        _quiet_migrate(owner_engine)
+        run(grant_app_role(owner_engine, APP_ROLE))  # as `tracker migrate` does in production
+        close_test_pool(owner_engine)
         yield name
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
     else:
@@ -128,9 +135,18 @@ def worker_id(request):
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
-def _pg_url_for(name: str) -> str:
+def _pg_url_for(name: str, user: str = "") -> str:
+    """The URL of database NAME as the owner (who made the tables), or as USER."""
     base, _, _old = PG_URL.rpartition("/")
-    return f"{base}/{name}"
+    url = f"{base}/{name}"
+    return url.replace(f"//{urlparse(PG_URL).username}@", f"//{user}@", 1) if user else url
+
+
+# On PostgreSQL the tests run as the app does in production (README "Running in production"): as
+# a role that neither owns nor may change or delete audit rows; the owner only migrates.
+APP_ROLE = "tracker_app"
+CREATE_APP_ROLE = f"""DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"""
 
 
 def _pg_admin(sql: str) -> None:
@@ -151,12 +167,20 @@ def database_url(template_database, tmp_path):
     if PG_URL:
         name = f"t_{uuid.uuid4().hex[:12]}"
         _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-        yield _pg_url_for(name)
+        yield _pg_url_for(name, user=APP_ROLE)
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(template_database, path)
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def owner_database_url(database_url):
+    """The test's database as the role that owns its tables (PostgreSQL); on SQLite the same file."""
+    if PG_URL:
+        return _pg_url_for(urlparse(database_url).path.lstrip("/"))
+    return database_url
 
 
 @pytest.fixture

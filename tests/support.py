@@ -206,6 +206,35 @@ def audit_rows(action: str | None = None, **filters) -> list[dict]:
     return run(go())
 
 
+def as_owner(owner_database_url: str, sql: str, *, triggers_off: bool = False) -> None:
+    """Run SQL with the rights of the tables' owner (PostgreSQL) or of whoever holds the SQLite
+    file: what the app's own role cannot do. With `triggers_off`, the audit log's append-only
+    triggers are switched off first (and, on PostgreSQL, on again after)."""
+    if owner_database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        drop = (
+            "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;"
+            "DROP TRIGGER IF EXISTS audit_event_no_replace;"
+        )
+        with sqlite3.connect(owner_database_url.removeprefix("sqlite:///")) as connection:
+            connection.executescript((drop if triggers_off else "") + sql)
+        return
+    import asyncpg
+
+    if triggers_off:
+        sql = f"ALTER TABLE audit_event DISABLE TRIGGER USER; {sql}; ALTER TABLE audit_event ENABLE TRIGGER USER"
+
+    async def go():
+        connection = await asyncpg.connect(owner_database_url)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    run(go())
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

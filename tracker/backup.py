@@ -7,10 +7,13 @@ Uploaded files live in the database, so a backup holds them too.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - runs pg_dump/pg_restore with fixed arguments, no shell  # nosec B404
+import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 
 class BackupError(RuntimeError):
@@ -29,27 +32,62 @@ def _pg_tool(name: str) -> str:
 
 
 def backup(database_url: str, target: Path) -> Path:
+    """Write the backup beside TARGET, readable by its owner only (SECURITY.md K13), and move it
+    into place when complete: an existing file there is replaced, never half-overwritten."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if database_url.startswith("sqlite:///"):
-        source = sqlite3.connect(_sqlite_path(database_url))
-        destination = sqlite3.connect(target)
-        try:
-            with destination:
-                source.backup(destination)
-        finally:
-            destination.close()
-            source.close()
-        return target
+    descriptor, partial_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+    )
+    partial = Path(partial_name)  # mkstemp makes it 0600
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            if database_url.startswith("sqlite:///"):
+                _sqlite_backup(database_url, partial)
+            else:
+                _pg_dump(database_url, file)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def _sqlite_backup(database_url: str, partial: Path) -> None:
+    source = sqlite3.connect(_sqlite_path(database_url))
+    destination = sqlite3.connect(partial)
+    try:
+        with destination:
+            source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+
+
+def _pg_dump(database_url: str, file) -> None:
+    url, environment = _without_password(database_url)
     result = subprocess.run(  # noqa: S603 - fixed argument list  # nosec B603
-        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", database_url],
-        capture_output=True,
-        text=True,
+        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--dbname={url}"],
+        stdout=file,
+        stderr=subprocess.PIPE,
+        text=False,
+        env=environment,
         check=False,
     )
     if result.returncode:
-        raise BackupError(result.stderr.strip() or "pg_dump failed")
-    return target
+        raise BackupError(result.stderr.decode(errors="replace").strip() or "pg_dump failed")
+
+
+def _without_password(database_url: str) -> tuple[str, dict[str, str]]:
+    """The URL without its password, and an environment that gives libpq the password instead:
+    a command line can be read by every user of the machine (ps), an environment cannot."""
+    parts = urlsplit(database_url)
+    environment = dict(os.environ)
+    if parts.password is None:
+        return database_url, environment
+    environment["PGPASSWORD"] = unquote(parts.password)
+    netloc = parts.netloc.rpartition("@")[2]
+    user = parts.username
+    return urlunsplit(parts._replace(netloc=f"{user}@{netloc}" if user else netloc)), environment
 
 
 def restore(database_url: str, source: Path) -> None:
@@ -68,17 +106,12 @@ def restore(database_url: str, source: Path) -> None:
             live_db.close()
             backup_db.close()
         return
+    url, environment = _without_password(database_url)
     result = subprocess.run(  # noqa: S603 - fixed argument list  # nosec B603
-        [
-            _pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            f"--dbname={database_url}",
-            str(source),
-        ],
+        [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(source)],
         capture_output=True,
         text=True,
+        env=environment,
         check=False,
     )
     if result.returncode:

@@ -44,10 +44,29 @@ main.add_command(retention)
 
 @main.command()
 def migrate() -> None:
-    """Create or upgrade the database tables."""
-    from tracker.db import migrate as run_migrations
+    """Create or upgrade the database tables, as the role that owns them (OWNER_DATABASE_URL);
+    on PostgreSQL, then grant DATABASE_URL's role what the app needs."""
+    from piccolo.apps.migrations.tables import Migration
 
+    from tracker.db import bind_engine, engine_from_url, is_sqlite
+    from tracker.db import migrate as run_migrations
+    from tracker.dbroles import grant_app_role, role_of
+    from tracker.settings import load_settings
+
+    settings = load_settings()
+    engine = engine_from_url(settings.owner_url)
+    bind_engine(engine)
+    Migration._meta.db = engine  # Piccolo's record of migrations, in the same database as the owner
     run(run_migrations())
+    app_role = role_of(settings.database_url)
+    if not is_sqlite(engine) and app_role == role_of(settings.owner_url):
+        click.echo(
+            "The app connects as the role that owns the tables, so it could switch the audit log's "
+            "protections off: set OWNER_DATABASE_URL (README, Running in production)."
+        )
+    elif not is_sqlite(engine):
+        run(grant_app_role(engine, app_role))
+        click.echo(f"{app_role} may read and write the tables, and only add and read audit rows.")
     click.echo("Database is up to date.")
 
 
@@ -304,18 +323,53 @@ def user_reset_two_factor(username: str) -> None:
     click.echo(f"{username} will set up a new authenticator app at their next sign-in.")
 
 
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+def _verify_audit_log(database_url: str):
+    from tracker.audit import verify
+    from tracker.db import bind_engine, engine_from_url
+
+    bind_engine(engine_from_url(database_url))
+    return run(verify())
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain from its oldest row to its newest: prints
+    "audit log intact: N rows", or the first broken link and exits with 1."""
+    from tracker.settings import load_settings
+
+    verdict = _verify_audit_log(load_settings().database_url)
+    click.echo(verdict.message())
+    if not verdict.intact:
+        raise SystemExit(1)
+
+
 @main.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False))
 def backup_command(target: str) -> None:
-    """Write a consistent online backup of the database to TARGET."""
+    """Write a consistent online backup of the database to TARGET (readable by its owner only),
+    checking the audit log first: a broken chain is reported (exit 1) but the backup is still
+    written, so one bad audit row cannot stop every backup (docs/decisions/0007)."""
     from tracker.backup import BackupError, backup
     from tracker.settings import load_settings
 
+    owner_url = load_settings().owner_url
+    verdict = _verify_audit_log(owner_url)
     try:
-        path = backup(load_settings().database_url, target)
+        path = backup(owner_url, target)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    if not verdict.intact:
+        raise click.ClickException(
+            f"The backup was written to {path}, but the {verdict.message()}. Find out who changed the "
+            "audit log, and keep the earlier backups: they hold its rows as they were."
+        )
     click.echo(f"Backup written to {path}")
+    click.echo(verdict.message())
 
 
 @main.command("restore")
@@ -329,7 +383,7 @@ def restore_command(source: str, yes: bool) -> None:
     if not yes:
         click.confirm("This replaces everything in the database. Continue?", abort=True)
     try:
-        restore(load_settings().database_url, source)
+        restore(load_settings().owner_url, source)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo("Restored.")

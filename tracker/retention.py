@@ -12,7 +12,10 @@
 
 The audit table is append-only by trigger; the trigger lets a DELETE through only for rows older
 than AUDIT_FLOOR_DAYS (183: MoJ's six-month minimum for security logs), so neither this job nor
-anything else in the app can remove a recent audit row. See docs/decisions/0004-retention.md.
+anything else in the app can remove a recent audit row. On PostgreSQL only the tables' owner may
+delete audit rows, so this job connects as OWNER_DATABASE_URL. Audit rows are hash-chained: the
+job removes the oldest rows of the chain only, and records where it now starts
+(tracker.audit.record_retention_cut). See docs/decisions/0004-retention.md and 0007.
 Every run (a dry run too) is audited with its counts only. A domain's own rows (the sent
 reminders) are named, with their period, in its declaration (tracker.extensions.Retained).
 """
@@ -82,7 +85,7 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
     )
     # Never past the trigger's floor, whatever --today says (the trigger would refuse the run).
     floor = now_utc() - timedelta(days=AUDIT_FLOOR_DAYS, hours=1)
-    old_audit = AuditEvent.at < min(_start_of(today - timedelta(days=audit_days)), floor)
+    audit_cutoff = min(_start_of(today - timedelta(days=audit_days)), floor)
 
     counts = Counts()
     async with write_transaction(AuditEvent._meta.db):
@@ -93,6 +96,7 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
             counts.retained[label] = await table.count().where(old)
         leaver_ids = [r["id"] for r in await AppUser.select(AppUser.id).where(leavers)]
         counts.users_anonymised = len(leaver_ids)
+        old_audit = await audit.oldest_rows_before(audit_cutoff)
         counts.audit_rows = await AuditEvent.count().where(old_audit)
         if not dry_run:
             await UserSession.delete().where(sessions)
@@ -113,6 +117,7 @@ async def run_retention(*, today: date, dry_run: bool, audit_days: int) -> Count
                 await RecoveryCode.delete().where(RecoveryCode.user == user_id)
             if counts.audit_rows:
                 await AuditEvent.delete().where(old_audit)
+                await audit.record_retention_cut()
         await audit.record(
             "retention.dry_run" if dry_run else "retention.run",
             actor="retention",
@@ -142,7 +147,7 @@ def retention(dry_run: bool, today_text: str) -> None:
         raise click.ClickException(
             f"AUDIT_RETENTION_DAYS must be at least {AUDIT_FLOOR_DAYS} (security logs are kept 6 months)"
         )
-    bind_engine(engine_from_url(settings.database_url))
+    bind_engine(engine_from_url(settings.owner_url))  # only the tables' owner may delete audit rows
     counts = run_sync(run_retention(today=today, dry_run=dry_run, audit_days=settings.audit_retention_days))
     verb = "Would remove" if dry_run else "Removed"
     click.echo(

@@ -57,11 +57,18 @@ class Settings:
     sos_receipt_fact: str = "un_letter_sent"
     db_pool: bool = False
     audit_retention_days: int = 730
+    # The role that owns the tables (PostgreSQL): `tracker migrate`, `retention`, `backup` and
+    # `restore` connect as it; the app, as DATABASE_URL's role, may only add and read audit rows.
+    owner_database_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def owner_url(self) -> str:
+        return self.owner_database_url or self.database_url
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,4 +108,5 @@ def load_settings() -> Settings:
         sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
         db_pool=_bool("DB_POOL", True),
         audit_retention_days=_int("AUDIT_RETENTION_DAYS", 730),
+        owner_database_url=os.environ.get("OWNER_DATABASE_URL", ""),
     )

@@ -91,7 +91,8 @@ class ApiToken(Table, tablename="api_token"):
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    """Append-only: the database refuses UPDATE and DELETE (see the tracker migrations)."""
+    """Append-only: the database refuses UPDATE and DELETE (see the tracker migrations), and
+    each row is hash-chained to the one before it (tracker/audit.py, decision 0007)."""
 
     at = Timestamptz(index=True)
     actor_id = Integer(null=True, default=None, index=True)
@@ -104,6 +105,8 @@ class AuditEvent(Table, tablename="audit_event"):
     request_id = Varchar(length=36, default="")
     client_address = Varchar(length=64, default="")
     detail = Text(default="")
+    prev_hash = Varchar(length=64, default="")  # the row before's row_hash
+    row_hash = Varchar(length=64, default="")  # SHA-256 of prev_hash and this row's content
 
 
 class SubmittedForm(Table, tablename="submitted_form"):

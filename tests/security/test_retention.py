@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from tests.support import audit_rows, make_user, run
+from tests.support import as_owner, audit_rows, make_user, run
+from tracker import audit
 from tracker.clock import now_utc, today_london
 from tracker.roles import Role
 
@@ -21,6 +22,9 @@ def setup_data() -> dict:
     from timelines.tables import SentReminder
     from tracker.tables import AppUser, AuditEvent, LoginChallenge, UserSession
 
+    # Old audit rows first, as in life: the chain runs from the oldest row to the newest.
+    for n in (800, 300, 200, 100):
+        run(audit.append(AuditEvent(at=days_ago(n), actor="old", action=f"test.age{n}", detail="")))
     stays = make_user("stays", Role.HMIP_MANAGER, email="stays@example.org")
     leaver = make_user("leaver", Role.HMIP_MANAGER, email="leaver@example.org")
     recent = make_user("recentleaver", Role.HMIP_MANAGER, email="recent@example.org")
@@ -64,14 +68,6 @@ def setup_data() -> dict:
             ]
         )
     )
-    run(
-        AuditEvent.insert(
-            *[
-                AuditEvent(at=days_ago(n), actor="old", action=f"test.age{n}", detail="")
-                for n in (800, 300, 200, 100)
-            ]
-        )
-    )
     return {"stays": stays, "leaver": leaver, "recent": recent}
 
 
@@ -87,13 +83,22 @@ def counts() -> dict:
     }
 
 
+def env(database_url: str, owner_database_url: str, **more: str) -> dict:
+    """`tracker retention` deletes audit rows, which only the tables' owner may do (PostgreSQL)."""
+    return {
+        "DATABASE_URL": database_url,
+        "OWNER_DATABASE_URL": owner_database_url,
+        "AUDIT_RETENTION_DAYS": "",
+    } | more
+
+
 def user(user_id: int) -> dict:
     from tracker.tables import AppUser
 
     return run(AppUser.select().where(AppUser.id == user_id).first())
 
 
-def test_a_dry_run_counts_and_changes_nothing(db, database_url):
+def test_a_dry_run_counts_and_changes_nothing(db, database_url, owner_database_url):
     ids = setup_data()
     before = counts()
     from tracker.cli import main
@@ -101,7 +106,7 @@ def test_a_dry_run_counts_and_changes_nothing(db, database_url):
     result = CliRunner().invoke(
         main,
         ["retention", "--dry-run"],
-        env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": ""},
+        env=env(database_url, owner_database_url),
     )
     assert result.exit_code == 0, result.output
     assert (
@@ -115,14 +120,12 @@ def test_a_dry_run_counts_and_changes_nothing(db, database_url):
     assert "sessions=2" in row["detail"] and "audit_rows=1" in row["detail"]
 
 
-def test_the_run_removes_what_is_past_its_period_and_is_audited(db, database_url):
+def test_the_run_removes_what_is_past_its_period_and_is_audited(db, database_url, owner_database_url):
     from tracker.cli import main
 
     ids = setup_data()
     leaver_before = user(ids["leaver"])
-    result = CliRunner().invoke(
-        main, ["retention"], env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": ""}
-    )
+    result = CliRunner().invoke(main, ["retention"], env=env(database_url, owner_database_url))
     assert result.exit_code == 0, result.output
     assert counts() == {"sessions": 2, "challenges": 1, "reminders": 1, "old_audit": 3}
     leaver = user(ids["leaver"])
@@ -138,55 +141,71 @@ def test_the_run_removes_what_is_past_its_period_and_is_audited(db, database_url
     assert row["actor"] == "retention" and "users_anonymised=1" in row["detail"]
     assert "leaver" not in row["detail"]  # counts only
     # A second run finds nothing more (the leaver is not anonymised twice).
-    again = CliRunner().invoke(
-        main, ["retention"], env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": ""}
-    )
+    again = CliRunner().invoke(main, ["retention"], env=env(database_url, owner_database_url))
     assert (
         "Removed: 0 sessions, 0 sign-in challenges, 0 form tokens, 0 sent reminders, 0 audit rows"
         in again.output
     )
 
 
-def test_the_audit_period_is_a_setting_but_never_below_six_months(db, database_url):
+def test_the_audit_period_is_a_setting_but_never_below_six_months(db, database_url, owner_database_url):
     from tracker.cli import main
 
     setup_data()
     shorter = CliRunner().invoke(
-        main, ["retention"], env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": "250"}
+        main, ["retention"], env=env(database_url, owner_database_url, AUDIT_RETENTION_DAYS="250")
     )
     assert shorter.exit_code == 0, shorter.output
     assert counts()["old_audit"] == 2  # 800 and 300 days old went; 200 and 100 stay
     refused = CliRunner().invoke(
-        main, ["retention"], env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": "30"}
+        main, ["retention"], env=env(database_url, owner_database_url, AUDIT_RETENTION_DAYS="30")
     )
     assert refused.exit_code != 0 and "at least 183" in refused.output
     # --today in the future cannot reach past the floor either.
     future = CliRunner().invoke(
         main,
         ["retention", "--today", (today_london() + timedelta(days=3000)).isoformat()],
-        env={"DATABASE_URL": database_url, "AUDIT_RETENTION_DAYS": ""},
+        env=env(database_url, owner_database_url),
     )
     assert future.exit_code == 0, future.output
     assert counts()["old_audit"] == 1  # the 100-day-old row is within the floor
-    bad = CliRunner().invoke(main, ["retention", "--today", "tomorrow"], env={"DATABASE_URL": database_url})
+    bad = CliRunner().invoke(
+        main, ["retention", "--today", "tomorrow"], env=env(database_url, owner_database_url)
+    )
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
 
 
-def test_the_trigger_refuses_recent_audit_deletions_and_every_update(db):
+def test_the_trigger_refuses_recent_audit_deletions_and_every_update(db, owner_database_url):
+    """Even the tables' owner (who runs `tracker retention`) meets the trigger."""
     from tracker.tables import AuditEvent
 
     setup_data()
-    run(
-        AuditEvent.insert(
-            AuditEvent(at=now_utc(), actor="x", action="test.fresh", detail=""),
-            AuditEvent(at=days_ago(170), actor="x", action="test.age170", detail=""),
-        )
-    )
+    run(audit.record("test.fresh", actor="x"))
+    run(audit.append(AuditEvent(at=days_ago(170), actor="x", action="test.age170", detail="")))
     for action in ("test.fresh", "test.age170"):
         with pytest.raises(Exception, match="append-only"):
-            run(AuditEvent.delete().where(AuditEvent.action == action))
+            as_owner(owner_database_url, f"DELETE FROM audit_event WHERE action = '{action}'")
     with pytest.raises(Exception, match="append-only"):
-        run(AuditEvent.update({AuditEvent.detail: "changed"}).where(AuditEvent.action == "test.age800"))
+        as_owner(owner_database_url, "UPDATE audit_event SET detail = 'changed' WHERE action = 'test.age800'")
     # Older than the floor (183 days): the only deletion the trigger lets through.
-    run(AuditEvent.delete().where(AuditEvent.action == "test.age200"))
+    as_owner(owner_database_url, "DELETE FROM audit_event WHERE action = 'test.age200'")
     assert run(AuditEvent.count().where(AuditEvent.action.is_in(["test.fresh", "test.age170"]))) == 2
+
+
+def test_after_retention_the_audit_log_still_verifies(db, database_url, owner_database_url):
+    """Retention removes the oldest rows and records where the chain now starts; removing the
+    oldest rows any other way is reported."""
+    from tracker.cli import main
+
+    setup_data()
+    run(audit.record("test.recent", actor="x"))
+    for _ in range(2):  # a second run, with nothing to remove, changes nothing
+        result = CliRunner().invoke(main, ["retention"], env=env(database_url, owner_database_url))
+        assert result.exit_code == 0, result.output
+        verified = CliRunner().invoke(main, ["audit", "verify"], env={"DATABASE_URL": database_url})
+        assert verified.exit_code == 0, verified.output
+    assert counts()["old_audit"] == 3
+    oldest = audit_rows()[0]["id"]
+    as_owner(owner_database_url, f"DELETE FROM audit_event WHERE id = {oldest}")
+    verified = CliRunner().invoke(main, ["audit", "verify"], env={"DATABASE_URL": database_url})
+    assert verified.exit_code == 1 and "removed" in verified.output
