@@ -27,8 +27,10 @@ from tracker.roles import Role
 from tracker.users import create_user
 from tracker.sessions import create_api_token
 from inspections.tables import Establishment
+from tracker.wiring import wire
 
 async def main():
+    wire()
     est = Establishment(name="HMP Crash", code="CRA", kind="prison")
     await est.save()
     user = await create_user("crashleader", "Crash Leader", "a long enough password 1", [Role.HMIP_TEAM_LEADER])

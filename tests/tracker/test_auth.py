@@ -1,6 +1,5 @@
 """Signing in and out, sessions, deactivation and password rules."""
 
-import asyncio
 from datetime import timedelta
 
 import httpx
@@ -73,7 +72,7 @@ def test_concurrent_wrong_passwords_are_checked_at_most_five_times(live_server, 
             data = {"username": username, "password": "wrong-password-123"}
             return await post_at_once(client, "/login", data, 20)
 
-    responses = asyncio.run(burst())
+    responses = run(burst())
     assert all(r.status_code == 200 for r in responses)
     checked = len(audit_rows("login", outcome="bad_credentials"))
     assert 0 < checked <= MAX_FAILURES_PER_USERNAME, f"{checked} of 20 passwords checked"

@@ -1,6 +1,5 @@
 """Two-step sign-in: required for admins and managers, available to everyone (SECURITY.md B5)."""
 
-import asyncio
 import re
 from dataclasses import replace
 
@@ -156,7 +155,7 @@ def test_concurrent_code_guesses_are_checked_at_most_five_times(live_server):
             assert step.headers["location"] == "/login/code"
             return await post_at_once(client, "/login/code", {"code": "000000"}, 30, token_from="/login/code")
 
-    responses = asyncio.run(burst())
+    responses = run(burst())
     checked = len(audit_rows("login.code", outcome="bad_code"))
     assert 0 < checked <= twofactor.MAX_WRONG_CODES, f"{checked} of 30 codes checked"
     assert sum(TOO_MANY_CODES in r.text for r in responses) + checked <= 30
