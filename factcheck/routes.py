@@ -128,6 +128,53 @@ def _type_of(media_type: str, allowed) -> str | None:
     return next((kind for kind in allowed if uploads.MEDIA_TYPES[kind] == media_type), None)
 
 
+def _version(form: Form) -> int | None:
+    """The version of the record the form was loaded with (K5: a second writer gets a conflict)."""
+    value = form.raw("version")
+    return int(value) if value.isdigit() else None
+
+
+def return_summary(row: dict) -> list[tuple[str, str]]:
+    content = {"yes": "Yes", "no": "No"}.get(row.get("content_to_publish") or "", "")
+    return [
+        ("Date returned", govuk_date(row.get("returned_on")) if row.get("returned_on") else ""),
+        ("Content to publish on the indicative date", content),
+        ("Why not content", row.get("not_content_reason") or ""),
+    ]
+
+
+def data_response_summary(row: dict) -> list[tuple[str, str]]:
+    response = {"consent": "Consent", "objection": "Objection"}.get(row["response"], "")
+    return [
+        ("Data", row["description"]),
+        ("HMPPS's response", response),
+        ("Consent reference", row["consent_reference"]),
+        ("Reason for the objection", row["objection_reason"]),
+    ]
+
+
+def photo_summary(row: dict) -> list[tuple[str, str]]:
+    response = {"no_objection": "No objection", "objection": "Objection"}.get(row["response"], "")
+    return [
+        ("Photograph", row["caption"]),
+        ("HMPPS's view", response),
+        ("Reason for the objection", row["objection_reason"]),
+    ]
+
+
+def _conflict(request: Request, access: Access, what: str, current_row: dict, summary, again: str):
+    """The GOV.UK conflict page: nothing saved, what is recorded now, a way to start again."""
+    return _page(
+        request,
+        "factcheck/conflict.html",
+        access,
+        status_code=409,
+        what=what,
+        current=summary(current_row),
+        again_href=again,
+    )
+
+
 # -- the Scrutiny Team's queue ---------------------------------------------------------------------
 
 
@@ -627,9 +674,9 @@ async def import_points(request: Request, inspection_id: FromPath[int]) -> Respo
 async def details_form(request: Request, inspection_id: FromPath[int]) -> Template:
     access = await load(request, inspection_id, SCRUTINY)
     details = await services.return_row(inspection_id)
-    form = {}
+    form = {"version": str(details["version"]) if details else "0"}
     if details:
-        form = {f"returned-{k}": v for k, v in date_parts(details["returned_on"]).items()}
+        form |= {f"returned-{k}": v for k, v in date_parts(details["returned_on"]).items()}
         form |= {
             "content": details["content_to_publish"],
             "not_content_reason": details["not_content_reason"],
@@ -652,7 +699,11 @@ async def details_submit(request: Request, inspection_id: FromPath[int]) -> Resp
     )
     if form.ok:
         try:
-            await services.save_return_details(inspection_id, returned, content, reason, today=today_london())
+            await services.save_return_details(
+                inspection_id, returned, content, reason, today=today_london(), version=_version(form)
+            )
+        except services.Conflict as conflict:
+            return _conflict(request, access, "the return", conflict.current, return_summary, request.url.path)
         except services.ServiceError as error:
             form.error(error.field or "returned", str(error))
     if not form.ok:
@@ -926,6 +977,7 @@ async def data_response_form(
         "response": item["response"],
         "objection_reason": item["objection_reason"],
         "consent_reference": item["consent_reference"],
+        "version": str(item["version"]),
     }
     form |= {f"responded-{k}": v for k, v in date_parts(item["responded_on"] or today_london()).items()}
     return _page(
@@ -955,6 +1007,11 @@ async def data_response(request: Request, inspection_id: FromPath[int], item_id:
                 responded,
                 by=current(request).user_id,
                 today=today_london(),
+                version=_version(form),
+            )
+        except services.Conflict as conflict:
+            return _conflict(
+                request, access, "HMPPS's response", conflict.current, data_response_summary, request.url.path
             )
         except services.ServiceError as error:
             form.error(error.field or "response", str(error))
@@ -1181,7 +1238,11 @@ async def photo_response_form(
 ) -> Template:
     access = await load(request, inspection_id, SCRUTINY)
     photo = await _photo_or_404(request, inspection_id, photo_id)
-    form = {"response": photo["response"], "objection_reason": photo["objection_reason"]}
+    form = {
+        "response": photo["response"],
+        "objection_reason": photo["objection_reason"],
+        "version": str(photo["version"]),
+    }
     return _page(request, "factcheck/photo_response.html", access, photo=photo, form=form)
 
 
@@ -1197,6 +1258,11 @@ async def photo_response(request: Request, inspection_id: FromPath[int], photo_i
             form.raw("response"),
             form.raw("objection_reason"),
             by=current(request).user_id,
+            version=_version(form),
+        )
+    except services.Conflict as conflict:
+        return _conflict(
+            request, access, "HMPPS's view of the photograph", conflict.current, photo_summary, request.url.path
         )
     except services.ServiceError as error:
         return _page(

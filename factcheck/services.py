@@ -418,8 +418,10 @@ async def set_point_state(inspection_id: int, point_id: int, state: str) -> None
 
 
 async def save_return_details(
-    inspection_id: int, returned_on: date, content: str, reason: str, *, today: date
+    inspection_id: int, returned_on: date, content: str, reason: str, *, today: date, version: int | None = None
 ) -> None:
+    """Keep the return's details. `version` is the one the form was loaded with (0 for none yet):
+    Conflict when someone else saved them since (K5)."""
     if returned_on > today:
         raise ServiceError("The date the fact check was returned must be today or in the past", "returned")
     async with write_transaction(_engine()):
@@ -434,9 +436,12 @@ async def save_return_details(
                 "The date the fact check was returned must be on or after the date the draft was sent",
                 "returned",
             )
+        await hold_row(Inspection, inspection_id)
         existing = await FactCheckReturn.objects().where(FactCheckReturn.inspection == inspection_id).first()
+        if version is not None and version != (existing.version if existing else 0):
+            raise Conflict(existing.to_dict())
         if existing is None:
-            existing = FactCheckReturn(inspection=inspection_id)
+            existing = FactCheckReturn(inspection=inspection_id, version=0)
         existing.returned_on = returned_on
         existing.content_to_publish = content
         existing.not_content_reason = reason if content == "no" else ""
@@ -683,6 +688,7 @@ async def respond_to_data_item(
     *,
     by: int,
     today: date,
+    version: int | None = None,
 ) -> dict:
     async with write_transaction(_engine()):
         item = await data_item(inspection_id, item_id)
@@ -696,7 +702,9 @@ async def respond_to_data_item(
             raise ServiceError("The date of the response must be today or in the past", "responded")
         if item["proceeded_at"]:
             raise ServiceError("HMIP has already proceeded with this data under MoU ¶18")
-        await DataItem.update(
+        if version is not None and version != item["version"]:
+            raise Conflict(item)
+        changed = await DataItem.update(
             {
                 DataItem.response: response,
                 DataItem.objection_reason: reason if response == "objection" else "",
@@ -704,9 +712,11 @@ async def respond_to_data_item(
                 DataItem.responded_on: responded_on,
                 DataItem.responded_by: by,
                 DataItem.resolution: "",
-                DataItem.version: DataItem.version + 1,
+                DataItem.version: item["version"] + 1,
             }
-        ).where(DataItem.id == item_id)
+        ).where((DataItem.id == item_id) & (DataItem.version == item["version"])).returning(DataItem.id)
+        if not changed:
+            raise Conflict(await data_item(inspection_id, item_id))
     return await data_item(inspection_id, item_id)
 
 
@@ -850,25 +860,30 @@ async def photograph(inspection_id: int, photo_id: int, *, with_image: bool = Fa
 
 
 async def respond_to_photograph(
-    inspection_id: int, photo_id: int, response: str, reason: str, *, by: int
+    inspection_id: int, photo_id: int, response: str, reason: str, *, by: int, version: int | None = None
 ) -> None:
     if response not in ("no_objection", "objection"):
         raise ServiceError("Select whether HMPPS objects to the photograph", "response")
     if response == "objection" and not reason:
         raise ServiceError("Enter the reason for the objection", "objection_reason")
     async with write_transaction(_engine()):
-        if await photograph(inspection_id, photo_id) is None:
+        photo = await photograph(inspection_id, photo_id)
+        if photo is None:
             raise ServiceError("No such photograph")
-        await Photograph.update(
+        if version is not None and version != photo["version"]:
+            raise Conflict(photo)
+        changed = await Photograph.update(
             {
                 Photograph.response: response,
                 Photograph.objection_reason: reason[:2000] if response == "objection" else "",
                 Photograph.responded_by: by,
                 Photograph.responded_at: now_utc(),
                 Photograph.resolution: "",
-                Photograph.version: Photograph.version + 1,
+                Photograph.version: photo["version"] + 1,
             }
-        ).where(Photograph.id == photo_id)
+        ).where((Photograph.id == photo_id) & (Photograph.version == photo["version"])).returning(Photograph.id)
+        if not changed:
+            raise Conflict(await photograph(inspection_id, photo_id))
 
 
 async def resolve_photograph_objection(
