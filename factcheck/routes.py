@@ -703,7 +703,9 @@ async def details_submit(request: Request, inspection_id: FromPath[int]) -> Resp
                 inspection_id, returned, content, reason, today=today_london(), version=_version(form)
             )
         except services.Conflict as conflict:
-            return _conflict(request, access, "the return", conflict.current, return_summary, request.url.path)
+            return _conflict(
+                request, access, "the return", conflict.current, return_summary, request.url.path
+            )
         except services.ServiceError as error:
             form.error(error.field or "returned", str(error))
     if not form.ok:
@@ -1262,7 +1264,7 @@ async def photo_response(request: Request, inspection_id: FromPath[int], photo_i
         )
     except services.Conflict as conflict:
         return _conflict(
-            request, access, "HMPPS's view of the photograph", conflict.current, photo_summary, request.url.path
+            request, access, "HMPPS's view", conflict.current, photo_summary, request.url.path
         )
     except services.ServiceError as error:
         return _page(

@@ -418,7 +418,13 @@ async def set_point_state(inspection_id: int, point_id: int, state: str) -> None
 
 
 async def save_return_details(
-    inspection_id: int, returned_on: date, content: str, reason: str, *, today: date, version: int | None = None
+    inspection_id: int,
+    returned_on: date,
+    content: str,
+    reason: str,
+    *,
+    today: date,
+    version: int | None = None,
 ) -> None:
     """Keep the return's details. `version` is the one the form was loaded with (0 for none yet):
     Conflict when someone else saved them since (K5)."""
@@ -872,7 +878,7 @@ async def respond_to_photograph(
             raise ServiceError("No such photograph")
         if version is not None and version != photo["version"]:
             raise Conflict(photo)
-        changed = await Photograph.update(
+        changed = Photograph.update(
             {
                 Photograph.response: response,
                 Photograph.objection_reason: reason[:2000] if response == "objection" else "",
@@ -881,7 +887,8 @@ async def respond_to_photograph(
                 Photograph.resolution: "",
                 Photograph.version: photo["version"] + 1,
             }
-        ).where((Photograph.id == photo_id) & (Photograph.version == photo["version"])).returning(Photograph.id)
+        ).where((Photograph.id == photo_id) & (Photograph.version == photo["version"]))
+        changed = await changed.returning(Photograph.id)
         if not changed:
             raise Conflict(await photograph(inspection_id, photo_id))
 
