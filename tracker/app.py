@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import actionplans.routes
+import factcheck.policy
 import factcheck.routes
 import inspections.policy
 import inspections.routes
@@ -63,6 +64,7 @@ def _csrf_token_must_be_text() -> None:
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
     policy.register(inspections.policy.POLICY)
+    policy.register(factcheck.policy.POLICY)
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
