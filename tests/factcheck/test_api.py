@@ -207,3 +207,25 @@ def test_api_publication_records_the_published_fact(client):
     )
     assert response.status_code == 201, response.text
     assert stored_milestones(inspection)["publication"]["done_on"] == today()
+
+
+def test_api_writers_of_a_data_response_or_the_return_give_the_version_and_the_second_gets_409(client):
+    world = build_world()
+    base = f"/api/v1/inspections/{world.full}"
+    scrutiny = _token("scrutiny")
+    body = client.get(f"{base}/factcheck", headers=scrutiny).json()
+    item = body["data_items"][0]
+    url = f"{base}/data/{item['id']}/response"
+    first = {"response": "objection", "objection_reason": "Not validated", "version": item["version"]}
+    assert client.put(url, json=first, headers=scrutiny).status_code == 200
+    second = {"response": "consent", "consent_reference": "DA-2", "version": item["version"]}
+    stale = client.put(url, json=second, headers=scrutiny)
+    assert stale.status_code == 409 and stale.json()["current"]["objection_reason"] == "Not validated"
+    details = {"returned_on": today().isoformat(), "content_to_publish": True, "version": 0}
+    assert client.put(f"{base}/factcheck/return", json=details, headers=scrutiny).status_code == 200
+    again = client.put(
+        f"{base}/factcheck/return",
+        json=details | {"content_to_publish": False, "not_content_reason": "Later"},
+        headers=scrutiny,
+    )
+    assert again.status_code == 409 and again.json()["current"]["content_to_publish"] == "yes"
