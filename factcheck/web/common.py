@@ -4,6 +4,7 @@ overview's read model."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from litestar import Request
@@ -12,7 +13,7 @@ from litestar.response import Redirect
 
 from factcheck import queries
 from factcheck.points import CATEGORIES, DECISIONS
-from tracker import audit, uploads
+from tracker import audit, scanning, uploads
 from tracker.access import allow, current, deny_as_not_found, may_see_establishment
 from tracker.forms import Form
 from tracker.operations import Actor
@@ -139,6 +140,57 @@ def conflict_page(request: Request, row: dict, what: str, current_values: list[t
         current=current_values,
         again_href=again,
     )
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An upload that passed the checks (tracker.uploads) and the scanner (tracker.scanning)."""
+
+    original: str
+    content: bytes
+    checked: uploads.CheckedFile
+    scan: scanning.ScanResult
+
+
+async def checked_upload(
+    request: Request,
+    form: Form,
+    name: str,
+    cap_mb: int,
+    allowed,
+    *,
+    audit_action: str,
+    wrong_type: str | None = None,
+) -> tuple[Accepted | None, str, int]:
+    """(the accepted upload or None, the problem for a person, the status code). None and no
+    problem when no file was chosen; an infected file is refused and audited."""
+    received = await upload(request, form, name, cap_mb)
+    if received is None or not received[1]:
+        return None, "", 200
+    original, content, limit_mb = received
+    try:
+        checked = uploads.check_upload(
+            content,
+            allowed,
+            limit_bytes=uploads.limit_bytes_for(limit_mb),
+            limit_mb=limit_mb,
+            filename=original,
+            wrong_type=wrong_type,
+        )
+    except uploads.UploadRefused as refused:
+        return None, str(refused), refused.status_code
+    result = await scanning.scan(content, request.app.state.settings)
+    if result.status == scanning.INFECTED:
+        await audit.record(
+            audit_action,
+            request=request,
+            object_type="inspection",
+            object_id=request.path_params["inspection_id"],
+            outcome="refused",
+            detail=result.audit_detail(),
+        )
+        return None, scanning.INFECTED_MESSAGE, 200
+    return Accepted(original, content, checked, result), "", 200
 
 
 async def upload(request: Request, form: Form, name: str, cap_mb: int) -> tuple[str, bytes, int] | None:

@@ -178,22 +178,29 @@ async def data_resolve_form(
 async def data_resolve(request: Request, inspection_id: FromPath[int], item_id: FromPath[int]) -> Response:
     row = await load(request, inspection_id, "factcheck.data.resolve")
     item = await _item_or_404(request, inspection_id, item_id)
+
+    def resolve(form: Form):
+        resolution, note = form.raw("resolution"), form.raw("note")
+        return ops.resolve_data_objection(actor(request), inspection_id, item_id, resolution, note)
+
+    done = f"/inspections/{inspection_id}/factcheck?done=data_resolved#data"
+    return await resolve_submit(
+        request, row, item["description"], item["objection_reason"], resolve, done, with_note=True
+    )
+
+
+async def resolve_submit(
+    request: Request, row: dict, what: str, objection: str, resolve, done: str, *, with_note: bool
+) -> Response:
+    """HMIP records how an objection ended (`resolve(form)`, an operation); the page again if refused."""
     form = await Form.from_request(request)
     try:
-        await ops.resolve_data_objection(
-            actor(request), inspection_id, item_id, form.raw("resolution"), form.raw("note")
-        )
+        await resolve(form)
     except Refused as refused:
         return resolve_page(
-            request,
-            row,
-            item["description"],
-            item["objection_reason"],
-            with_note=True,
-            form=form.data,
-            errors=refused.errors,
+            request, row, what, objection, with_note=with_note, form=form.data, errors=refused.errors
         )
-    return see_other(f"/inspections/{inspection_id}/factcheck?done=data_resolved#data")
+    return see_other(done)
 
 
 ROUTES = [

@@ -17,6 +17,7 @@ from factcheck.web.common import (
     READERS,
     SCRUTINY_ONLY,
     actor,
+    checked_upload,
     date_from_iso,
     load,
     overview_context,
@@ -24,7 +25,6 @@ from factcheck.web.common import (
     query_string,
     see_other,
     type_of,
-    upload,
 )
 from tracker import audit, scanning, uploads
 from tracker.clock import today_london
@@ -127,55 +127,31 @@ async def draft_upload_form(request: Request, inspection_id: FromPath[int]) -> T
     return page(request, "factcheck/draft_upload.html", row)
 
 
-async def _checked_draft(request: Request, row: dict, form: Form):
-    """(the checked upload and its scan, or None; errors; status code)."""
-    received = await upload(request, form, "file", DRAFT_LIMIT_MB)
-    if row["draft"] is None:
-        return None, {"file": "Record the draft as sent before uploading its file"}, 200
-    if received is None or not received[1]:
-        return None, {"file": "Select the draft report"}, 200
-    original, content, limit_mb = received
-    try:
-        checked = uploads.check_upload(
-            content,
-            uploads.DOCUMENTS,
-            limit_bytes=uploads.limit_bytes_for(limit_mb),
-            limit_mb=limit_mb,
-            filename=original,
-        )
-    except uploads.UploadRefused as refused:
-        return None, {"file": str(refused)}, refused.status_code
-    result = await scanning.scan(content, request.app.state.settings)
-    if result.status == scanning.INFECTED:
-        await audit.record(
-            "factcheck.draft_upload",
-            request=request,
-            object_type="inspection",
-            object_id=row["id"],
-            outcome="refused",
-            detail=result.audit_detail(),
-        )
-        return None, {"file": scanning.INFECTED_MESSAGE}, 200
-    return (original, content, checked, result), {}, 200
-
-
 @post("/inspections/{inspection_id:int}/draft/upload", opt=HMIP_EDITORS)
 async def draft_upload(request: Request, inspection_id: FromPath[int]) -> Response:
     row = await load(request, inspection_id, "factcheck.draft.upload")
     form = await Form.from_request(request)
-    accepted, errors, status_code = await _checked_draft(request, row, form)
-    if errors:
-        return page(request, "factcheck/draft_upload.html", row, errors=errors, status_code=status_code)
-    original, content, checked, result = accepted
+    accepted, problem, status_code = await checked_upload(
+        request, form, "file", DRAFT_LIMIT_MB, uploads.DOCUMENTS, audit_action="factcheck.draft_upload"
+    )
+    if row["draft"] is None:
+        problem = "Record the draft as sent before uploading its file"
+    elif accepted is None and not problem:
+        problem = "Select the draft report"
+    if problem:
+        return page(
+            request, "factcheck/draft_upload.html", row, errors={"file": problem}, status_code=status_code
+        )
+    checked = accepted.checked
     await ops.store_draft_file(
         actor(request),
         inspection_id,
-        original or f"draft-report.{checked.extension}",
+        accepted.original or f"draft-report.{checked.extension}",
         checked.media_type,
-        content,
-        scan_status=result.status,
+        accepted.content,
+        scan_status=accepted.scan.status,
         audit_detail=f"type={checked.file_type} size={checked.size} sha256={checked.sha256} "
-        f"{result.audit_detail()}",
+        f"{accepted.scan.audit_detail()}",
     )
     return see_other(f"/inspections/{inspection_id}/factcheck?done=file")
 

@@ -16,14 +16,14 @@ from factcheck.web.common import (
     READERS,
     SCRUTINY_ONLY,
     actor,
+    checked_upload,
     conflict_page,
     load,
     page,
     see_other,
-    upload,
     version_of,
 )
-from factcheck.web.data import resolve_page
+from factcheck.web.data import resolve_page, resolve_submit
 from tracker import audit, scanning, uploads
 from tracker.access import deny_as_not_found
 from tracker.forms import Form
@@ -57,39 +57,6 @@ async def photo_form(request: Request, inspection_id: FromPath[int]) -> Template
     return page(request, "factcheck/photo_new.html", row, identity_checks=queries.IDENTITY_CHECKS)
 
 
-async def _checked_image(request: Request, form: Form, errors: dict) -> tuple[bytes | None, str, str, int]:
-    """(image, its type, its scan status, status code); problems go into `errors`."""
-    received = await upload(request, form, "image", IMAGE_LIMIT_MB)
-    if not received or not received[1]:
-        return None, "", "", 200
-    original, data, limit_mb = received
-    try:
-        checked = uploads.check_upload(
-            data,
-            uploads.IMAGES,
-            limit_bytes=uploads.limit_bytes_for(limit_mb),
-            limit_mb=limit_mb,
-            filename=original,
-            wrong_type=IMAGE_WRONG_TYPE,
-        )
-    except uploads.UploadRefused as refused:
-        errors["image"] = str(refused)
-        return None, "", "", refused.status_code
-    result = await scanning.scan(data, request.app.state.settings)
-    if result.status == scanning.INFECTED:
-        errors["image"] = scanning.INFECTED_MESSAGE
-        await audit.record(
-            "factcheck.photo_added",
-            request=request,
-            object_type="inspection",
-            object_id=request.path_params["inspection_id"],
-            outcome="refused",
-            detail=result.audit_detail(),
-        )
-        return None, "", "", 200
-    return data, checked.file_type, result.status, 200
-
-
 @post("/inspections/{inspection_id:int}/photographs/new", opt=HMIP_EDITORS)
 async def photo_create(request: Request, inspection_id: FromPath[int]) -> Response:
     row = await load(request, inspection_id, "factcheck.photo.add")
@@ -97,10 +64,25 @@ async def photo_create(request: Request, inspection_id: FromPath[int]) -> Respon
     caption, identity = form.raw("caption"), form.raw("identity_check")
     security = form.boolean("security_check")
     errors = ops.photograph_problems(caption, identity, security)
-    image, kind, scan_status, status_code = await _checked_image(request, form, errors)
+    accepted, problem, status_code = await checked_upload(
+        request,
+        form,
+        "image",
+        IMAGE_LIMIT_MB,
+        uploads.IMAGES,
+        audit_action="factcheck.photo_added",
+        wrong_type=IMAGE_WRONG_TYPE,
+    )
+    if problem:
+        errors["image"] = problem
     if not errors:
+        image, kind, scan = (
+            (accepted.content, accepted.checked.file_type, accepted.scan.status)
+            if accepted
+            else (None, "", "")
+        )
         await ops.add_photograph(
-            actor(request), inspection_id, caption, identity, security, image, kind, scan_status=scan_status
+            actor(request), inspection_id, caption, identity, security, image, kind, scan_status=scan
         )
         return see_other(f"/inspections/{inspection_id}/factcheck?done=photo#photographs")
     return page(
@@ -191,22 +173,16 @@ async def photo_resolve_form(
 async def photo_resolve(request: Request, inspection_id: FromPath[int], photo_id: FromPath[int]) -> Response:
     row = await load(request, inspection_id, "factcheck.photo.resolve")
     photo = await _photo_or_404(request, inspection_id, photo_id)
-    form = await Form.from_request(request)
-    try:
-        await ops.resolve_photograph_objection(
+
+    def resolve(form: Form):
+        return ops.resolve_photograph_objection(
             actor(request), inspection_id, photo_id, form.raw("resolution")
         )
-    except Refused as refused:
-        return resolve_page(
-            request,
-            row,
-            photo["caption"],
-            photo["objection_reason"],
-            with_note=False,
-            form=form.data,
-            errors=refused.errors,
-        )
-    return see_other(f"/inspections/{inspection_id}/factcheck?done=photo_resolved#photographs")
+
+    done = f"/inspections/{inspection_id}/factcheck?done=photo_resolved#photographs"
+    return await resolve_submit(
+        request, row, photo["caption"], photo["objection_reason"], resolve, done, with_note=False
+    )
 
 
 ROUTES = [
