@@ -132,8 +132,9 @@ async def respond_to_data_item(
 
 
 async def resolve_data_objection(
-    actor: Actor, inspection_id: int, item_id: int, resolution: str, note: str
+    actor: Actor, inspection_id: int, item_id: int, resolution: str, note: str, *, version: int | None = None
 ) -> None:
+    """How HMPPS's objection ended. Conflict when someone else changed the item since `version`."""
     if resolution not in RESOLUTIONS:
         raise Refused("Select how the objection was resolved", "resolution")
     async with change(actor, "factcheck.data_resolved", object_type="data_item", object_id=item_id) as entry:
@@ -141,6 +142,8 @@ async def resolve_data_objection(
         item = await _item(inspection_id, item_id)
         if item["response"] != "objection":
             raise Refused("Only an objection can be resolved", "resolution", state=True)
+        if version is not None and version != item["version"]:
+            raise Conflict(item)
         await DataItem.update(
             {
                 DataItem.resolution: resolution,

@@ -104,8 +104,9 @@ async def respond_to_photograph(
 
 
 async def resolve_photograph_objection(
-    actor: Actor, inspection_id: int, photo_id: int, resolution: str
+    actor: Actor, inspection_id: int, photo_id: int, resolution: str, *, version: int | None = None
 ) -> None:
+    """How HMPPS's objection ended. Conflict when someone else changed the photograph since `version`."""
     if resolution not in RESOLUTIONS:
         raise Refused("Select how the objection was resolved", "resolution")
     async with change(actor, "factcheck.photo_resolved", object_type="photograph", object_id=photo_id):
@@ -113,6 +114,8 @@ async def resolve_photograph_objection(
         photo = await _photo(inspection_id, photo_id)
         if photo["response"] != "objection":
             raise Refused("Only an objection can be resolved", "resolution", state=True)
+        if version is not None and version != photo["version"]:
+            raise Conflict(photo)
         await Photograph.update(
             {
                 Photograph.resolution: resolution,

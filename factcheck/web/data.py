@@ -171,7 +171,10 @@ async def data_resolve_form(
 ) -> Template:
     row = await load(request, inspection_id, "factcheck.data.resolve")
     item = await _item_or_404(request, inspection_id, item_id)
-    return resolve_page(request, row, item["description"], item["objection_reason"], with_note=True)
+    form = {"version": str(item["version"])}
+    return resolve_page(
+        request, row, item["description"], item["objection_reason"], with_note=True, form=form
+    )
 
 
 @post("/inspections/{inspection_id:int}/data/{item_id:int}/resolve", opt=HMIP_EDITORS)
@@ -181,7 +184,9 @@ async def data_resolve(request: Request, inspection_id: FromPath[int], item_id: 
 
     def resolve(form: Form):
         resolution, note = form.raw("resolution"), form.raw("note")
-        return ops.resolve_data_objection(actor(request), inspection_id, item_id, resolution, note)
+        return ops.resolve_data_objection(
+            actor(request), inspection_id, item_id, resolution, note, version=version_of(form)
+        )
 
     done = f"/inspections/{inspection_id}/factcheck?done=data_resolved#data"
     return await resolve_submit(
@@ -196,6 +201,10 @@ async def resolve_submit(
     form = await Form.from_request(request)
     try:
         await resolve(form)
+    except Conflict as conflict:
+        resolved = RESOLUTIONS.get(conflict.current["resolution"], "")
+        current = [("Item", what), ("HMPPS's objection", objection), ("How it was resolved", resolved)]
+        return conflict_page(request, row, "the objection", current, request.url.path)
     except Refused as refused:
         return resolve_page(
             request, row, what, objection, with_note=with_note, form=form.data, errors=refused.errors

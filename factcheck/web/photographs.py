@@ -166,7 +166,8 @@ async def photo_resolve_form(
 ) -> Template:
     row = await load(request, inspection_id, "factcheck.photo.resolve")
     photo = await _photo_or_404(request, inspection_id, photo_id)
-    return resolve_page(request, row, photo["caption"], photo["objection_reason"], with_note=False)
+    form = {"version": str(photo["version"])}
+    return resolve_page(request, row, photo["caption"], photo["objection_reason"], with_note=False, form=form)
 
 
 @post("/inspections/{inspection_id:int}/photographs/{photo_id:int}/resolve", opt=HMIP_EDITORS)
@@ -175,8 +176,9 @@ async def photo_resolve(request: Request, inspection_id: FromPath[int], photo_id
     photo = await _photo_or_404(request, inspection_id, photo_id)
 
     def resolve(form: Form):
+        resolution = form.raw("resolution")
         return ops.resolve_photograph_objection(
-            actor(request), inspection_id, photo_id, form.raw("resolution")
+            actor(request), inspection_id, photo_id, resolution, version=version_of(form)
         )
 
     done = f"/inspections/{inspection_id}/factcheck?done=photo_resolved#photographs"

@@ -88,3 +88,33 @@ def test_the_second_view_of_a_photograph_sees_the_conflict(two_scrutiny_sessions
     assert lost.status_code == 409
     assert "Someone else changed" in lost.text and "Shows a key" in lost.text
     assert "Shows a key" in first.get(url).text
+
+
+@pytest.fixture
+def two_hmip_sessions(client, app):
+    est = make_establishment("HMP Example")
+    leader = make_user("leader", Role.HMIP_TEAM_LEADER)
+    scrutiny = make_user("scrutiny", Role.HMPPS_SCRUTINY)
+    make_user("boss", Role.HMIP_MANAGER)
+    inspection = make_inspection(est, end=working_days_ago(40), team_leader_id=leader)
+    record_draft(inspection, working_days_ago(5), leader)
+    sign_in(client, "leader")
+    with TestClient(app=app, base_url="http://testserver.local") as second:
+        sign_in(second, "boss")
+        yield {"i": inspection, "leader": leader, "scrutiny": scrutiny}, client, second
+
+
+def test_the_second_resolution_of_an_objection_sees_the_conflict(two_hmip_sessions, run):
+    from factcheck.operations import photographs
+    from tests.factcheck.helpers import by
+
+    w, first, second = two_hmip_sessions
+    photo = add_photo(w["i"], w["leader"])
+    run(photographs.respond_to_photograph(by(w["scrutiny"]), w["i"], photo["id"], "objection", "Shows a key"))
+    url = f"/inspections/{w['i']}/photographs/{photo['id']}/resolve"
+    mine, theirs = _both_open(first, second, url)
+    assert post_form(first, url, {"resolution": "removed", "version": mine}).status_code == 303
+    lost = post_form(second, url, {"resolution": "withdrawn", "version": theirs})
+    assert lost.status_code == 409
+    assert "Someone else changed" in lost.text and "HMIP removed it from the report" in lost.text
+    assert "Objection resolved: photograph removed" in first.get(f"/inspections/{w['i']}/factcheck").text
