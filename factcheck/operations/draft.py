@@ -9,10 +9,12 @@ from factcheck.operations.common import adopt_recorded_facts, returned_already, 
 from factcheck.queries import events_for, indicative_window, standing
 from factcheck.tables import DraftFile, DraftReport
 from inspections.events import record_event
+from inspections.tables import Inspection
 from timelines.core.calendar import WorkingCalendar
 from timelines.store import current_calendar
 from tracker.clock import now_utc
-from tracker.operations import Actor, Refused, change
+from tracker.db import hold_row
+from tracker.operations import Actor, Conflict, Refused, change
 
 
 def draft_problems(
@@ -44,10 +46,17 @@ def draft_problems(
 
 
 async def record_draft(
-    actor: Actor, inspection_id: int, sent_on: date, indicative: date | None, *, today: date
+    actor: Actor,
+    inspection_id: int,
+    sent_on: date,
+    indicative: date | None,
+    *,
+    today: date,
+    version: int | None = None,
 ) -> dict:
     """Record the draft sent (draft_sent) with its covering letter's indicative date.
-    Recording again corrects the earlier record: the new draft_sent event supersedes the old."""
+    Recording again corrects the earlier record: the new draft_sent event supersedes the old.
+    Conflict when someone else recorded it since `version` (0: nothing recorded here yet)."""
     calendar = await current_calendar()
     async with change(
         actor, "factcheck.draft_sent", object_type="inspection", object_id=inspection_id
@@ -60,7 +69,10 @@ async def record_draft(
             raise Refused(
                 "The fact check has been returned: the draft can no longer be changed", "sent", state=True
             )
+        await hold_row(Inspection, inspection_id)
         existing = await DraftReport.objects().where(DraftReport.inspection == inspection_id).first()
+        if version is not None and version != (existing.version if existing else 0):
+            raise Conflict(existing.to_dict())
         previous_event = standing(await events_for(inspection_id), "draft_sent")
         if existing is None:
             existing = DraftReport(inspection=inspection_id, recorded_at=now_utc(), version=0)

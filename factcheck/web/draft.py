@@ -18,6 +18,7 @@ from factcheck.web.common import (
     SCRUTINY_ONLY,
     actor,
     checked_upload,
+    conflict_page,
     date_from_iso,
     load,
     overview_context,
@@ -25,11 +26,13 @@ from factcheck.web.common import (
     query_string,
     see_other,
     type_of,
+    version_of,
 )
 from tracker import audit, scanning, uploads
 from tracker.clock import today_london
 from tracker.forms import Form, date_parts
-from tracker.operations import Refused
+from tracker.operations import Conflict, Refused
+from tracker.templating import govuk_date
 
 DRAFT_LIMIT_MB = 20
 RECORD = "factcheck.record.draft_sent"
@@ -66,11 +69,20 @@ def _draft_form_values(sent: date | None, indicative: date | None) -> dict:
     return values | {f"indicative-{k}": v for k, v in date_parts(indicative).items()}
 
 
+def _draft_summary(draft: dict) -> list[tuple[str, str]]:
+    indicative = draft.get("indicative_publication")
+    return [
+        ("Date the draft was sent", govuk_date(draft["sent_on"])),
+        ("Indicative publication date", govuk_date(indicative) if indicative else ""),
+    ]
+
+
 @get("/inspections/{inspection_id:int}/draft", opt=HMIP_EDITORS)
 async def draft_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, RECORD)
     draft = row["draft"]
     form = _draft_form_values(draft["sent_on"], draft["indicative_publication"]) if draft else {}
+    form["version"] = str(draft["version"]) if draft else "0"
     form |= {k: v for k, v in request.query_params.items() if k.startswith(("sent-", "indicative-"))}
     return page(request, "factcheck/draft_form.html", row, form=form)
 
@@ -100,6 +112,7 @@ async def draft_submit(request: Request, inspection_id: FromPath[int]) -> Templa
         sent=sent,
         indicative=indicative,
         proposed=not given,
+        version=form.raw("version"),
         window=queries.indicative_window(row, sent, calendar),
         change_query=change,
     )
@@ -113,10 +126,21 @@ async def draft_confirm(request: Request, inspection_id: FromPath[int]) -> Respo
     indicative = date_from_iso(form.raw("indicative_publication"))
     if sent is None:
         return see_other(f"/inspections/{inspection_id}/draft")
+    version = version_of(form)
     try:
-        await ops.record_draft(actor(request), inspection_id, sent, indicative, today=today_london())
+        await ops.record_draft(
+            actor(request), inspection_id, sent, indicative, today=today_london(), version=version
+        )
+    except Conflict as conflict:
+        return conflict_page(
+            request,
+            row,
+            "the draft record",
+            _draft_summary(conflict.current),
+            f"/inspections/{inspection_id}/draft",
+        )
     except Refused as refused:
-        form_values = _draft_form_values(sent, indicative)
+        form_values = _draft_form_values(sent, indicative) | {"version": form.raw("version")}
         return page(request, "factcheck/draft_form.html", row, form=form_values, errors=refused.errors)
     return see_other(f"/inspections/{inspection_id}/factcheck?done=draft")
 

@@ -118,3 +118,24 @@ def test_the_second_resolution_of_an_objection_sees_the_conflict(two_hmip_sessio
     assert lost.status_code == 409
     assert "Someone else changed" in lost.text and "HMIP removed it from the report" in lost.text
     assert "Objection resolved: photograph removed" in first.get(f"/inspections/{w['i']}/factcheck").text
+
+
+def test_the_second_correction_of_the_draft_record_sees_the_conflict(two_hmip_sessions):
+    w, first, second = two_hmip_sessions
+    url = f"/inspections/{w['i']}/draft"
+    checks = []
+    for session, sent in ((first, working_days_ago(4)), (second, working_days_ago(2))):
+        opened = session.get(url).text
+        version = VERSION.search(opened)
+        assert version, "the form carries no version"
+        check = post_form(session, url, date_fields("sent", sent) | {"version": version.group(1)})
+        assert check.status_code == 200
+        confirm = {name: value for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', check.text)}
+        checks.append({k: v for k, v in confirm.items() if k != "_csrf_token"})
+    confirm_url = f"{url}/confirm"
+    assert post_form(first, confirm_url, checks[0]).status_code == 303
+    lost = post_form(second, confirm_url, checks[1])
+    assert lost.status_code == 409 and "Someone else changed" in lost.text
+    from tracker.templating import govuk_date
+
+    assert govuk_date(working_days_ago(4)) in lost.text
