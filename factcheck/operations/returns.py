@@ -15,6 +15,15 @@ from tracker.db import hold_row
 from tracker.operations import Actor, Conflict, Refused, change
 
 
+def content_problems(content: str, reason: str) -> dict[str, str]:
+    errors = {}
+    if content not in ("yes", "no"):
+        errors["content"] = "Select whether HMPPS is content to publish on the indicative date"
+    if content == "no" and not reason.strip():
+        errors["not_content_reason"] = "Enter why HMPPS is not content to publish on the indicative date"
+    return errors
+
+
 async def save_return_details(
     actor: Actor,
     inspection_id: int,
@@ -30,10 +39,7 @@ async def save_return_details(
     errors = not_after_today(
         returned_on, today, "returned", "The date the fact check was returned must be today or in the past"
     )
-    if content not in ("yes", "no"):
-        errors["content"] = "Select whether HMPPS is content to publish on the indicative date"
-    if content == "no" and not reason.strip():
-        errors["not_content_reason"] = "Enter why HMPPS is not content to publish on the indicative date"
+    errors |= content_problems(content, reason)
     if errors:
         raise Refused(errors)
     async with change(actor, "factcheck.return_details", object_type="inspection", object_id=inspection_id):

@@ -54,6 +54,11 @@ async def details_submit(request: Request, inspection_id: FromPath[int]) -> Resp
     row = await load(request, inspection_id, PREPARE)
     form = await Form.from_request(request)
     returned = form.date("returned", "the date the fact check was returned")
+    if not form.ok:  # the date is wrong: the other problems with it, all at once
+        for name, message in ops.content_problems(
+            form.raw("content"), form.raw("not_content_reason")
+        ).items():
+            form.error(name, message)
     try:
         if form.ok:
             await ops.save_return_details(

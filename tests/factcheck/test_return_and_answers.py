@@ -340,3 +340,10 @@ def test_points_added_at_the_same_moment_get_different_numbers(client, run):
 
     added = run(add_at_once())
     assert sorted(point["number"] for point in added) == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_return_details_give_every_problem_at_once(client):
+    w = _setup(client)
+    page = post_form(client, f"/inspections/{w['i']}/factcheck/details", {"content": "no"})
+    assert "Enter the date the fact check was returned" in page.text
+    assert "Enter why HMPPS is not content to publish on the indicative date" in page.text
