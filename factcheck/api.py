@@ -1,7 +1,9 @@
-"""The fact check's JSON API under /api/v1: the same services and access rules as the pages.
+"""The fact check's JSON API under /api/v1: the same operations and policy as the pages.
 
 Reads accept a session or an API token; writes need a personal API token (tracker.api).
-Refusals come back as {"errors": {field: message}} with 422, a lost update as 409.
+An operation's refusal comes back as {"errors": {field: message}} with 422 (409 when the state
+of the fact check refuses it), a lost update as 409 with the current values, a denial as 403
+(tracker.errors).
 """
 
 from __future__ import annotations
@@ -11,28 +13,15 @@ from datetime import date
 from litestar import Request, Response, get, post, put
 from litestar.params import FromPath
 
-from factcheck import services
-from factcheck.permissions import (
-    HMIP,
-    HMIP_EDITORS,
-    PROPOSE,
-    PROPOSERS,
-    READERS,
-    SCRUTINY,
-    SCRUTINY_ONLY,
-    TEAM,
-    VIEW,
-    load,
-)
+from factcheck import queries
+from factcheck.checklist import checklist
+from factcheck.operations import answers, data, points, publication, returns
 from factcheck.points import FIELDS, sentence
-from tracker import audit
+from factcheck.web.common import HMIP_EDITORS, PROPOSERS, READ_ALL, READERS, SCRUTINY_ONLY, actor, load
 from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
-from tracker.templating import safe_href
-
-
-def _refused(errors: dict[str, str], status: int = 422) -> Response:
-    return Response({"errors": errors}, status_code=status)
+from tracker.operations import Conflict, Refused
+from tracker.policy import can
 
 
 async def _body(request: Request) -> dict:
@@ -76,15 +65,43 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def _data_item(d: dict, deadline, today: date) -> dict:
+    return {
+        "id": d["id"],
+        "description": d["description"],
+        "source": d["source"],
+        "report_section": d["report_section"],
+        "notified_on": _iso(d["notified_on"]),
+        "response": d["response"] or None,
+        "objection_reason": d["objection_reason"],
+        "consent_reference": d["consent_reference"],
+        "status": queries.data_status(d, deadline, today).key,
+        "proceeded_at": _iso(d["proceeded_at"]),
+        "version": d["version"],
+    }
+
+
+def _return(details: dict | None) -> dict | None:
+    if not details:
+        return None
+    return {
+        "returned_on": _iso(details["returned_on"]),
+        "content_to_publish": {"yes": True, "no": False}.get(details["content_to_publish"]),
+        "not_content_reason": details["not_content_reason"],
+        "submitted": details["submitted_at"] is not None,
+        "version": details["version"],
+    }
+
+
 @get("/inspections/{inspection_id:int}/factcheck", opt=READERS)
 async def api_factcheck(request: Request, inspection_id: FromPath[int]) -> dict:
-    access = await load(request, inspection_id, VIEW)
+    row = await load(request, inspection_id)
     today = today_london()
-    events = await services.events_for(inspection_id)
-    stones = await services.milestones(access.inspection, today, events)
-    deadline = services.fact_check_deadline(access.inspection, stones)
-    points = await services.points_for(inspection_id)
-    draft = access.draft
+    events = await queries.events_for(inspection_id)
+    stones = await queries.milestones(row, today, events)
+    deadline = queries.fact_check_deadline(row, stones)
+    points_now = await queries.points_for(inspection_id)
+    draft = row["draft"]
     result = {
         "inspection": inspection_id,
         "draft": {
@@ -97,48 +114,24 @@ async def api_factcheck(request: Request, inspection_id: FromPath[int]) -> dict:
         "fact_check_due": _iso(deadline.due) if deadline else None,
         "fact_check_rule": deadline.rule if deadline else None,
     }
-    if access.is_establishment:
-        result["points"] = [_point(p) for p in points if p["origin"] == "establishment"]
+    if not can(current(request), READ_ALL, row):
+        result["points"] = [_point(p) for p in points_now if p["origin"] == "establishment"]
         return result
-    details = await services.return_row(inspection_id)
-    result["return"] = (
-        {
-            "returned_on": _iso(details["returned_on"]),
-            "content_to_publish": {"yes": True, "no": False}.get(details["content_to_publish"]),
-            "not_content_reason": details["not_content_reason"],
-            "submitted": details["submitted_at"] is not None,
-        }
-        if details
-        else None
-    )
-    result["points"] = [_point(p) for p in points]
-    result["data_items"] = [
-        {
-            "id": d["id"],
-            "description": d["description"],
-            "source": d["source"],
-            "report_section": d["report_section"],
-            "notified_on": _iso(d["notified_on"]),
-            "response": d["response"] or None,
-            "objection_reason": d["objection_reason"],
-            "consent_reference": d["consent_reference"],
-            "status": services.data_status(d, deadline, today).key,
-            "proceeded_at": _iso(d["proceeded_at"]),
-            "version": d["version"],
-        }
-        for d in await services.data_items(inspection_id)
-    ]
+    result["return"] = _return(await queries.return_row(inspection_id))
+    result["points"] = [_point(p) for p in points_now]
+    result["data_items"] = [_data_item(d, deadline, today) for d in await queries.data_items(inspection_id)]
     result["photographs"] = [
         {
             "id": p["id"],
             "caption": p["caption"],
             "response": p["response"] or None,
-            "status": services.photo_status(p).key,
+            "status": queries.photo_status(p).key,
+            "version": p["version"],
         }
-        for p in await services.photographs(inspection_id)
+        for p in await queries.photographs(inspection_id)
     ]
-    ready = await services.checklist(access.inspection, today, events)
-    published = services.standing(events, "published")
+    ready = await checklist(row, today, events)
+    published = queries.standing(events, "published")
     result["publication"] = {
         "ready": ready.ready,
         "checklist": [{"item": i.label, "done": i.done, "detail": i.detail} for i in ready.items],
@@ -150,29 +143,14 @@ async def api_factcheck(request: Request, inspection_id: FromPath[int]) -> dict:
 
 @post("/inspections/{inspection_id:int}/factcheck/points", opt=PROPOSERS)
 async def api_add_point(request: Request, inspection_id: FromPath[int]) -> Response:
-    access = await load(request, inspection_id, PROPOSE)
-    body = await _body(request)
-    try:
-        point, errors = await services.add_point(
-            inspection_id, body, by=current(request).user_id, proposal=access.is_establishment
-        )
-    except services.ServiceError as error:
-        return _refused({"point": str(error)})
-    if errors:
-        return _refused({k: sentence(v) for k, v in errors.items()})
-    await audit.record(
-        "factcheck.point_added",
-        request=request,
-        object_type="accuracy_point",
-        object_id=point["id"],
-        detail=f"inspection={inspection_id} origin={point['origin']} via=api",
-    )
+    await load(request, inspection_id, "factcheck.point.add")
+    point = await points.add_point(actor(request), inspection_id, await _body(request))
     return Response(_point(point), status_code=201)
 
 
 @put("/inspections/{inspection_id:int}/factcheck/return", opt=SCRUTINY_ONLY)
 async def api_return(request: Request, inspection_id: FromPath[int]) -> Response:
-    await load(request, inspection_id, SCRUTINY)
+    await load(request, inspection_id, "factcheck.return.prepare")
     body = await _body(request)
     errors: dict[str, str] = {}
     returned_on = _day(body.get("returned_on"), "returned_on", errors)
@@ -181,92 +159,79 @@ async def api_return(request: Request, inspection_id: FromPath[int]) -> Response
         errors["content_to_publish"] = (
             "Say whether HMPPS is content to publish on the indicative date (true or false)"
         )
-    reason = str(body.get("not_content_reason") or "").strip()
-    if content is False and not reason:
-        errors["not_content_reason"] = "Enter why HMPPS is not content to publish on the indicative date"
+    version = body.get("version")
+    if version is not None and not isinstance(version, int):
+        errors["version"] = "Give the return's version as a whole number"
     if errors:
-        return _refused(errors)
+        raise Refused(errors)
+    reason = str(body.get("not_content_reason") or "").strip()
     try:
-        await services.save_return_details(
-            inspection_id, returned_on, "yes" if content else "no", reason, today=today_london()
+        await returns.save_return_details(
+            actor(request),
+            inspection_id,
+            returned_on,
+            "yes" if content else "no",
+            reason,
+            today=today_london(),
+            version=version,
         )
-        if body.get("submit"):
-            await services.submit_return(inspection_id, by=current(request).user_id, today=today_london())
-            await audit.record(
-                "factcheck.returned",
-                request=request,
-                object_type="inspection",
-                object_id=inspection_id,
-                detail="via=api",
-            )
-    except services.ServiceError as error:
-        return _refused({error.field or "return": str(error)})
-    details = await services.return_row(inspection_id)
+    except Refused as refused:
+        raise Refused(
+            {_API_FIELDS.get(k, k): v for k, v in refused.errors.items()}, state=refused.state
+        ) from None
+    if body.get("submit"):
+        await returns.submit_return(actor(request), inspection_id, today=today_london())
+    details = await queries.return_row(inspection_id)
     return Response(
-        {"submitted": details["submitted_at"] is not None, "returned_on": _iso(details["returned_on"])}
+        {
+            "submitted": details["submitted_at"] is not None,
+            "returned_on": _iso(details["returned_on"]),
+            "version": details["version"],
+        }
     )
+
+
+_API_FIELDS = {"returned": "returned_on", "content": "content_to_publish", "responded": "responded_on"}
 
 
 @put("/inspections/{inspection_id:int}/factcheck/points/{point_id:int}/answer", opt=HMIP_EDITORS)
 async def api_answer(request: Request, inspection_id: FromPath[int], point_id: FromPath[int]) -> Response:
-    await load(request, inspection_id, HMIP)
-    point = await services.point_row(inspection_id, point_id)
+    await load(request, inspection_id, "factcheck.point.answer")
+    point = await queries.point_row(inspection_id, point_id)
     if point is None or point["state"] != "included":
         await deny_as_not_found(request, "accuracy_point", point_id)
     body = await _body(request)
-    decision = str(body.get("decision") or "")
-    judgement = bool(body.get("matter_of_judgement"))
-    reason = str(body.get("reason") or "").strip()
-    errors = services.validate_answer(decision, judgement, reason)
     version = body.get("version", point["version"])
     if not isinstance(version, int):
-        errors["version"] = "Give the point's version as a whole number"
-    if errors:
-        return _refused(errors)
+        raise Refused({"version": "Give the point's version as a whole number"})
     try:
-        saved = await services.answer_point(
-            inspection_id, point_id, version, decision, judgement, reason, by=current(request).user_id
+        saved = await answers.answer_point(
+            actor(request),
+            inspection_id,
+            point_id,
+            version,
+            str(body.get("decision") or ""),
+            bool(body.get("matter_of_judgement")),
+            str(body.get("reason") or "").strip(),
         )
-    except services.Conflict as conflict:
+    except Conflict as conflict:
         return Response(
             {"errors": {"version": "Someone else changed this answer"}, "current": _point(conflict.current)},
             status_code=409,
         )
-    except services.ServiceError as error:
-        return _refused({"decision": str(error)})
-    await audit.record(
-        "factcheck.point_answered",
-        request=request,
-        object_type="accuracy_point",
-        object_id=point_id,
-        detail=f"inspection={inspection_id} decision={decision} via=api",
-    )
     return Response(_point(saved))
 
 
 @post("/inspections/{inspection_id:int}/data", opt=HMIP_EDITORS)
 async def api_add_data_item(request: Request, inspection_id: FromPath[int]) -> Response:
-    await load(request, inspection_id, HMIP)
+    await load(request, inspection_id, "factcheck.data.add")
     body = await _body(request)
     errors: dict[str, str] = {}
     notified = _day(body.get("notified_on"), "notified_on", errors, required=False)
-    _clean, more = services.validate_data_item(body)
-    errors |= more
+    errors |= data.data_item_problems(body)[1]
     if errors:
-        return _refused(errors)
-    try:
-        item = await services.add_data_item(
-            inspection_id, body, notified, by=current(request).user_id, today=today_london()
-        )
-    except services.ServiceError as error:
-        return _refused({error.field or "data": str(error)})
-    await audit.record(
-        "factcheck.data_item_added",
-        request=request,
-        object_type="data_item",
-        object_id=item["id"],
-        detail=f"inspection={inspection_id} via=api",
-    )
+        raise Refused(errors)
+    item = await data.add_data_item(actor(request), inspection_id, body, notified, today=today_london())
     return Response({"id": item["id"]}, status_code=201)
 
 
@@ -274,61 +239,47 @@ async def api_add_data_item(request: Request, inspection_id: FromPath[int]) -> R
 async def api_data_response(
     request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
 ) -> Response:
-    await load(request, inspection_id, SCRUTINY)
-    if await services.data_item(inspection_id, item_id) is None:
+    await load(request, inspection_id, "factcheck.data.respond")
+    if await queries.data_item(inspection_id, item_id) is None:
         await deny_as_not_found(request, "data_item", item_id)
     body = await _body(request)
     errors: dict[str, str] = {}
     responded = _day(body.get("responded_on") or today_london().isoformat(), "responded_on", errors)
+    version = body.get("version")
+    if version is not None and not isinstance(version, int):
+        errors["version"] = "Give the data item's version as a whole number"
     if errors:
-        return _refused(errors)
-    try:
-        item = await services.respond_to_data_item(
-            inspection_id,
-            item_id,
-            str(body.get("response") or ""),
-            str(body.get("objection_reason") or "").strip(),
-            str(body.get("consent_reference") or "").strip(),
-            responded,
-            by=current(request).user_id,
-            today=today_london(),
-        )
-    except services.ServiceError as error:
-        return _refused({error.field or "response": str(error)})
-    await audit.record(
-        "factcheck.data_response",
-        request=request,
-        object_type="data_item",
-        object_id=item_id,
-        detail=f"inspection={inspection_id} response={item['response']} via=api",
+        raise Refused(errors)
+    item = await data.respond_to_data_item(
+        actor(request),
+        inspection_id,
+        item_id,
+        str(body.get("response") or ""),
+        str(body.get("objection_reason") or "").strip(),
+        str(body.get("consent_reference") or "").strip(),
+        responded,
+        today=today_london(),
+        version=version,
     )
-    return Response({"id": item_id, "response": item["response"]})
+    return Response({"id": item_id, "response": item["response"], "version": item["version"]})
 
 
 @post("/inspections/{inspection_id:int}/publication", opt=HMIP_EDITORS)
 async def api_publication(request: Request, inspection_id: FromPath[int]) -> Response:
-    access = await load(request, inspection_id, HMIP)
+    await load(request, inspection_id, "factcheck.record.published")
     body = await _body(request)
     errors: dict[str, str] = {}
     published = _day(body.get("published_on"), "published_on", errors)
     link = str(body.get("link") or "").strip()
-    if not link or not (safe_href(link) and link.lower().startswith(("https://", "http://"))):
-        errors["link"] = "Give the link to the published report (https://...)"
     if errors:
-        return _refused(errors)
+        raise Refused(errors)
     try:
-        await services.record_publication(
-            access.inspection, published, link, by=current(request).user_id, today=today_london()
+        await publication.record_publication(
+            actor(request), inspection_id, published, link, today=today_london()
         )
-    except services.ServiceError as error:
-        return _refused({error.field or "published_on": str(error)})
-    await audit.record(
-        "factcheck.published",
-        request=request,
-        object_type="inspection",
-        object_id=inspection_id,
-        detail=f"on={published.isoformat()} via=api",
-    )
+    except Refused as refused:
+        fields = {"published": "published_on"}
+        raise Refused({fields.get(k, k): v for k, v in refused.errors.items()}, state=refused.state) from None
     return Response({"published_on": published.isoformat(), "link": link}, status_code=201)
 
 
@@ -342,4 +293,4 @@ API_ROUTES = [
     api_publication,
 ]
 
-__all__ = ["API_ROUTES", "TEAM"]
+__all__ = ["API_ROUTES"]

@@ -17,7 +17,7 @@ from tracker.aio import run_sync
 )
 def fact_checks(overdue: bool, today) -> None:
     """Every fact check under way, overdue first, with working days left (negative: overdue)."""
-    from factcheck.services import fact_checks_under_way
+    from factcheck.queries import fact_checks_under_way
     from tracker.clock import today_london
 
     day: date = today.date() if today else today_london()

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from factcheck import services
+from factcheck.operations.common import adopt_recorded_facts
+from factcheck.operations.draft import record_draft
+from factcheck.queries import draft_from_events
 from factcheck.tables import AccuracyPoint, DataItem, Photograph
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from timelines.store import current_calendar, refresh_inspection
 from tracker.clock import now_utc, today_london
+from tracker.operations import Actor
 from tracker.users import user_id_for
 
 OVERDUE_TITLE = "Time out of cell (fact check demo)"
@@ -112,8 +115,8 @@ async def load(today: date | None = None) -> None:
     # HMP Example: fact check under way; a Hub data request waiting on HMPPS; one photograph.
     current = await _inspection_with_fact("HMP Example", "draft_sent", without="factcheck_returned")
     if current and not await DataItem.count().where(DataItem.inspection == current["id"]):
-        await services.adopt_recorded_facts(current["id"])
-        sent = (await services.draft_from_events(current["id"]))["sent_on"]
+        await adopt_recorded_facts(current["id"])
+        sent = (await draft_from_events(current["id"]))["sent_on"]
         await _data_item(current["id"], leader, sent)
         await _data_item(
             current["id"],
@@ -139,13 +142,13 @@ async def load(today: date | None = None) -> None:
         "HMP Pentonville", "factcheck_returned", without="hmip_response_sent"
     )
     if pentonville and not await _has_points(pentonville["id"]):
-        await services.adopt_recorded_facts(pentonville["id"])
+        await adopt_recorded_facts(pentonville["id"])
         await _add_points(pentonville["id"], scrutiny)
 
     # HMP Thameside: every point answered; the press release is still to share.
     thameside = await _inspection_with_fact("HMP Thameside", "hmip_response_sent", without="published")
     if thameside and not await _has_points(thameside["id"]):
-        await services.adopt_recorded_facts(thameside["id"])
+        await adopt_recorded_facts(thameside["id"])
         await _add_points(thameside["id"], scrutiny)
         await AccuracyPoint.update(
             {
@@ -182,6 +185,5 @@ async def load(today: date | None = None) -> None:
         if inspector:
             await InspectionTeamMember.insert(InspectionTeamMember(inspection=row.id, user=inspector))
         await refresh_inspection(row.id, today=today, reason="demo")
-        inspection = await Inspection.select().where(Inspection.id == row.id).first()
-        await services.record_draft(inspection, sent, None, by=leader, today=today)
+        await record_draft(Actor.system("demo", for_user=leader), row.id, sent, None, today=today)
         await _data_item(row.id, leader, sent, description="Average hours out of cell on weekdays")

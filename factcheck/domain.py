@@ -1,6 +1,7 @@
 """The factcheck domain as the shell wires it in (tracker.wiring)."""
 
-from factcheck import api, cli, demo, routes
+from factcheck import api, cli, demo, policy, routes
+from factcheck.web.queue import inspection_section, scrutiny_home_panel
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -12,10 +13,10 @@ FACTCHECK = Domain(
     navigation=[
         NavItem("Fact checks", "/factcheck", frozenset({Role.HMPPS_SCRUTINY, Role.HMIP_MANAGER}), order=30)
     ],
-    home_panels=[routes.scrutiny_home_panel],
+    home_panels=[scrutiny_home_panel],
     home_order=20,  # what people come for first
-    inspection_sections=[routes.inspection_section],
+    inspection_sections=[inspection_section],
     commands=cli.COMMANDS,
-    policy={},
+    policy=policy.POLICY,
     demo=demo.load,
 )

@@ -23,7 +23,6 @@ DEBT = {
     "inspections/demo_inspections.py": "the demo inspections' rows; their facts already use record_fact",
     "inspections/people.py": "user administration sets a user's establishments inside its own transaction",
     "factcheck/demo.py": "the demo fact checks: to go through the fact-check operations",
-    "factcheck/services.py": "being moved into factcheck/operations/",
     "actionplans/demo.py": "the demo action plans: to go through the action plan operations",
     "timelines/demo.py": "the demo recurring obligations",
     "timelines/feeds.py": "calendar feed tokens: a person's own subscription, not yet an operation",

@@ -38,63 +38,70 @@ def working_days_ago(n: int) -> date:
     return calendar().add_working_days(today(), -n)
 
 
+def by(user_id: int):
+    """The system acting for a user, as the demo data and commands do (no policy check)."""
+    from tracker.operations import Actor
+
+    return Actor.system("test", for_user=user_id)
+
+
 def inspection_row(inspection_id: int) -> dict:
-    from factcheck.permissions import inspection_row as row
+    from factcheck.queries import inspection_row as row
 
     return run(row(inspection_id))
 
 
-def record_draft(inspection_id: int, sent_on: date, by: int, indicative: date | None = None) -> None:
-    from factcheck import services
+def record_draft(inspection_id: int, sent_on: date, user: int, indicative: date | None = None) -> None:
+    from factcheck.operations.draft import record_draft as record
 
-    run(services.record_draft(inspection_row(inspection_id), sent_on, indicative, by=by, today=today()))
+    run(record(by(user), inspection_id, sent_on, indicative, today=today()))
 
 
-def add_point(inspection_id: int, by: int, *, proposal: bool = False, **values) -> dict:
-    from factcheck import services
+def add_point(inspection_id: int, user: int, *, proposal: bool = False, **values) -> dict:
+    from factcheck.operations.points import add_point as add
 
     fields = {"location": "3.12", "category": "data", "proposed_correction": "It was 41, not 14"} | values
-    point, errors = run(services.add_point(inspection_id, fields, by=by, proposal=proposal))
-    assert not errors, errors
-    return point
+    return run(add(by(user), inspection_id, fields, proposal=proposal))
 
 
-def submit_return(inspection_id: int, by: int, returned_on: date, content: str = "yes") -> None:
-    from factcheck import services
+def submit_return(inspection_id: int, user: int, returned_on: date, content: str = "yes") -> None:
+    from factcheck.operations import returns
 
-    run(services.save_return_details(inspection_id, returned_on, content, "", today=today()))
-    run(services.submit_return(inspection_id, by=by, today=today()))
-
-
-def answer(inspection_id: int, point: dict, by: int, decision: str = "accepted", reason: str = "") -> None:
-    from factcheck import services
-
-    run(services.answer_point(inspection_id, point["id"], point["version"], decision, False, reason, by=by))
+    run(returns.save_return_details(by(user), inspection_id, returned_on, content, "", today=today()))
+    run(returns.submit_return(by(user), inspection_id, today=today()))
 
 
-def add_data_item(inspection_id: int, by: int, source: str = "hub", notified_on: date | None = None) -> dict:
-    from factcheck import services
+def answer(inspection_id: int, point: dict, user: int, decision: str = "accepted", reason: str = "") -> None:
+    from factcheck.operations.answers import answer_point
+
+    run(answer_point(by(user), inspection_id, point["id"], point["version"], decision, False, reason))
+
+
+def add_data_item(
+    inspection_id: int, user: int, source: str = "hub", notified_on: date | None = None
+) -> dict:
+    from factcheck.operations.data import add_data_item as add
 
     values = {
         "description": "Use of force incidents, last 12 months",
         "source": source,
         "report_section": "Safety",
     }
-    return run(services.add_data_item(inspection_id, values, notified_on, by=by, today=today()))
+    return run(add(by(user), inspection_id, values, notified_on, today=today()))
 
 
-def add_photo(inspection_id: int, by: int, image: bytes | None = PNG) -> dict:
-    from factcheck import services
+def add_photo(inspection_id: int, user: int, image: bytes | None = PNG) -> dict:
+    from factcheck.operations.photographs import add_photograph
 
     return run(
-        services.add_photograph(
+        add_photograph(
+            by(user),
             inspection_id,
             "Cell on A wing",
             "nobody_identifiable",
             True,
             image,
             "png" if image else "",
-            by=by,
             scan_status="clean" if image else "",
         )
     )
@@ -128,7 +135,7 @@ class World:
 
 
 def build_world(*, shared: bool = True) -> World:
-    from factcheck import services
+    from factcheck.operations import draft
     from inspections.tables import InspectionTeamMember
 
     est = make_establishment("HMP Example")
@@ -152,12 +159,12 @@ def build_world(*, shared: bool = True) -> World:
         )
         record_draft(inspection, working_days_ago(3), leader)
         run(
-            services.store_draft_file(
-                inspection, "draft.pdf", "application/pdf", PDF, by=leader, scan_status="clean"
+            draft.store_draft_file(
+                by(leader), inspection, "draft.pdf", "application/pdf", PDF, scan_status="clean"
             )
         )
         if share:
-            run(services.share_draft(inspection, by=scrutiny))
+            run(draft.share_draft(by(scrutiny), inspection))
         return inspection
 
     world.full = fact_check(est)

@@ -2,7 +2,15 @@
 
 import pytest
 
-from tests.factcheck.helpers import USERNAMES, add_point, build_world, submit_return, today, working_days_ago
+from tests.factcheck.helpers import (
+    USERNAMES,
+    add_point,
+    build_world,
+    by,
+    submit_return,
+    today,
+    working_days_ago,
+)
 from tests.support import run
 from tracker.roles import Role
 
@@ -38,9 +46,9 @@ def test_read_and_write_the_fact_check_through_the_api(client):
     )
     assert waiting.status_code == 422 and "proposal" in waiting.json()["errors"]["proposals"]
     proposal = next(p for p in body["points"] if p["state"] == "proposed")
-    from factcheck import services
+    from factcheck.operations.points import set_point_state
 
-    run(services.set_point_state(world.full, proposal["id"], "dropped"))
+    run(set_point_state(by(world.users[Role.HMPPS_SCRUTINY]), world.full, proposal["id"], "drop"))
     done = client.put(
         f"{base}/factcheck/return",
         json={"returned_on": today().isoformat(), "content_to_publish": True, "submit": True},
@@ -167,28 +175,29 @@ def test_api_publication_records_the_published_fact(client):
 
     world = build_world()
     # a fresh fact check with nothing outstanding but the press release and answers
-    from factcheck import services
+    from factcheck import queries
+    from factcheck.operations import answers, data, points, publication
 
     leader = world.users[Role.HMIP_TEAM_LEADER]
     scrutiny = world.users[Role.HMPPS_SCRUTINY]
     inspection = world.thematic
-    for point in run(services.points_for(inspection)):
-        run(services.set_point_state(inspection, point["id"], "removed"))
-    for item in run(services.data_items(inspection)):
+    for point in run(queries.points_for(inspection)):
+        run(points.set_point_state(by(scrutiny), inspection, point["id"], "remove"))
+    for item in run(queries.data_items(inspection)):
         run(
-            services.respond_to_data_item(
-                inspection, item["id"], "consent", "", "DA-9", today(), by=scrutiny, today=today()
+            data.respond_to_data_item(
+                by(scrutiny), inspection, item["id"], "consent", "", "DA-9", today(), today=today()
             )
         )
     add_point(inspection, scrutiny)
     submit_return(inspection, scrutiny, today())
-    point = run(services.points_for(inspection, ("included",)))[0]
-    run(services.answer_point(inspection, point["id"], point["version"], "accepted", False, "", by=leader))
-    run(services.record_response_sent(inspection, today(), by=leader, today=today()))
-    run(services.record_press_release(inspection, today(), by=leader, today=today()))
+    point = run(queries.points_for(inspection, ("included",)))[0]
+    run(answers.answer_point(by(leader), inspection, point["id"], point["version"], "accepted", False, ""))
+    run(answers.record_response_sent(by(leader), inspection, today(), today=today()))
+    run(publication.record_press_release(by(leader), inspection, today(), today=today()))
     run(
-        services.record_simple_event(
-            inspection, services.EMERGING_FINDINGS_EVENT, working_days_ago(5), "", by=leader, today=today()
+        publication.record_dated_fact(
+            by(leader), inspection, queries.EMERGING_FINDINGS_EVENT, working_days_ago(5), "", today=today()
         )
     )
     response = client.post(
@@ -198,3 +207,25 @@ def test_api_publication_records_the_published_fact(client):
     )
     assert response.status_code == 201, response.text
     assert stored_milestones(inspection)["publication"]["done_on"] == today()
+
+
+def test_api_writers_of_a_data_response_or_the_return_give_the_version_and_the_second_gets_409(client):
+    world = build_world()
+    base = f"/api/v1/inspections/{world.full}"
+    scrutiny = _token("scrutiny")
+    body = client.get(f"{base}/factcheck", headers=scrutiny).json()
+    item = body["data_items"][0]
+    url = f"{base}/data/{item['id']}/response"
+    first = {"response": "objection", "objection_reason": "Not validated", "version": item["version"]}
+    assert client.put(url, json=first, headers=scrutiny).status_code == 200
+    second = {"response": "consent", "consent_reference": "DA-2", "version": item["version"]}
+    stale = client.put(url, json=second, headers=scrutiny)
+    assert stale.status_code == 409 and stale.json()["current"]["objection_reason"] == "Not validated"
+    details = {"returned_on": today().isoformat(), "content_to_publish": True, "version": 0}
+    assert client.put(f"{base}/factcheck/return", json=details, headers=scrutiny).status_code == 200
+    again = client.put(
+        f"{base}/factcheck/return",
+        json=details | {"content_to_publish": False, "not_content_reason": "Later"},
+        headers=scrutiny,
+    )
+    assert again.status_code == 409 and again.json()["current"]["content_to_publish"] == "yes"

@@ -7,6 +7,7 @@ from tests.factcheck.helpers import (
     add_data_item,
     add_point,
     answer,
+    by,
     calendar,
     record_draft,
     submit_return,
@@ -41,7 +42,7 @@ def _setup(client, username="leader", *, draft_days_ago=5, kind="full", end_days
 
 
 def test_hub_consent_needs_the_data_and_analysis_reference(client, run):
-    from factcheck import services
+    from factcheck import queries
 
     w = _setup(client, "scrutiny")
     item = add_data_item(w["i"], w["leader"], notified_on=working_days_ago(3))
@@ -56,19 +57,19 @@ def test_hub_consent_needs_the_data_and_analysis_reference(client, run):
         {"response": "consent", "consent_reference": "DA-2025-117"} | date_fields("responded", today()),
     )
     assert ok.status_code == 303
-    assert run(services.data_item(w["i"], item["id"]))["consent_reference"] == "DA-2025-117"
+    assert run(queries.data_item(w["i"], item["id"]))["consent_reference"] == "DA-2025-117"
     assert "Consent given" in client.get(f"/inspections/{w['i']}/factcheck").text
     assert audit_rows("factcheck.data_response")[-1]["detail"].endswith("response=consent")
 
 
 def test_an_objection_blocks_ready_to_publish_until_resolved(client, run):
-    from factcheck import services
+    from factcheck.operations import data
 
     w = _setup(client, "leader")
     item = add_data_item(w["i"], w["leader"], source="hmpps_other", notified_on=working_days_ago(3))
     run(
-        services.respond_to_data_item(
-            w["i"], item["id"], "objection", "Not yet validated", "", today(), by=w["scrutiny"], today=today()
+        data.respond_to_data_item(
+            by(w["scrutiny"]), w["i"], item["id"], "objection", "Not yet validated", "", today(), today=today()
         )
     )
     page = client.get(f"/inspections/{w['i']}/publication")
@@ -82,14 +83,14 @@ def test_an_objection_blocks_ready_to_publish_until_resolved(client, run):
 
 
 def test_no_response_by_the_deadline_shows_proceed_under_mou_18_and_records_who(client, run):
-    from factcheck import services
+    from factcheck import queries
 
     w = _setup(client, "leader", draft_days_ago=17)
     item = add_data_item(w["i"], w["leader"], notified_on=working_days_ago(16))
     page = client.get(f"/inspections/{w['i']}/factcheck")
     assert "No response: proceed under MoU ¶18" in page.text
     assert post_form(client, f"/inspections/{w['i']}/data/{item['id']}/proceed").status_code == 303
-    stored = run(services.data_item(w["i"], item["id"]))
+    stored = run(queries.data_item(w["i"], item["id"]))
     assert stored["proceeded_by"] == w["leader"] and stored["proceeded_at"] is not None
     assert "No response: HMIP proceeded under MoU ¶18" in client.get(f"/inspections/{w['i']}/factcheck").text
     # before the deadline HMIP cannot proceed
@@ -149,9 +150,9 @@ def test_photographs_annex_a_checks_objection_and_image(client, run):
         follow_redirects=False,
     )
     assert good.status_code == 303
-    from factcheck import services
+    from factcheck import queries
 
-    photo = run(services.photographs(w["i"]))[0]
+    photo = run(queries.photographs(w["i"]))[0]
     image = client.get(f"/inspections/{w['i']}/photographs/{photo['id']}/image")
     assert image.content == PNG and image.headers["content-type"] == "image/png"
     assert image.headers["x-content-type-options"] == "nosniff"

@@ -209,7 +209,7 @@ def test_scrutiny_home_panel_shows_fact_checks_and_consent_requests(client):
 
 
 def test_inspection_section_summarises_the_fact_check(client, run):
-    from factcheck.routes import inspection_section
+    from factcheck.web.queue import inspection_section
     from tracker.principal import Principal
 
     leader = make_user("leader", Role.HMIP_TEAM_LEADER)

@@ -6,6 +6,7 @@ import io
 from tests.factcheck.helpers import (
     add_point,
     answer,
+    by,
     calendar,
     record_draft,
     submit_return,
@@ -70,10 +71,11 @@ def test_establishment_proposals_are_taken_in_or_dropped(client):
     w = _setup(client, "governor")
     url = f"/inspections/{w['i']}/factcheck/points"
     assert client.get(url).status_code == 404  # not shared yet
-    from factcheck import services
+    from factcheck import queries
+    from factcheck.operations.draft import share_draft
     from tests.support import run
 
-    run(services.share_draft(w["i"], by=w["scrutiny"]))
+    run(share_draft(by(w["scrutiny"]), w["i"]))
     overview = client.get(f"/inspections/{w['i']}/factcheck")
     assert "Your proposed corrections" in overview.text and "Download the draft report" not in overview.text
     for n in range(3):
@@ -82,14 +84,14 @@ def test_establishment_proposals_are_taken_in_or_dropped(client):
     sign_in(client, "scrutiny")
     page = client.get(url)
     assert "3 proposals waiting for a decision" in page.text
-    points = run(services.points_for(w["i"]))
+    points = run(queries.points_for(w["i"]))
     take = f"/inspections/{w['i']}/factcheck/points/{{}}/state"
     post_form(client, take.format(points[0]["id"]), {"action": "include"})
     post_form(client, take.format(points[1]["id"]), {"action": "include"})
     check = client.get(f"/inspections/{w['i']}/factcheck/check")
     assert "1 proposal from HMP Example still waiting" in check.text
     post_form(client, take.format(points[2]["id"]), {"action": "drop"})
-    states = [p["state"] for p in run(services.points_for(w["i"]))]
+    states = [p["state"] for p in run(queries.points_for(w["i"]))]
     assert states == ["included", "included", "dropped"]
     client.cookies.clear()
     sign_in(client, "governor")
@@ -98,7 +100,7 @@ def test_establishment_proposals_are_taken_in_or_dropped(client):
 
 
 def test_import_reports_each_bad_row_and_saves_nothing(client, run):
-    from factcheck import services
+    from factcheck import queries
 
     w = _setup(client)
     url = f"/inspections/{w['i']}/factcheck/import"
@@ -120,7 +122,7 @@ def test_import_reports_each_bad_row_and_saves_nothing(client, run):
     assert "Row 3: enter a category" in bad.text
     assert "Row 5: enter a category" in bad.text and "Row 5: enter the proposed correction" in bad.text
     assert "nothing has been added" in bad.text
-    assert run(services.points_for(w["i"])) == []
+    assert run(queries.points_for(w["i"])) == []
     rows[2][1] = "Names or titles"
     rows[4] = ["3.4", "Description of events", "", "It was on Tuesday", ""]
     good = client.post(
@@ -131,7 +133,7 @@ def test_import_reports_each_bad_row_and_saves_nothing(client, run):
     )
     assert good.status_code == 303
     assert "4 points imported" in client.get(good.headers["location"]).text
-    assert [p["category"] for p in run(services.points_for(w["i"]))] == [
+    assert [p["category"] for p in run(queries.points_for(w["i"]))] == [
         "data",
         "names_titles",
         "names_titles",
@@ -140,7 +142,7 @@ def test_import_reports_each_bad_row_and_saves_nothing(client, run):
 
 
 def test_import_csv_and_refusals(client, run):
-    from factcheck import services
+    from factcheck import queries
 
     w = _setup(client)
     url = f"/inspections/{w['i']}/factcheck/import"
@@ -175,7 +177,7 @@ def test_import_csv_and_refusals(client, run):
     assert "contains macros" in refused.text
     empty = post_form(client, url, {})
     assert "Select a spreadsheet of accuracy points" in empty.text
-    assert run(services.points_for(w["i"])) == []
+    assert run(queries.points_for(w["i"])) == []
 
 
 def test_return_details_check_and_submit_moves_the_timeline_to_hmip(client, run):
@@ -211,7 +213,7 @@ def test_return_details_check_and_submit_moves_the_timeline_to_hmip(client, run)
 
 
 def test_hmip_answers_each_point_and_records_the_response(client, run):
-    from factcheck import services
+    from factcheck import queries
 
     w = _setup(client, "leader")
     first = add_point(w["i"], w["scrutiny"])
@@ -239,7 +241,7 @@ def test_hmip_answers_each_point_and_records_the_response(client, run):
     assert ok.status_code == 303
     early = post_form(client, f"/inspections/{w['i']}/factcheck/response", date_fields("sent", today()))
     assert "Answer every accuracy point first (1 not answered)" in early.text
-    answer(w["i"], run(services.point_row(w["i"], second["id"])), w["leader"], "partly_accepted", "Reworded")
+    answer(w["i"], run(queries.point_row(w["i"], second["id"])), w["leader"], "partly_accepted", "Reworded")
     overview = client.get(f"/inspections/{w['i']}/factcheck")
     assert (
         "Matter of judgement (MoU ¶33)" in overview.text and "Record HMIP's response as sent" in overview.text
@@ -267,7 +269,7 @@ def test_a_second_answer_on_a_stale_version_gets_409_with_the_current_answer(cli
 
 
 def test_the_scrutiny_team_cannot_change_hmips_answers(client, run):
-    from factcheck import services
+    from factcheck import queries
 
     w = _setup(client)
     point = add_point(w["i"], w["scrutiny"])
@@ -277,7 +279,7 @@ def test_the_scrutiny_team_cannot_change_hmips_answers(client, run):
     assert client.get(url).status_code == 403
     refused = post_form(client, url, {"version": "2", "decision": "not_accepted", "reason": "Changed"})
     assert refused.status_code == 403
-    assert run(services.point_row(w["i"], point["id"]))["decision"] == "accepted"
+    assert run(queries.point_row(w["i"], point["id"]))["decision"] == "accepted"
     assert audit_rows("denied")[-1]["actor"] == "scrutiny"
     overview = client.get(f"/inspections/{w['i']}/factcheck")
     assert f"/points/{point['id']}/answer" not in overview.text
@@ -325,17 +327,23 @@ def test_summary_download_has_fixed_columns_neutralises_formulas_and_is_audited(
 def test_points_added_at_the_same_moment_get_different_numbers(client, run):
     import asyncio
 
-    from factcheck import services
+    from factcheck.operations import points
 
     w = _setup(client)
 
     async def add_at_once():
         adds = [
-            services.add_point(w["i"], POINT | {"location": f"Page {n}"}, by=w["scrutiny"], proposal=False)
+            points.add_point(by(w["scrutiny"]), w["i"], POINT | {"location": f"Page {n}"}, proposal=False)
             for n in range(6)
         ]
         return await asyncio.gather(*adds)
 
     added = run(add_at_once())
-    assert all(not errors for _, errors in added)
-    assert sorted(point["number"] for point, _ in added) == [1, 2, 3, 4, 5, 6]
+    assert sorted(point["number"] for point in added) == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_return_details_give_every_problem_at_once(client):
+    w = _setup(client)
+    page = post_form(client, f"/inspections/{w['i']}/factcheck/details", {"content": "no"})
+    assert "Enter the date the fact check was returned" in page.text
+    assert "Enter why HMPPS is not content to publish on the indicative date" in page.text

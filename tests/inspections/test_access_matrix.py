@@ -13,6 +13,9 @@ READ = ALL - {Role.ADMIN}
 LEAD = frozenset({Role.HMIP_TEAM_LEADER, Role.HMIP_MANAGER})
 EST_EDIT = frozenset({Role.HMIP_MANAGER, Role.ADMIN})
 PROGRAMME = frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER})
+# Extending the draft report, an HMIP deadline: an HMIP manager only (the Scrutiny Team and HMPPS
+# managers pass the route's rule and are refused by the policy for this milestone).
+EXTEND = frozenset({Role.HMIP_MANAGER})
 
 INS = "{inspection_id:int}"
 EST = "{establishment_id:int}"
@@ -53,6 +56,9 @@ TABLE = {
     ("GET", f"/api/v1/inspections/{INS}"): READ,
     ("GET", f"/api/v1/inspections/{INS}/timeline"): READ,
     ("POST", f"/api/v1/inspections/{INS}/events"): LEAD,
+    ("GET", f"/inspections/{INS}/extensions/new"): EXTEND,
+    ("POST", f"/inspections/{INS}/extensions/new"): EXTEND,
+    ("POST", f"/api/v1/inspections/{INS}/extensions"): EXTEND,
     ("POST", f"/establishments/{EST}/status"): EST_EDIT,  # last: it deactivates the establishment
 }
 
@@ -103,8 +109,17 @@ def _token(username: str) -> dict:
     return {"Authorization": f"Bearer {run(create_api_token(run(user_id_for(username))))}"}
 
 
+EXTENSION = {"key": "draft_report", "new_due": "2027-01-15", "reason": "Agreed", "agreed_by": "HMIP"}
+
+
 def _call(client, method, path, w, username):
+    if path.endswith("/extensions/new"):
+        if method == "GET":
+            return client.get(path, params={"key": "draft_report"})
+        return post_form(client, path, {"key": "draft_report"})
     if path.startswith("/api/") and method == "POST":
+        if path.endswith("/extensions"):
+            return client.post(path, json=EXTENSION, headers=_token(username))
         if path.endswith("/events"):
             body = {"kind": "debrief_held", "occurred_on": "2025-03-14"}
         else:
@@ -156,7 +171,7 @@ def test_establishment_user_gets_404_for_another_establishments_ids(client):
         denials = len(audit_rows("denied"))
         response = _call(client, method, path, w, "governor")
         expected = {404} if Role.ESTABLISHMENT in allowed else {403}
-        if method == "POST" and path.startswith("/api/") and path.endswith("/events"):
+        if method == "POST" and path.startswith("/api/") and path.endswith(("/events", "/extensions")):
             expected = {404}
         assert response.status_code in expected, (method, path, response.status_code)
         assert "Elsewhere" not in response.text, path

@@ -94,13 +94,14 @@ def test_a_double_submitted_create_form_makes_one_record(client, form):
 
 def return_fact_check(world) -> None:
     """Scrutiny includes the establishment's proposal and returns A's fact check (answers follow)."""
-    from factcheck import services
+    from factcheck.operations import points, returns
+    from tracker.operations import Actor
 
     fc = world.a.ids["inspection_id"][0]
-    scrutiny = world.users_by_name["scrutiny"]
-    run(services.set_point_state(fc, world.a.ids["point_id"][1], "included"))
-    run(services.save_return_details(fc, today_london(), "yes", "", today=today_london()))
-    run(services.submit_return(fc, by=scrutiny, today=today_london()))
+    scrutiny = Actor.system("test", for_user=world.users_by_name["scrutiny"])
+    run(points.set_point_state(scrutiny, fc, world.a.ids["point_id"][1], "include"))
+    run(returns.save_return_details(scrutiny, fc, today_london(), "yes", "", today=today_london()))
+    run(returns.submit_return(scrutiny, fc, today=today_london()))
 
 
 FIRST, SECOND = "Changed by the first editor", "Changed by the second editor"

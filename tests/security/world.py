@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from inspect import signature
 from types import SimpleNamespace
 
 from tests.support import (
@@ -76,7 +75,10 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
     from actionplans.operations import rows as plan_rows
     from actionplans.operations.workflow import start_plan
     from actionplans.services import ActionInput
-    from factcheck import services as fc
+    from factcheck.operations import data as fc_data
+    from factcheck.operations import draft as fc_draft
+    from factcheck.operations import photographs as fc_photos
+    from factcheck.operations import points as fc_points
     from inspections.constants import HEALTHY_PRISON_TESTS
     from inspections.operations.debrief import DebriefInput, save_debrief
     from inspections.tables import Inspection, InspectionTeamMember, Recommendation
@@ -110,16 +112,19 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
         )
     )
     record_fact(fc_id, "debrief_note_sent", end + timedelta(days=1), by=leader, today=today)
-    inspection = run(Inspection.select().where(Inspection.id == fc_id).first())
-    run(fc.record_draft(inspection, _working_days_ago(3), None, by=leader, today=today))
-    # The scan's answer became a parameter while uploads were being hardened: pass it when asked.
-    scanned = {"scan_status": "clean"} if "scan_status" in signature(fc.store_draft_file).parameters else {}
-    run(fc.store_draft_file(fc_id, f"{m}-draft.pdf", "application/pdf", PDF, by=leader, **scanned))
-    run(fc.share_draft(fc_id, by=scrutiny))
+
+    def by(user_id: int) -> Actor:
+        return Actor.system("test", for_user=user_id)
+
+    run(fc_draft.record_draft(by(leader), fc_id, _working_days_ago(3), None, today=today))
+    pdf = (f"{m}-draft.pdf", "application/pdf", PDF)
+    run(fc_draft.store_draft_file(by(leader), fc_id, *pdf, scan_status="clean"))
+    run(fc_draft.share_draft(by(scrutiny), fc_id))
     points = []
     for proposal in (False, True):
-        point, errors = run(
-            fc.add_point(
+        point = run(
+            fc_points.add_point(
+                by(side.governor if proposal else scrutiny),
                 fc_id,
                 {
                     "location": f"{m} 3.12",
@@ -128,23 +133,23 @@ def _full_set(side: Side, users: dict[Role, int]) -> None:
                     "proposed_correction": f"{m} correction",
                     "evidence": f"{m} evidence",
                 },
-                by=side.governor if proposal else scrutiny,
                 proposal=proposal,
             )
         )
-        assert not errors, errors
         points.append(point["id"])
     item = run(
-        fc.add_data_item(
+        fc_data.add_data_item(
+            by(leader),
             fc_id,
             {"description": f"{m} data item", "source": "hub", "report_section": f"{m} section"},
             _working_days_ago(2),
-            by=leader,
             today=today,
         )
     )
     photo = run(
-        fc.add_photograph(fc_id, f"{m} photo caption", "nobody_identifiable", True, PNG, "png", by=leader)
+        fc_photos.add_photograph(
+            by(leader), fc_id, f"{m} photo caption", "nobody_identifiable", True, PNG, "png"
+        )
     )
 
     # 2. A published inspection with recommendations and an action plan.

@@ -63,7 +63,7 @@ def test_wiring_twice_changes_nothing(settings, db):
     assert _registered() == once
     assert [item.label for item in once["navigation"]][:3] == ["Home", "Inspections", "My work"]
     assert [panel.__module__ for panel in once["home panels"]] == [
-        "factcheck.routes",
+        "factcheck.web.queue",
         "actionplans.panels",
         "actionplans.panels",
         "actionplans.panels",

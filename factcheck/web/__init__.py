@@ -1,0 +1,1 @@
+"""The fact check's pages, one module a sub-area; factcheck.routes gathers them."""
