@@ -249,3 +249,13 @@ def test_health_reports_postgresql_down_while_it_is_stopped_and_up_when_it_retur
     finally:
         postgres.stop_if_running()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_the_probes_answer_a_client_the_rate_limits_have_stopped(client):
+    from timelines.feeds import MISSES_PER_MINUTE
+
+    for _ in range(MISSES_PER_MINUTE + 1):
+        last = client.get("/feeds/no-such-feed.ics")
+    assert last.status_code == 429
+    for path in ("/ping", "/health", "/info"):
+        assert client.get(path).status_code == 200
