@@ -87,3 +87,9 @@ def test_the_server_logs_json_lines_with_no_cookie_token_password_or_note(db, da
     assert saved["request_id"] == debrief.headers["x-request-id"]
     for secret in (cookie.value, token, PASSWORD, CONFIDENTIAL_CANARY, secret_feed, "Leader"):
         assert secret not in text, secret
+
+
+def test_a_refused_host_still_echoes_the_request_id_as_its_reference(client):
+    response = client.get("/", headers={"Host": "evil.example", "X-Request-Id": "proxy-abc"})
+    assert response.status_code == 400
+    assert response.headers["x-request-id"] == "proxy-abc" and "<strong>proxy-abc</strong>" in response.text
