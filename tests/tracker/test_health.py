@@ -191,17 +191,16 @@ class ThrowawayPostgres:
 
     def __init__(self, directory: Path) -> None:
         self.bin = _postgres_bin()
-        self.directory = directory
+        self.directory, self.data = directory, str(directory / "data")
         self.port = free_port()
         self.runas = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.runas:
             shutil.chown(directory, "postgres")
-        self._as_owner("initdb", "-D", str(directory / "data"), "-U", "tracker", "--auth=trust", "-E", "UTF8")
+        self._run("initdb", "-D", self.data, "-U", "tracker", "--auth=trust", "-E", "UTF8")
 
-    def _as_owner(self, program: str, *args: str) -> None:
-        subprocess.run(  # noqa: S603 - fixed argv
-            [*self.runas, str(self.bin / program), *args], check=True, capture_output=True
-        )
+    def _run(self, program: str, *args: str, check: bool = True) -> None:
+        argv = [*self.runas, str(self.bin / program), *args]
+        subprocess.run(argv, check=check, capture_output=True)  # noqa: S603 - fixed argv
 
     @property
     def url(self) -> str:
@@ -209,14 +208,13 @@ class ThrowawayPostgres:
 
     def start(self) -> None:
         options = f"-h 127.0.0.1 -p {self.port} -k {self.directory} -c fsync=off"
-        self._as_owner("pg_ctl", "-D", str(self.directory / "data"), "-l", str(self.directory / "log"), "-w", "-o", options, "start")
+        self._run("pg_ctl", "-D", self.data, "-l", str(self.directory / "log"), "-w", "-o", options, "start")
 
     def stop(self) -> None:
-        self._as_owner("pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "-w", "stop")
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
 
     def stop_if_running(self) -> None:
-        argv = [*self.runas, str(self.bin / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"]
-        subprocess.run(argv, capture_output=True, check=False)  # noqa: S603 - fixed argv
+        self._run("pg_ctl", "-D", self.data, "-m", "immediate", "stop", check=False)
 
 
 @pytest.mark.slow
