@@ -2,8 +2,9 @@
 
 /health checks the database, the SMTP server and the virus scanner at once, each bounded by
 CHECK_TIMEOUT_S, so the probe answers in about that time at worst whatever hangs. The database is
-checked on a connection of its own, never one borrowed from the app's pool: a busy pool does not
-hold the probe up, and a database that has gone away is seen at once. Requests that arrive while
+checked on a connection of its own, never one borrowed from the app's pool, on a thread of the
+probe's own (with its own event loop for PostgreSQL): a busy pool or event loop does not hold the
+check up, and a database that has gone away is seen at once. Requests that arrive while
 a check is running share its answer, so a flood of probes opens no more than one connection at a
 time per worker. A component is UP or DOWN; /health answers 503 only when one the HEALTH_REQUIRED
 setting names (always the database) is DOWN. Reasons given are fixed phrases or an error's type:
@@ -68,17 +69,26 @@ def _read_sqlite(path: str) -> None:
         connection.close()
 
 
-async def check_database(engine) -> dict:
-    if is_sqlite(engine):
-        await asyncio.get_running_loop().run_in_executor(_THREADS, _read_sqlite, engine.path)
-        return {"engine": "sqlite"}
+def _ask_postgresql(dsn: str) -> None:
+    """On a health thread, with an event loop of its own: the app's loop may be busy."""
     import asyncpg
 
-    connection = await asyncpg.connect(engine.config["dsn"], timeout=CHECK_TIMEOUT_S)
-    try:
-        await connection.fetchval("SELECT 1")
-    finally:
-        await connection.close(timeout=CHECK_TIMEOUT_S)
+    async def select_one():
+        connection = await asyncpg.connect(dsn, timeout=CHECK_TIMEOUT_S)
+        try:
+            await connection.fetchval("SELECT 1", timeout=CHECK_TIMEOUT_S)
+        finally:
+            await connection.close(timeout=CHECK_TIMEOUT_S)
+
+    asyncio.run(select_one())
+
+
+async def check_database(engine) -> dict:
+    loop = asyncio.get_running_loop()
+    if is_sqlite(engine):
+        await loop.run_in_executor(_THREADS, _read_sqlite, engine.path)
+        return {"engine": "sqlite"}
+    await loop.run_in_executor(_THREADS, _ask_postgresql, engine.config["dsn"])
     return {"engine": "postgresql"}
 
 

@@ -1,4 +1,4 @@
-"""Per-request context (request id, who is asking) and the headers every response carries."""
+"""Per-request context (who is asking) and the headers every response carries."""
 
 from __future__ import annotations
 
