@@ -64,11 +64,12 @@ for name, items in {**found, **anomalies}.items():
 print(f"{sum(len(v) for v in found.values())} vulnerabilities, {sum(len(v) for v in anomalies.values())} anomalies")
 sys.exit(1 if found or anomalies else 0)
 PY
-# A request the app failed on is a finding even when wapiti did not classify it.
-errors=$(grep -c '^Traceback' "$tmp/server.log" || true)
+# A request the app failed on is a finding even when wapiti did not classify it. The server's log
+# lines are JSON: a traceback is in a line's "exception" string, its lines joined by \n.
+errors=$(grep -c 'Traceback' "$tmp/server.log" || true)
 echo "server log: $errors tracebacks"
 if [ "$errors" != 0 ]; then
-  { grep -E '^[A-Za-z_.]+(Error|Exception)\b' "$tmp/server.log" || true; } | sort | uniq -c | sort -rn | head -10
+  { grep -oE '\\n[A-Za-z_.]+(Error|Exception)\b[^"\\]{0,120}' "$tmp/server.log" || true; } | sort | uniq -c | sort -rn | head -10
   status=1
 fi
 exit $status

@@ -46,11 +46,16 @@ from tests.support import close_test_pool, run  # noqa: E402
 
 
 class _Collect(logging.Handler):
-    """Keeps every log line the suite produces, to search for secrets that must never be logged."""
+    """Keeps every log line the suite produces, as the JSON lines a server writes, to search for
+    secrets that must never be logged."""
 
     def __init__(self) -> None:
+        from tracker.logs import json_formatter, use_structlog
+
         super().__init__(level=logging.DEBUG)
         self.lines: list[str] = []
+        use_structlog()
+        self.setFormatter(json_formatter())
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -74,7 +79,17 @@ def no_secret_in_logs_or_audit():
     start = len(_LOG.lines)
     yield
     leaked = [line for line in _LOG.lines[start:] for c in CANARIES if c in line]
+    del _LOG.lines[start:]
     assert not leaked, f"secret in the logs: {leaked[:3]}"
+
+
+@pytest.fixture
+def log_lines():
+    """A function giving this test's log lines so far, each a JSON object."""
+    import json
+
+    start = len(_LOG.lines)
+    return lambda: [json.loads(line) for line in _LOG.lines[start:]]
 
 
 def _no_secret_in_audit() -> None:

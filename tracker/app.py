@@ -19,6 +19,7 @@ from tracker.access import access_guard, public, signed_in
 from tracker.api import api_router
 from tracker.db import bind_engine, engine_from_url
 from tracker.errors import EXCEPTION_HANDLERS
+from tracker.logs import RequestLog, use_structlog
 from tracker.middleware import ContextMiddleware, HostCheck, security_headers_hook
 from tracker.settings import PROJECT_ROOT, Settings, load_settings
 from tracker.submissions import SubmissionMiddleware
@@ -44,6 +45,7 @@ def _csrf_token_must_be_text() -> None:
 
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
+    use_structlog()
     wire()
     _csrf_token_must_be_text()
     engine = engine or engine_from_url(settings.database_url)
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
         # The client address (login throttling, audit) comes from X-Forwarded-For only when the
         # direct peer is one of these proxies; anyone else's header is ignored.
         app.asgi_handler = ProxyHeadersMiddleware(app.asgi_handler, list(settings.trusted_proxies))
+    app.asgi_handler = RequestLog(app.asgi_handler)
     app.state.settings = settings
     app.state.engine = engine
     return app

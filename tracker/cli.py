@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from tracker.aio import run_sync
@@ -122,16 +124,20 @@ def demo_code(username: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the app with uvicorn."""
+    """Serve the app with uvicorn, every log line as JSON on standard output."""
     import uvicorn
 
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    from tracker.logs import log_json_to_stdout
+
+    log_json_to_stdout()
+    logging.getLogger("tracker.serve").info("Serving on http://%s:%s/ (Ctrl+C to stop)", host, port)
     uvicorn.run(
         "tracker.asgi:app",
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
+        access_log=False,  # tracker.logs.RequestLog writes one line per request
+        log_config=None,  # uvicorn's own lines go through the JSON handler too
         proxy_headers=False,
         server_header=False,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from urllib.parse import quote
-from uuid import uuid4
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -29,7 +28,8 @@ def _is_api(request: Request) -> bool:
 
 
 def _reference(request: Request) -> str:
-    return audit.request_id(request)[:8].upper()
+    """The request's id, as in the X-Request-Id header, the log lines and the audit rows."""
+    return audit.request_id(request)
 
 
 def _page(request: Request, template: str, status_code: int, **context) -> Response:
@@ -114,7 +114,6 @@ async def refuse_host(scope: Scope, receive: Receive, send: Send) -> None:
     The check runs before Litestar's own error handling, and a URL built from a malformed Host
     fails, so the Host header is dropped first: nothing on the page comes from it."""
     scope["headers"] = [(name, value) for name, value in scope["headers"] if name != b"host"]
-    scope.setdefault("state", {}).setdefault("request_id", uuid4().hex)
     request = Request(scope, receive)
     detail = "The web address is not one this service answers to. Check the address and try again."
     response = _page(request, "errors/generic.html", 400, detail=detail, status=400)

@@ -1,4 +1,4 @@
-"""Per-request context (request id, who is asking) and the headers every response carries."""
+"""Per-request context (who is asking) and the headers every response carries."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import base64
 import hashlib
 import re
 from http.cookies import SimpleCookie
-from uuid import uuid4
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.errors import refuse_host
+from tracker.logs import PROBE_PATHS, bind_user
 from tracker.sessions import principal_for_api_token, principal_for_session
 from tracker.settings import Settings
 
@@ -52,7 +52,9 @@ def _header(scope: Scope, name: bytes) -> str:
 
 
 class ContextMiddleware:
-    """Gives each request an id and resolves the principal from the session cookie or a token."""
+    """Resolves the principal from the session cookie or a token (the request's id is given by
+    tracker.logs.RequestLog). Static files and the platform's probes have no principal: they never
+    touch a session."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -63,12 +65,10 @@ class ContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        state = scope.setdefault("state", {})
-        state.setdefault("request_id", uuid4().hex)
-        if not scope["path"].startswith(STATIC_PREFIXES):
-            scope["user"] = await self._principal(scope)
-        else:
-            scope["user"] = None
+        path = scope["path"]
+        anonymous = path.startswith(STATIC_PREFIXES) or path in PROBE_PATHS
+        scope["user"] = None if anonymous else await self._principal(scope)
+        bind_user(scope["user"].user_id if scope["user"] else None)
         await self.app(scope, receive, send)
 
     async def _principal(self, scope: Scope):
@@ -104,9 +104,6 @@ def security_headers_hook(settings: Settings):
         path = scope.get("path", "")
         if not path.startswith(STATIC_PREFIXES):
             headers["Cache-Control"] = "no-store"
-        request_id = scope.get("state", {}).get("request_id")
-        if request_id:
-            headers["X-Request-Id"] = request_id
 
     return before_send
 

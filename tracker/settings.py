@@ -9,6 +9,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+# What /health checks (tracker.health); the database is always required.
+HEALTH_COMPONENTS = ("database", "smtp", "scanner")
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -60,6 +62,10 @@ class Settings:
     # The role that owns the tables (PostgreSQL): `tracker migrate`, `retention`, `backup` and
     # `restore` connect as it; the app, as DATABASE_URL's role, may only add and read audit rows.
     owner_database_url: str = ""
+    # /health answers 503 when one of these is down; the others are reported only.
+    health_required: tuple[str, ...] = ("database",)
+    git_ref: str = ""
+    build_number: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -73,6 +79,15 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _health_required() -> tuple[str, ...]:
+    named = {n.strip() for n in os.environ.get("HEALTH_REQUIRED", "").split(",") if n.strip()}
+    unknown = named - set(HEALTH_COMPONENTS)
+    if unknown:
+        known = ", ".join(HEALTH_COMPONENTS)
+        raise RuntimeError(f"HEALTH_REQUIRED names {', '.join(sorted(unknown))}: use {known}")
+    return tuple(c for c in HEALTH_COMPONENTS if c in named | {"database"})
 
 
 def load_settings() -> Settings:
@@ -109,4 +124,7 @@ def load_settings() -> Settings:
         db_pool=_bool("DB_POOL", True),
         audit_retention_days=_int("AUDIT_RETENTION_DAYS", 730),
         owner_database_url=os.environ.get("OWNER_DATABASE_URL", ""),
+        health_required=_health_required(),
+        git_ref=os.environ.get("GIT_REF", ""),
+        build_number=os.environ.get("BUILD_NUMBER", ""),
     )

@@ -69,7 +69,7 @@ def test_post_without_csrf_token_is_refused(client):
     assert response.status_code == 403
 
 
-def test_error_page_has_a_reference_and_no_traceback(db, settings):
+def test_error_page_has_a_reference_and_no_traceback(db, settings, log_lines):
     from litestar import get
     from litestar.testing import TestClient
 
@@ -87,7 +87,10 @@ def test_error_page_has_a_reference_and_no_traceback(db, settings):
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.text
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
-    assert response.headers["x-request-id"][:8].upper() in response.text
+    reference = response.headers["x-request-id"]
+    assert f"quote reference <strong>{reference}</strong>" in response.text
+    [error] = [line for line in log_lines() if line["level"] == "error"]
+    assert error["request_id"] == reference and "RuntimeError" in error["exception"]
 
 
 def test_a_request_over_the_upload_limit_gets_a_govuk_message(db, database_url):

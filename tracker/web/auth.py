@@ -270,11 +270,6 @@ async def signed_out(request: Request) -> Template:
     return render(request, "auth/signed_out.html")
 
 
-@get("/health", opt=public(), media_type="text/plain")
-async def health() -> str:
-    return "ok"
-
-
 ROUTES = [
     login_page,
     login_submit,
@@ -287,5 +282,4 @@ ROUTES = [
     logout,
     keep_alive,
     signed_out,
-    health,
 ]

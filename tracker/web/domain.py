@@ -1,13 +1,14 @@
-"""The shell's own pages (sign-in, home, administration) declared like any domain's."""
+"""The shell's own pages (sign-in, home, administration) and the platform's probes, declared like
+any domain's."""
 
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
-from tracker.web import account, admin, auth, home
+from tracker.web import account, admin, auth, health, home
 
 SHELL = Domain(
     name="shell",
-    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES],
+    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES],
     navigation=[
         NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
