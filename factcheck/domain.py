@@ -1,6 +1,7 @@
 """The factcheck domain as the shell wires it in (tracker.wiring)."""
 
 from factcheck import api, cli, demo, policy, routes
+from factcheck.operations.facts import WRITERS
 from factcheck.web.queue import inspection_section, scrutiny_home_panel
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
@@ -18,5 +19,6 @@ FACTCHECK = Domain(
     inspection_sections=[inspection_section],
     commands=cli.COMMANDS,
     policy=policy.POLICY,
+    fact_writers=WRITERS,
     demo=demo.load,
 )

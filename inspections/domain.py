@@ -10,6 +10,8 @@ from inspections import (
     web_extensions,
     web_inspections,
 )
+from inspections.operations.inspections import raise_as_a_fact
+from timelines.core.workflow import UN_RAISED
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -24,6 +26,7 @@ INSPECTIONS = Domain(
         NavItem("Programme", "/programme", frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER}), order=31),
     ],
     policy=policy.POLICY,
+    fact_writers={UN_RAISED: raise_as_a_fact},
     demo_places=demo.load_establishments,
     demo=demo.load,
     establishments=people.ESTABLISHMENTS,

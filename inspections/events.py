@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from inspections.tables import Inspection, InspectionEvent
 from timelines.core.history import standing
-from timelines.core.workflow import STEP, Impossible, check_new_fact, standing_facts
+from timelines.core.workflow import STEP, Impossible, check_new_fact, date_guard_problems, standing_facts
 from timelines.core.workflow import Inspection as WorkflowInspection
 from timelines.store import PROCESS_FOR_KIND, current_calendar, refresh_inspection
 from tracker import clock
@@ -61,6 +61,24 @@ async def record_event(
     return event.id
 
 
+async def check_fact(
+    inspection_id: int,
+    kind: str,
+    when: date | datetime,
+    *,
+    supersedes: int | None,
+    today: date,
+    field: str = "occurred_on",
+) -> None:
+    """Could this fact (or correction) be recorded on top of the history as it stands? Raises
+    Refused as record_event would; for an operation that checks before it writes anything."""
+    events = await InspectionEvent.select().where(InspectionEvent.inspection == inspection_id)
+    if supersedes is not None:
+        _check_correction(events, supersedes, kind)
+    if kind in STEP:
+        await _check_order(inspection_id, events, kind, when, supersedes, today, field)
+
+
 def _check_correction(events: list[dict], supersedes: int, kind: str) -> None:
     superseded = {e["supersedes"] for e in events if e["supersedes"]}
     original = next((e for e in events if e["id"] == supersedes), None)
@@ -84,6 +102,15 @@ async def _check_order(inspection_id, events, kind, when, supersedes, today, fie
     )
     if problem is not None:
         raise refusal(problem, field)
+
+
+def date_problems(row: dict, fact: str, day: date | None, today: date, field: str) -> dict[str, str]:
+    """A fact's own date guards (timelines.core.workflow.date_guard_problems) on a form's field, in
+    the workflow's words: what a form checks before anything else, as the API's refusal says it."""
+    if day is None:
+        return {}
+    found = date_guard_problems(fact, day, workflow_inspection(row), today=today)
+    return {field: found[0].message} if found else {}
 
 
 def workflow_inspection(row: dict) -> WorkflowInspection:

@@ -26,7 +26,10 @@ class Domain:
     `home_order`, lowest first), sections of the inspection and establishment pages, `tracker`
     subcommands, policy table (action -> grants, tracker.policy) and demo data loaders
     (`demo_places` before the demo users are made, `demo` after); the domain that owns the
-    establishments gives `establishments`; `retained`: its rows `tracker retention` removes."""
+    establishments gives `establishments`; `retained`: its rows `tracker retention` removes;
+    `fact_writers`: the operation that records each fact the domain owns (fact key -> an async
+    callable (actor, inspection_id, fact input, today)), reached by the generic fact operation
+    and so by the API's events route."""
 
     name: str
     routes: Sequence = ()
@@ -42,6 +45,7 @@ class Domain:
     demo: Callable[[], Awaitable[None]] | None = None
     establishments: Establishments | None = None
     retained: Sequence[Retained] = ()
+    fact_writers: Mapping[str, Callable[..., Awaitable[Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,19 @@ async def gather(sections: Iterable[Panel], request, principal, *row) -> list[di
         if result:
             shown.append(result)
     return shown
+
+
+_fact_writers: dict[str, Callable[..., Awaitable[Any]]] = {}
+
+
+def provide_fact_writers(writers: Mapping[str, Callable[..., Awaitable[Any]]]) -> None:
+    """Each fact has exactly one writing operation: a second one for the same fact is an error."""
+    for fact, writer in writers.items():
+        if _fact_writers.get(fact, writer) is not writer:
+            raise ValueError(f"fact {fact!r} has two writing operations")
+        _fact_writers[fact] = writer
+
+
+def fact_writer(fact: str) -> Callable[..., Awaitable[Any]] | None:
+    """The domain operation that records this fact, or None when the generic one does."""
+    return _fact_writers.get(fact)

@@ -41,6 +41,7 @@ def wire() -> None:
             extensions.RETAINED.add(retained)
         if domain.establishments:
             extensions.provide_establishments(domain.establishments)
+        extensions.provide_fact_writers(domain.fact_writers)
 
 
 def page_routes() -> list:

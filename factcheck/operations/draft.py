@@ -8,7 +8,7 @@ from datetime import date
 from factcheck.operations.common import adopt_recorded_facts, returned_already, row_for, row_to_record
 from factcheck.queries import events_for, indicative_window, standing
 from factcheck.tables import DraftFile, DraftReport
-from inspections.events import record_event
+from inspections.events import date_problems, record_event
 from inspections.tables import Inspection
 from timelines.core.calendar import WorkingCalendar
 from timelines.store import current_calendar
@@ -23,12 +23,9 @@ def draft_problems(
     """(the indicative publication date to record, problems): the one given if inside the
     covering letter's window, or the proposal when none is given. The form checks the same
     before its check-your-answers page."""
-    if sent_on > today:
-        return indicative, {"sent": "The date the draft was sent must be today or in the past"}
-    if sent_on < inspection["end_date"]:
-        return indicative, {
-            "sent": "The date the draft was sent must be on or after the last day of the inspection"
-        }
+    problems = date_problems(inspection, "draft_sent", sent_on, today, "sent")
+    if problems:
+        return indicative, problems
     window = indicative_window(inspection, sent_on, calendar)
     if window is None:
         return indicative, {}

@@ -8,9 +8,9 @@ from datetime import date
 
 from factcheck.checklist import checklist
 from factcheck.operations.answers import proceed_in_change
-from factcheck.operations.common import not_after_today, row_to_record
+from factcheck.operations.common import row_to_record
 from factcheck.queries import EMERGING_FINDINGS_EVENT, IRP_LETTER_EVENT, events_for, facts, standing
-from inspections.events import record_event
+from inspections.events import date_problems, record_event
 from timelines.core.workflow import PROCEEDED
 from tracker.links import link_problem
 from tracker.operations import Actor, Refused, change
@@ -20,15 +20,13 @@ PROCESS_OF_FACT = {IRP_LETTER_EVENT: "irp", EMERGING_FINDINGS_EVENT: "thematic"}
 
 
 async def record_press_release(actor: Actor, inspection_id: int, shared_on: date, *, today: date) -> None:
-    errors = not_after_today(
-        shared_on, today, "shared", "The date the press release was shared must be today or in the past"
-    )
-    if errors:
-        raise Refused(errors)
     async with change(
         actor, "factcheck.press_release_shared", object_type="inspection", object_id=inspection_id
     ):
-        await row_to_record(actor, inspection_id, "press_release_shared")
+        row = await row_to_record(actor, inspection_id, "press_release_shared")
+        errors = date_problems(row, "press_release_shared", shared_on, today, "shared")
+        if errors:
+            raise Refused(errors)
         previous = standing(await events_for(inspection_id), "press_release_shared")
         await record_event(
             inspection_id,
@@ -41,12 +39,12 @@ async def record_press_release(actor: Actor, inspection_id: int, shared_on: date
         )
 
 
-def publication_problems(published_on: date | None, link: str, today: date) -> dict[str, str]:
+def publication_problems(row: dict, published_on: date | None, link: str, today: date) -> dict[str, str]:
     errors = {}
     if published_on is None:
         errors["published"] = "Enter the date the report was published"
-    elif published_on > today:
-        errors["published"] = "The publication date must be today or in the past"
+    else:
+        errors |= date_problems(row, "published", published_on, today, "published")
     if not link:
         errors["link"] = "Enter the link to the published report"
     elif problem := link_problem(link):
@@ -59,13 +57,13 @@ async def record_publication(
 ) -> None:
     """published, once the checklist is complete; records HMIP proceeding without a return (¶32)
     when that is how the fact-check item was met."""
-    errors = publication_problems(published_on, link, today)
-    if errors:
-        raise Refused(errors)
     async with change(
         actor, "factcheck.published", object_type="inspection", object_id=inspection_id
     ) as entry:
         row = await row_to_record(actor, inspection_id, "published")
+        errors = publication_problems(row, published_on, link, today)
+        if errors:
+            raise Refused(errors)
         ready = await checklist(row, today)
         if not ready.ready:
             outstanding = "; ".join(i.label.lower() for i in ready.outstanding)
@@ -91,15 +89,15 @@ async def record_dated_fact(
     actor: Actor, inspection_id: int, kind: str, on: date, note: str, *, today: date
 ) -> None:
     """HMPPS's response letter to an IRP, or a thematic review's emerging findings discussion."""
-    errors = not_after_today(on, today, "on", "The date must be today or in the past")
-    if len(note) > NOTE_LIMIT:
-        errors["note"] = f"The note must be {NOTE_LIMIT} characters or fewer"
-    if errors:
-        raise Refused(errors)
     async with change(actor, f"factcheck.{kind}", object_type="inspection", object_id=inspection_id):
         row = await row_to_record(actor, inspection_id, kind)
         if row["kind"] != PROCESS_OF_FACT[kind]:
             raise LookupError(inspection_id)
+        errors = date_problems(row, kind, on, today, "on")
+        if len(note) > NOTE_LIMIT:
+            errors["note"] = f"The note must be {NOTE_LIMIT} characters or fewer"
+        if errors:
+            raise Refused(errors)
         await record_event(
             inspection_id,
             kind,

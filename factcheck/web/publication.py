@@ -68,7 +68,7 @@ async def publication_submit(request: Request, inspection_id: FromPath[int]) -> 
     form = await Form.from_request(request)
     published = form.date("published", "the date the report was published")
     link = form.raw("link")
-    errors = ops.publication_problems(published, link, today_london()) | form.errors
+    errors = ops.publication_problems(row, published, link, today_london()) | form.errors
     if not errors and not (await checklist(row, today_london())).ready:
         errors["published"] = "The report is not ready to publish: complete the checklist first"
     if errors:

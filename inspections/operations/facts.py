@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from inspections.events import record_event
+from inspections.events import check_fact, record_event
 from inspections.permissions import inspection_row, with_team
 from timelines.core.workflow import STEP
-from tracker import policy
+from tracker import audit, policy
+from tracker.clock import today_london
+from tracker.extensions import fact_writer
 from tracker.links import link_problem
 from tracker.operations import Actor, Denied, Refused, change
 
@@ -63,6 +65,11 @@ async def record_fact(actor: Actor, inspection_id: int, data: FactInput, *, toda
     errors = input_problems(data)
     if errors:
         raise Refused(errors)
+    today = today or today_london()
+    writer = fact_writer(data.kind)
+    if writer is not None:
+        await _may_record_here(actor, inspection_id, data, today)
+        return await writer(actor, inspection_id, data, today)
     async with change(actor, "inspection.event", object_type="inspection", object_id=inspection_id) as entry:
         row = await inspection_row(inspection_id)
         if row is None:
@@ -83,6 +90,27 @@ async def record_fact(actor: Actor, inspection_id: int, data: FactInput, *, toda
             f" corrects={data.corrects}" if data.corrects else ""
         )
     return event_id
+
+
+async def _may_record_here(actor: Actor, inspection_id: int, data: FactInput, today: date) -> None:
+    """Before a domain's own operation records the fact: the same who-may and the same history
+    check as every fact gets, in the same words, so the way in makes no difference."""
+    row = await inspection_row(inspection_id)
+    if row is None:
+        raise LookupError(inspection_id)
+    if actor.principal is not None and not may_record(actor.principal, data.kind, await with_team(row)):
+        await audit.record(
+            "denied",
+            request=actor.request,
+            principal=actor.principal,
+            object_type="inspection",
+            object_id=inspection_id,
+            outcome="denied",
+            detail=f"fact.{data.kind}",
+        )
+        raise Denied(f"fact.{data.kind}")
+    when = data.occurred_at or data.occurred_on
+    await check_fact(inspection_id, data.kind, when, supersedes=data.corrects, today=today)
 
 
 def _detail(data: FactInput) -> dict:

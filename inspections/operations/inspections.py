@@ -27,7 +27,7 @@ from timelines.core.rules import (
     rule,
     with_override,
 )
-from timelines.core.workflow import check_history, standing_facts
+from timelines.core.workflow import UN_RAISED, check_history, standing_facts
 from timelines.store import current_calendar, refresh_inspection
 from tracker import policy
 from tracker.access import establishment_scope
@@ -333,8 +333,11 @@ async def _check_history_still_possible(inspection_id: int, today: date) -> None
         raise Refused({field: problems[0].message})
 
 
-async def raise_urgent_notification(actor: Actor, inspection_id: int, *, today: date, reason: str) -> None:
-    """MoU ¶39: the Chief Inspector's urgent notification on a full inspection, once."""
+async def raise_urgent_notification(
+    actor: Actor, inspection_id: int, *, today: date, reason: str, on: date | None = None
+) -> None:
+    """MoU ¶39: the Chief Inspector's urgent notification on a full inspection, once (`on`: the
+    day it was raised, today unless said)."""
     if not reason.strip():
         raise Refused({"reason": "Enter why the urgent notification is being raised"})
     audit_as = "inspection.urgent_notification"
@@ -353,9 +356,21 @@ async def raise_urgent_notification(actor: Actor, inspection_id: int, *, today: 
         await record_event(
             inspection_id,
             "urgent_notification_raised",
-            today,
+            on or today,
             by_user_id=actor.user_id,
             detail={"note": reason, "reinspection": "in due course"},
             today=today,
             field="reason",
         )
+
+
+async def raise_as_a_fact(actor: Actor, inspection_id: int, data, today: date) -> int | None:
+    """The urgent notification as the generic fact operation reaches it (the API's events route):
+    its note is the reason."""
+    await raise_urgent_notification(actor, inspection_id, today=today, reason=data.note, on=data.occurred_on)
+    row = (
+        await InspectionEvent.select(InspectionEvent.id)
+        .where((InspectionEvent.inspection == inspection_id) & (InspectionEvent.kind == UN_RAISED))
+        .first()
+    )
+    return row["id"] if row else None

@@ -98,7 +98,7 @@ def test_draft_date_errors(client):
     future = post_form(
         client, f"/inspections/{inspection}/draft", date_fields("sent", today() + timedelta(days=3))
     )
-    assert "must be today or in the past" in future.text
+    assert "The draft report cannot be dated in the future" in future.text, "the workflow's words, as the API"
 
 
 def test_correcting_the_draft_supersedes_the_earlier_record(client):

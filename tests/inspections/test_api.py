@@ -111,6 +111,18 @@ def test_post_event_row_rules(client):
         headers=_token("leader"),
     )
     assert draft.status_code == 201
+    without_details = client.post(
+        f"/api/v1/inspections/{w['ia']}/events",
+        json={"kind": "factcheck_returned", "occurred_on": "2025-05-01"},
+        headers=_token("scrutiny"),
+    )
+    assert without_details.status_code == 422, "the return's own operation: HMPPS content to publish?"
+    details = client.put(
+        f"/api/v1/inspections/{w['ia']}/factcheck/return",
+        json={"returned_on": "2025-05-01", "content_to_publish": True},
+        headers=_token("scrutiny"),
+    )
+    assert details.status_code == 200
     scrutiny = client.post(
         f"/api/v1/inspections/{w['ia']}/events",
         json={"kind": "factcheck_returned", "occurred_on": "2025-05-01"},
@@ -125,7 +137,7 @@ def test_the_api_refuses_histories_that_cannot_have_happened(client):
     w = world()
     headers = _token("leader")
     url = f"/api/v1/inspections/{w['ia']}/events"
-    before = audit_rows("inspection.event")
+    before = audit_rows("inspection.event") + audit_rows("factcheck.draft_sent")
     no_draft = client.post(url, json={"kind": "published", "occurred_on": "2025-06-20"}, headers=headers)
     assert no_draft.status_code == 409
     assert "cannot be recorded before the draft report" in no_draft.json()["errors"]["occurred_on"]
@@ -137,7 +149,8 @@ def test_the_api_refuses_histories_that_cannot_have_happened(client):
     assert again.status_code == 409 and "correct it instead" in again.json()["errors"]["occurred_on"]
     too_soon = client.post(url, json={"kind": "published", "occurred_on": "2025-05-02"}, headers=headers)
     assert too_soon.status_code == 409 and "MoU ¶32" in too_soon.json()["errors"]["occurred_on"]
-    assert len(audit_rows("inspection.event")) == len(before) + 1, "only the one draft was recorded"
+    after = audit_rows("inspection.event") + audit_rows("factcheck.draft_sent")
+    assert len(after) == len(before) + 1, "only the one draft was recorded"
 
 
 def test_a_correction_through_the_api_needs_a_reason_and_supersedes(client):

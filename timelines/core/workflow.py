@@ -189,6 +189,25 @@ def check_new_fact(
     return (named or problems or [None])[0]
 
 
+def date_guard_problems(fact: str, day: date, inspection: Inspection, *, today: date) -> list[Impossible]:
+    """A fact's own date guards, which need no other fact: not in the future, not before the
+    inspection started (or ended, for what follows fieldwork). Forms check these first, in these
+    words, so a page and the API say the same."""
+    step, noun = STEP[fact], sentence(STEP[fact].noun)
+    problems: list[Impossible] = []
+    if day > today:
+        problems.append(Impossible(fact, "today", f"{noun} cannot be dated in the future"))
+    if step.not_before == STARTED and day < inspection.started:
+        problems.append(Impossible(fact, "started",
+                                   f"{noun} cannot be dated before the inspection started "
+                                   f"({long_date(inspection.started)})"))
+    if step.not_before == ENDED and day < inspection.ended:
+        problems.append(Impossible(fact, "ended",
+                                   f"{noun} cannot be dated before the inspection ended "
+                                   f"({long_date(inspection.ended)})"))
+    return problems
+
+
 def _check_step(
     step: Step, inspection: Inspection, facts: Mapping[str, date | datetime], *, today: date,
     calendar: WorkingCalendar,
@@ -203,17 +222,7 @@ def _check_step(
     if step.needs_urgent_notification and not inspection.urgent_notification:
         return [Impossible(step.fact, UN_RAISED,
                            f"{noun} cannot be recorded: no urgent notification was raised", kind="state")]
-    problems: list[Impossible] = []
-    if day > today:
-        problems.append(Impossible(step.fact, "today", f"{noun} cannot be dated in the future"))
-    if step.not_before == STARTED and day < inspection.started:
-        problems.append(Impossible(step.fact, "started",
-                                   f"{noun} cannot be dated before the inspection started "
-                                   f"({long_date(inspection.started)})"))
-    if step.not_before == ENDED and day < inspection.ended:
-        problems.append(Impossible(step.fact, "ended",
-                                   f"{noun} cannot be dated before the inspection ended "
-                                   f"({long_date(inspection.ended)})"))
+    problems = date_guard_problems(step.fact, day, inspection, today=today)
     for earlier in step.follows:
         if expected(inspection, earlier):
             problems.extend(_follows(step, earlier, inspection, facts))
