@@ -219,6 +219,16 @@ def _timestamp(payload: dict, key: str, errors: dict) -> datetime | None:
     return moment
 
 
+def _yes_no(payload: dict, key: str, errors: dict) -> str:
+    value = payload.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, bool):
+        errors[key] = f"{key} must be true or false"
+        return ""
+    return "yes" if value else "no"
+
+
 def _text(payload: dict, key: str, errors: dict) -> str:
     value = payload.get(key, "")
     if value is None:
@@ -247,6 +257,7 @@ async def api_record_event(request: Request, inspection_id: FromPath[int]) -> Re
         link=_text(payload, "link", errors),
         corrects=_int(payload, "corrects", errors),
         reason=_text(payload, "reason", errors),
+        content_to_publish=_yes_no(payload, "content_to_publish", errors),
     )
     if data.occurred_at and data.occurred_on and as_london(data.occurred_at).date() != data.occurred_on:
         errors["occurred_at"] = "occurred_at must fall on occurred_on (Europe/London)"

@@ -105,6 +105,9 @@ async def _inspection(
     return row.id
 
 
+DEMO_REPORT_LINK = "https://hmiprisons.justiceinspectorates.gov.uk/inspections/"
+
+
 async def record_facts(
     inspection_id: int | None, facts: list[tuple[str, date | datetime]], by: int | None, today: date
 ):
@@ -115,7 +118,12 @@ async def record_facts(
         if isinstance(when, datetime):
             data = FactInput(kind, when.date(), occurred_at=when)
         elif when <= today:
-            data = FactInput(kind, when)
+            data = FactInput(
+                kind,
+                when,
+                content_to_publish="yes" if kind == "factcheck_returned" else "",
+                link=DEMO_REPORT_LINK if kind == "published" else "",
+            )
         else:
             continue
         await record_fact(actor, inspection_id, data, today=today)

@@ -1,6 +1,7 @@
 """The timelines domain as the shell wires it in (tracker.wiring)."""
 
 from timelines import api, cli, demo, feeds, holidays, insight, jobs, pages, policy, programme_import
+from timelines.core.rules import deadline_rule
 from timelines.tables import SentReminder
 from tracker.extensions import Domain, Retained
 from tracker.navigation import NavItem
@@ -33,6 +34,7 @@ TIMELINES = Domain(
     inspection_sections=[insight.stages_section],
     commands=[cli.dates, cli.timeline, cli.scenarios, *jobs.COMMANDS],
     policy=policy.POLICY,
+    template_globals={"deadline_rule": deadline_rule},
     demo=demo.load,
     retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)
 )

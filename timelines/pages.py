@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from timelines import calculator, dashboard
+from timelines.core.engine import DUE_SOON_WORKING_DAYS
 from timelines.core.rules import RECURRING, rules_for
 from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
 from timelines.operations.recurring import mark_recurring_done
@@ -130,6 +131,7 @@ async def home_panel(request: Request, principal) -> dict | None:
         "work_total": len(items),
         "recurring_due": recurring,
         "first_items": items[:5],
+        "due_soon_days": DUE_SOON_WORKING_DAYS,
     }
 
 

@@ -27,6 +27,7 @@ class Domain:
     subcommands, policy table (action -> grants, tracker.policy) and demo data loaders
     (`demo_places` before the demo users are made, `demo` after); the domain that owns the
     establishments gives `establishments`; `retained`: its rows `tracker retention` removes;
+    `template_globals`: functions templates may call (e.g. a rule's wording from the rule table);
     `fact_writers`: the operation that records each fact the domain owns (fact key -> an async
     callable (actor, inspection_id, fact input, today)), reached by the generic fact operation
     and so by the API's events route."""
@@ -46,6 +47,7 @@ class Domain:
     establishments: Establishments | None = None
     retained: Sequence[Retained] = ()
     fact_writers: Mapping[str, Callable[..., Awaitable[Any]]] = field(default_factory=dict)
+    template_globals: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,3 +137,6 @@ def provide_fact_writers(writers: Mapping[str, Callable[..., Awaitable[Any]]]) -
 def fact_writer(fact: str) -> Callable[..., Awaitable[Any]] | None:
     """The domain operation that records this fact, or None when the generic one does."""
     return _fact_writers.get(fact)
+
+
+TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {}

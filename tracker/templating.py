@@ -21,7 +21,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from tracker import policy, submissions
+from tracker import extensions, policy, submissions
 from tracker.clock import LONDON
 from tracker.navigation import items_for
 from tracker.settings import PROJECT_ROOT
@@ -102,6 +102,7 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     env.filters["govuk_datetime"] = govuk_datetime
     env.filters["safe_href"] = safe_href
     env.globals["can"] = can_in_template
+    env.globals.update(extensions.TEMPLATE_GLOBALS)  # the domains' (tracker.wiring)
     env.globals["plural"] = plural
     env.globals["errors_list"] = errors_list
     env.globals["nav_items"] = items_for

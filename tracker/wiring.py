@@ -42,6 +42,7 @@ def wire() -> None:
         if domain.establishments:
             extensions.provide_establishments(domain.establishments)
         extensions.provide_fact_writers(domain.fact_writers)
+        extensions.TEMPLATE_GLOBALS.update(domain.template_globals)
 
 
 def page_routes() -> list:

@@ -32,15 +32,16 @@ async def _draft(actor: Actor, inspection_id: int, data, today: date) -> int | N
 
 
 async def _returned(actor: Actor, inspection_id: int, data, today: date) -> int | None:
-    """The return as the Scrutiny Team's page submits it: its details (whether HMPPS is content to
-    publish, kept from the details page) dated as given, then the submission."""
+    """The return as the Scrutiny Team's page submits it: its details dated as given (whether HMPPS
+    is content to publish: given with the fact, or kept from the details page; a note is the
+    reason when not), then the submission."""
     details = await return_row(inspection_id) or {}
     await save_return_details(
         actor,
         inspection_id,
         data.occurred_on,
-        details.get("content_to_publish") or "",
-        details.get("not_content_reason") or "",
+        data.content_to_publish or details.get("content_to_publish") or "",
+        data.note or details.get("not_content_reason") or "",
         today=today,
     )
     await submit_return(actor, inspection_id, today=today)

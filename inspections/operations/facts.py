@@ -30,6 +30,8 @@ class FactInput:
     writer: str = ""
     corrects: int | None = None
     reason: str = ""
+    content_to_publish: str = ""
+    """With a fact-check return: whether HMPPS is content to publish on the indicative date."""
 
 
 def input_problems(data: FactInput) -> dict[str, str]:

@@ -294,7 +294,7 @@ def test_urgent_notification_letter_publication_and_response(client):
     sign_in(client, "leader")
     assert "un_letter_sent" not in client.get(f"/inspections/{w['ia']}/events/new").text
     confirm = client.get(f"/inspections/{w['ia']}/urgent-notification")
-    assert "within 7 calendar days" in confirm.text and "in due course" in confirm.text
+    assert "7 calendar days after the inspection ended — MoU ¶39" in confirm.text and "in due course" in confirm.text
     assert (
         "Enter why the urgent notification"
         in post_form(client, f"/inspections/{w['ia']}/urgent-notification", {}).text

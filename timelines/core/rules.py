@@ -657,3 +657,9 @@ def propose_indicative_publication(draft_sent: date, calendar: WorkingCalendar) 
     """About 38 working days after the draft is sent, inside the 7-8 week window."""
     indicative = rule(FULL_INSPECTION, "indicative_publication")
     return proposed_date(indicative, draft_sent, calendar)  # type: ignore[return-value]
+
+
+def deadline_rule(process: str, key: str) -> str:
+    """A rule in words with its source, for a page: "15 working days after the draft was received
+    — MoU ¶32". Pages say deadlines only through this (no wording typed in a template)."""
+    return rule(process, key).describe()
