@@ -36,6 +36,8 @@ def test_the_inspection_page_shows_an_overtaken_stage_in_words_and_a_closed_tag(
     assert "govuk-tag--purple\">Overtaken</strong>" in page
     assert OVERTAKEN_WORDS in page
     assert ">Closed</strong>" not in page
+    stages = page.split("Stages: planned against actual")[-1]
+    assert 'Overtaken</strong> <span class="govuk-body-s">not returned: HMIP proceeded' in stages
     assert ">Closed</strong>" in client.get(f"/inspections/{closed}").text
 
 
