@@ -16,7 +16,7 @@ from inspections.operations.inspections import InspectionInput, create_inspectio
 from inspections.permissions import LEADERS, READERS, load_inspection, scoped
 from inspections.queries import events_with_names, late_notice, stored_milestones
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
-from timelines.core.engine import to_json
+from timelines.core.engine import is_closed, to_json
 from timelines.core.offsets import as_london
 from timelines.store import current_calendar, milestones_for
 from tracker.access import current, signed_in
@@ -26,7 +26,8 @@ from tracker.roles import Role
 from tracker.settings import load_settings
 
 MILESTONE_FIELDS = (
-    "key", "label", "due", "original_due", "status", "owner", "rule", "source", "working_days", "done_on"
+    "key", "label", "due", "original_due", "status", "owner", "rule", "source", "working_days", "done_on",
+    "note",
 )
 
 
@@ -61,6 +62,7 @@ def _inspection_json(row: dict) -> dict:
         "team_leader_id": row["team_leader"],
         "follows": row.get("follows"),
         "urgent_notification": row["urgent_notification"],
+        "closed": row["closed"],
         "partner_inspectorates": [p for p in (row.get("partner_inspectorates") or "").split(",") if p],
     }
 
@@ -120,6 +122,7 @@ async def api_timeline(request: Request, inspection_id: FromPath[int]) -> dict:
     return {
         "inspection_id": inspection_id,
         "day0": row["end_date"].isoformat(),
+        "closed": is_closed(milestones),
         "milestones": [to_json(m) for m in milestones],
     }
 

@@ -128,7 +128,10 @@ STATUS_TAGS = {
     "done_late": ("Done late", "pink"),
     "done": ("Done", "green"),
     "not_applicable": ("Not applicable", "grey"),
+    "done_early": ("Done early", "turquoise"),
+    "overtaken": ("Overtaken", "purple"),
 }
+LIST_SHOWS = {"closed": "Closed inspections", "all": "All inspections"}  # live ones by default
 OWNER_SHORT = {
     "hmip": "HMIP",
     "scrutiny": "HMPPS Scrutiny Team",

@@ -1,7 +1,10 @@
 """The inspection programme (MoU ¶5-¶9, ¶47-¶48): which establishments are past their limits,
 which windows open soon, IRP windows after each full inspection, and this business year's IRPs.
 
-Every date comes from the timelines engine's programme rules (timelines.core.engine.programme_status).
+Every date comes from the timelines engine's programme rules (timelines.core.engine): each
+establishment's cycles by kind and cohort (``programme_milestones``: ¶6 for adult prison
+establishments, counted from operation for a new one; ¶7 for children's; none for an IRC, court
+custody or an escort contract). A thematic review's visits count as planned visits.
 """
 
 from __future__ import annotations
@@ -9,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from inspections.tables import Establishment, Inspection
-from timelines.core.engine import OVERDUE, Milestone, programme_status
+from inspections.tables import Establishment, Inspection, InspectionEstablishment
+from timelines.core.engine import OVERDUE, Milestone, programme_milestones, programme_status
 from timelines.core.offsets import add_months
 from timelines.core.years import business_year_dates
 from timelines.store import current_calendar
@@ -32,8 +35,10 @@ class EstablishmentProgramme:
         return [m for m in self.milestones if m.status == OVERDUE]
 
 
-def _facts(last_full: dict | None, last_visit: dict | None) -> dict:
+def _facts(establishment: dict, last_full: dict | None, last_visit: dict | None) -> dict:
     facts = {}
+    if establishment.get("operational_on"):
+        facts["operational_on"] = establishment["operational_on"]
     if last_full:
         facts["last_full_inspection"] = last_full["end_date"]
     if last_visit:
@@ -44,7 +49,8 @@ def _facts(last_full: dict | None, last_visit: dict | None) -> dict:
 async def establishment_programme(
     establishment: dict, inspections: list[dict], *, today: date, calendar
 ) -> EstablishmentProgramme:
-    """What is due next for one establishment under the programme rules."""
+    """What is due next for one establishment under the programme rules. ``inspections`` are its
+    own and the thematic reviews that visit it (planned visits, never its last full inspection)."""
     done = sorted((i for i in inspections if i["end_date"] <= today), key=lambda i: i["end_date"])
     fulls = [i for i in done if i["kind"] == "full"]
     visits = [i for i in done if i["kind"] in ("full", "irp")]
@@ -52,16 +58,37 @@ async def establishment_programme(
     last_visit = visits[-1] if visits else None
     planned = sorted((i for i in inspections if i["end_date"] > today), key=lambda i: i["start_date"])
     result = EstablishmentProgramme(establishment, last_full, last_visit, planned)
-    facts = _facts(last_full, last_visit)
-    keys = (
-        ["adult_full_inspection"]
-        if establishment["cohort"] == "adult"
-        else ["cyp_full_inspection", "cyp_visit"]
+    result.milestones = programme_milestones(
+        establishment["kind"],
+        establishment["cohort"],
+        _facts(establishment, last_full, last_visit),
+        today=today,
+        calendar=calendar,
     )
-    for key in keys:
-        wanted = {k: v for k, v in facts.items() if k in ("last_full_inspection", "last_visit")}
-        result.milestones.append(programme_status(key, wanted, today=today, calendar=calendar))
     return result
+
+
+async def _visits_by_establishment(ids: list[int]) -> dict[int, list[dict]]:
+    """Each establishment's inspections and the thematic reviews that visit it."""
+    columns = (
+        Inspection.id,
+        Inspection.establishment,
+        Inspection.kind,
+        Inspection.start_date,
+        Inspection.end_date,
+        Inspection.follows,
+    )
+    by_establishment: dict[int, list[dict]] = {}
+    for row in await Inspection.select(*columns).where(Inspection.establishment.is_in(ids)):
+        by_establishment.setdefault(row["establishment"], []).append(row)
+    visited = InspectionEstablishment
+    visits = await visited.select(
+        visited.establishment.as_alias("visited"),
+        *(getattr(visited.inspection, c._meta.name).as_alias(c._meta.name) for c in columns),
+    ).where(visited.establishment.is_in(ids))
+    for visit in visits:
+        by_establishment.setdefault(visit.pop("visited"), []).append(visit)
+    return by_establishment
 
 
 async def programme(*, today: date, scope: frozenset[int] | None) -> dict:
@@ -71,24 +98,17 @@ async def programme(*, today: date, scope: frozenset[int] | None) -> dict:
         query = query.where(Establishment.id.is_in(sorted(scope) or [-1]))
     establishments = await query
     ids = [e["id"] for e in establishments] or [-1]
-    inspections = await Inspection.select(
-        Inspection.id,
-        Inspection.establishment,
-        Inspection.kind,
-        Inspection.start_date,
-        Inspection.end_date,
-        Inspection.follows,
-    ).where(Inspection.establishment.is_in(ids))
-    by_establishment: dict[int, list[dict]] = {}
-    for row in inspections:
-        by_establishment.setdefault(row["establishment"], []).append(row)
+    by_establishment = await _visits_by_establishment(ids)
+    inspections = [r for e, rows in by_establishment.items() for r in rows if r["establishment"] == e]
 
     soon = add_months(today, SOON_MONTHS)
     past_limit, opening, irp_windows = [], [], []
     for establishment in establishments:
         rows = by_establishment.get(establishment["id"], [])
         plan = await establishment_programme(establishment, rows, today=today, calendar=calendar)
-        next_planned = next((p for p in plan.planned if p["kind"] == "full"), None)
+        next_planned = next((p for p in plan.planned if p["kind"] == "full"), None) or next(
+            iter(plan.planned), None
+        )
         for milestone in plan.milestones:
             entry = {
                 "establishment": establishment,

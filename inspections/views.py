@@ -49,7 +49,15 @@ def days_text(m: dict) -> str:
         return f"Done {govuk_date(m['done_on'])}, {days} {unit} late"
     if status in ("done_on_time", "done"):
         return f"Done {govuk_date(m['done_on'])}" if m["done_on"] else "Done"
+    if status == "done_early":
+        return f"Done {govuk_date(m['done_on'])}: {m['note']}" if m.get("note") else "Done early"
+    if status == "overtaken":
+        return sentence(m.get("note") or "")
     return ""
+
+
+def sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 def due_text(m: dict) -> str:

@@ -15,6 +15,7 @@ from inspections.constants import (
     EVENT_SOURCES,
     INSPECTION_KINDS,
     LINKED_EVENTS,
+    LIST_SHOWS,
     PARTNERS,
     RECOMMENDATION_KINDS,
     RECORDABLE,
@@ -107,7 +108,7 @@ async def inspection_list(request: Request) -> Template:
     principal = current(request)
     today = today_london()
     q = request.query_params
-    filters = {k: (q.get(k) or "").strip() for k in ("establishment", "kind", "stage", "sort")}
+    filters = {k: (q.get(k) or "").strip() for k in ("establishment", "kind", "stage", "sort", "show")}
     if filters["sort"] not in SORTS:
         filters["sort"] = "start_desc"
     query = Inspection.select(
@@ -127,6 +128,10 @@ async def inspection_list(request: Request) -> Template:
         query = query.where(Inspection.establishment == establishment)
     if filters["kind"] in INSPECTION_KINDS:
         query = query.where(Inspection.kind == filters["kind"])
+    if filters["show"] not in LIST_SHOWS:
+        filters["show"] = ""  # live inspections: closed ones only when asked for
+    if filters["show"] != "all":
+        query = query.where(Inspection.closed == (filters["show"] == "closed"))
     _, column, ascending = SORTS[filters["sort"]]
     query = query.order_by(column, ascending=ascending).order_by(Inspection.id, ascending=False)
     rows = await _visible_inspections(principal, query)
@@ -170,6 +175,7 @@ async def inspection_list(request: Request) -> Template:
         kinds=INSPECTION_KINDS,
         stages=STAGES,
         sorts={k: v[0] for k, v in SORTS.items()},
+        shows=LIST_SHOWS,
         may_create=principal.has(Role.HMIP_TEAM_LEADER, Role.HMIP_MANAGER),
     )
 

@@ -13,7 +13,16 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from timelines.core.calendar import WorkingCalendar
-from timelines.core.engine import BatchResult, Case, Extension, Milestone, compute, compute_batch
+from timelines.core.engine import (
+    CLOSING_STATUSES,
+    BatchResult,
+    Case,
+    Extension,
+    Milestone,
+    compute,
+    compute_batch,
+    is_closed,
+)
 from timelines.core.history import standing
 from timelines.core.kinds import PROCESS_FOR_KIND  # noqa: F401 - other modules read it here
 from timelines.core.rules import FACT_KEYS, URGENT_NOTIFICATION
@@ -156,7 +165,20 @@ async def refresh_inspection(
         sos_anchor=sos_anchor or load_settings().sos_receipt_fact,
     )
     await store(inspection, milestones, calendar.version, reason=reason)
+    closed = is_closed(milestones)
+    if closed != inspection["closed"]:
+        await _set_closed([inspection_id] if closed else [], [] if closed else [inspection_id])
     return milestones
+
+
+async def _set_closed(closing: list[int], reopening: list[int]) -> None:
+    """Inspection.closed follows its milestones (DOMAIN.md "closing"), in the refresh's transaction."""
+    from inspections.tables import Inspection
+
+    for ids, closed in ((closing, True), (reopening, False)):
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            await Inspection.update({Inspection.closed: closed}).where(Inspection.id.is_in(chunk))
 
 
 async def store(
@@ -207,6 +229,7 @@ CONTENT_COLUMNS = (
     "working_days",
     "rule",
     "source",
+    "note",
 )
 ROW_COLUMNS = ("inspection", "establishment", "key", *CONTENT_COLUMNS, "calendar_version", "computed_at")
 DELETE_CHUNK = 500
@@ -230,10 +253,11 @@ def _content(m: Milestone) -> tuple:
         m.working_days,
         m.rule[:300],
         m.source,
+        m.note,
     )
 
 
-LABEL, DUE = CONTENT_COLUMNS.index("label"), CONTENT_COLUMNS.index("due")
+LABEL, DUE, STATUS = (CONTENT_COLUMNS.index(c) for c in ("label", "due", "status"))
 
 
 def _batch_contents(batch: BatchResult):
@@ -244,7 +268,7 @@ def _batch_contents(batch: BatchResult):
     for columns in batch.by_rule():
         the_rule = columns.rule
         constant = (the_rule.process, the_rule.label, the_rule.owner, the_rule.kind)
-        described, source, key = the_rule.describe()[:300], the_rule.source, the_rule.key
+        described, source, key, note = the_rule.describe()[:300], the_rule.source, the_rule.key, the_rule.note
         due, opens, done_on = columns.due, columns.opens, columns.done_on
         status, working, exact = columns.status, columns.working_days, columns.exact
         for position, case in enumerate(columns.cases):
@@ -267,6 +291,7 @@ def _batch_contents(batch: BatchResult):
                     working[position],
                     described,
                     source,
+                    note,
                 ),
             )
 
@@ -328,6 +353,7 @@ async def _refresh_all(reason: str, *, today: date | None, only: list[int] | Non
             Inspection.end_date,
             Inspection.urgent_notification,
             Inspection.stage_overrides,
+            Inspection.closed,
         )
         return query.where(Inspection.closed == False if ids is None else Inspection.id.is_in(ids))  # noqa: E712
 
@@ -420,10 +446,23 @@ async def _refresh_all(reason: str, *, today: date | None, only: list[int] | Non
     await bulk_insert(
         MilestoneChange, ("inspection", "key", "old_due", "new_due", "reason", "changed_at"), changes
     )
+    await _set_closed(*_closing_changes(inspections, computed))
     # A row the recompute confirms is left as it is: its calendar_version and computed_at say
     # which calendar and when its values were written (rewriting those two columns of every
     # open row cost more than the rest of a recompute, on PostgreSQL most of all).
     return moved
+
+
+def _closing_changes(inspections: list[dict], computed: dict) -> tuple[list[int], list[int]]:
+    """(to close, to reopen): the inspections whose stored flag the recomputed statuses deny."""
+    closes = {inspection["id"]: True for inspection in inspections}
+    for (inspection_id, _key), (_inspection, content) in computed.items():
+        if content[STATUS] not in CLOSING_STATUSES:
+            closes[inspection_id] = False
+    flagged = {inspection["id"]: inspection["closed"] for inspection in inspections}
+    closing = [i for i, closed in closes.items() if closed and not flagged[i]]
+    reopening = [i for i, closed in closes.items() if not closed and flagged[i]]
+    return closing, reopening
 
 
 def _same(value):
@@ -563,6 +602,7 @@ def _row(inspection: dict, m: Milestone, calendar_version: str, now) -> StoredMi
         working_days=m.working_days,
         rule=m.rule[:300],
         source=m.source,
+        note=m.note,
         calendar_version=calendar_version,
         computed_at=now,
     )

@@ -25,6 +25,7 @@ class StoredMilestone(Table, tablename="stored_milestone"):
     working_days = Integer(null=True, default=None)
     rule = Varchar(length=300)
     source = Varchar(length=100)
+    note = Text(default="")  # the milestone's own words, e.g. what overtook it (¶32)
     calendar_version = Varchar(length=40)
     computed_at = Timestamptz()
 

@@ -21,12 +21,14 @@ from datetime import date, timedelta
 
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import (
+    DONE_EARLY,
     DUE_SOON,
     DUE_SOON_WORKING_DAYS,
     DUE_TODAY,
     NOT_YET_DUE,
     OPEN_STATUSES,
     OVERDUE,
+    OVERTAKEN,
     _status,
     recurring_status,
 )
@@ -48,8 +50,11 @@ STATUS_LABELS = {
     DUE_TODAY: "Due today",
     DUE_SOON: "Due soon",
     NOT_YET_DUE: "Not yet due",
+    DONE_EARLY: "Done early",
+    OVERTAKEN: "Overtaken",
 }
 RAG = {OVERDUE: "red", DUE_TODAY: "orange", DUE_SOON: "yellow", NOT_YET_DUE: "green"}
+RAG |= {DONE_EARLY: "turquoise", OVERTAKEN: "purple"}
 ESCALATE_AFTER_WORKING_DAYS = 5
 
 

@@ -251,3 +251,22 @@ def test_stages_section_template_renders_the_chart_and_its_table(db):
     assert "Stages: planned against actual" in html
     assert "<svg" in html and "The chart's figures" in html and "Late" in html
     assert TODAY.year == 2025
+
+
+def test_a_letter_published_early_counts_as_done_but_not_on_time(client, today):
+    from tests.support import make_inspection, record_fact
+
+    w = build_world()
+    inspection = make_inspection(w.example, end=date(2025, 2, 14), urgent_notification=True)
+    for kind, day in (
+        ("debrief_held", date(2025, 2, 14)),
+        ("un_letter_sent", date(2025, 2, 20)),
+        ("un_published", date(2025, 2, 20)),  # the same day: before the Secretary of State's 24 hours
+    ):
+        record_fact(inspection, kind, day, today=TODAY)
+    assert stored_milestones(inspection)["un_publication"]["status"] == "done_early"
+    sign_in(client, "boss")
+    page = client.get("/performance").text
+    section = page.split("Urgent Notification letters published after 24 hours")[1].split("</section>")[0]
+    assert "0 of 1 on time" in section
+    assert "State's 24 hours had passed, MoU ¶41) counts as done but not on time" in page
