@@ -14,7 +14,7 @@ from factcheck.tables import AccuracyPoint, DataItem, DraftFile, DraftReport, Fa
 from inspections.permissions import with_team
 from inspections.tables import Inspection, InspectionEvent
 from timelines.core.calendar import WorkingCalendar
-from timelines.core.engine import Milestone, process_rules
+from timelines.core.engine import OPEN_STATUSES, Milestone, process_rules
 from timelines.core.rules import proposed_date, window_dates
 from timelines.core.workflow import PROCEEDED
 from timelines.store import PROCESS_FOR_KIND, current_calendar, facts_from_events, milestones_for
@@ -327,8 +327,7 @@ async def fact_checks_under_way(
         StoredMilestone.establishment.name.as_alias("establishment_name"),
     ).where(
         StoredMilestone.key.is_in(["factcheck_return", "irp_factcheck_return"])
-        & StoredMilestone.done_on.is_null()
-        & StoredMilestone.due.is_not_null()
+        & StoredMilestone.status.is_in(list(OPEN_STATUSES))  # not done, overtaken or not applicable
         & (StoredMilestone.inspection.closed == False)  # noqa: E712 - Piccolo builds SQL from ==
     )
     if establishment:

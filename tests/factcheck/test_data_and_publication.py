@@ -290,3 +290,18 @@ def test_record_fact_still_counts_when_published_without_a_return(client):
     w = _setup(client, "scrutiny", draft_days_ago=17)
     record_fact(w["i"], "published", today())
     assert f"/inspections/{w['i']}/factcheck" not in client.get("/factcheck").text
+
+
+def test_an_overtaken_fact_check_leaves_the_scrutiny_teams_queue(client, run):
+    """Issue 15: HMIP published after the fact-check deadline without a return (¶32): the return is
+    overtaken, so it is in nobody's queue, not overdue for ever."""
+    from factcheck import queries
+
+    w = _setup(client, "scrutiny", draft_days_ago=40, end_days_ago=80)
+    assert [r["inspection"] for r in run(queries.fact_checks_under_way(today()))] == [w["i"]]
+    record_fact(w["i"], "published", working_days_ago(2))
+    assert run(queries.fact_checks_under_way(today())) == []
+    from tests.support import stored_milestones
+
+    stored = stored_milestones(w["i"])["factcheck_return"]
+    assert stored["status"] == "overtaken"
