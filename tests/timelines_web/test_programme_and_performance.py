@@ -269,4 +269,4 @@ def test_a_letter_published_early_counts_as_done_but_not_on_time(client, today):
     page = client.get("/performance").text
     section = page.split("Urgent Notification letters published after 24 hours")[1].split("</section>")[0]
     assert "0 of 1 on time" in section
-    assert "State's 24 hours had passed, MoU ¶41) counts as done but not on time" in page
+    assert "24 hours after the letter was sent to the Secretary of State — MoU ¶41, ¶25) counts as done but not on time" in page
