@@ -9,11 +9,17 @@ MoU ¶25 names.
 
 from __future__ import annotations
 
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 
 from inspections.tables import Establishment, Inspection, InspectionTeamMember
-from tracker import audit
-from tracker.access import allow, current, deny_as_not_found, establishment_scope, require_establishment
+from tracker.access import (
+    allow,
+    current,
+    deny_as_forbidden,
+    deny_as_not_found,
+    establishment_scope,
+    require_establishment,
+)
 from tracker.policy import can
 from tracker.principal import Principal
 from tracker.roles import Role
@@ -121,15 +127,8 @@ async def load_for_edit(request, inspection_id: int) -> dict:
     """The inspection for a change: 404 as for reading, then 403 (audited) if not theirs to change."""
     row = await load_inspection(request, inspection_id)
     if not may_edit(current(request), row):
-        await audit.record(
-            "denied",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            outcome="denied",
-            detail=request.url.path,
-        )
-        raise PermissionDeniedException("Only the inspection's team leader or an HMIP manager can do this")
+        message = "Only the inspection's team leader or an HMIP manager can do this"
+        await deny_as_forbidden(request, "inspection", inspection_id, message)
     return row
 
 

@@ -4,7 +4,7 @@ answer on the inspection page."""
 from __future__ import annotations
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -13,8 +13,7 @@ from inspections.operations.extensions import ExtensionInput, extend_deadline, m
 from inspections.permissions import load_inspection
 from inspections.policy import POLICY
 from inspections.views import due_text
-from tracker import audit
-from tracker.access import allow, current
+from tracker.access import allow, current, deny_as_forbidden
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.operations import Actor, Refused
@@ -30,11 +29,7 @@ async def _milestone_for(request: Request, inspection_id: int, key: str) -> tupl
     if milestone is None:
         raise NotFoundException("Page not found")
     if not may_extend(current(request), row, milestone):
-        await audit.record(
-            "denied", request=request, object_type="inspection", object_id=inspection_id, outcome="denied",
-            detail=f"extend {key}",
-        )
-        raise PermissionDeniedException("You cannot extend this deadline")
+        await deny_as_forbidden(request, "inspection", inspection_id, "You cannot extend this deadline")
     return row, milestone
 
 

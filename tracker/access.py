@@ -115,6 +115,19 @@ async def deny_as_not_found(connection: ASGIConnection, object_type: str, object
     raise NotFoundException("Page not found")
 
 
+async def deny_as_forbidden(connection: ASGIConnection, object_type: str, object_id: object, message: str):
+    """Someone who may see the object but not do this to it: 403, and the denial audited."""
+    await audit.record(
+        "denied",
+        request=connection,
+        object_type=object_type,
+        object_id=object_id,
+        outcome="denied",
+        detail=connection.url.path,
+    )
+    raise PermissionDeniedException(message)
+
+
 def ids_in_scope(principal: Principal, ids: Iterable[int]) -> list[int]:
     scope = establishment_scope(principal)
     return list(ids) if scope is None else [i for i in ids if i in scope]

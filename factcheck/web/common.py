@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from litestar import Request
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from factcheck import queries
 from factcheck.points import CATEGORIES, DECISIONS
 from tracker import audit, scanning, uploads
-from tracker.access import allow, current, deny_as_not_found, may_see_establishment
+from tracker.access import allow, current, deny_as_forbidden, deny_as_not_found, may_see_establishment
 from tracker.forms import Form
 from tracker.operations import Actor
 from tracker.policy import can
@@ -59,15 +59,7 @@ async def load(request, inspection_id: int, action: str = READ) -> dict:
     if not can(principal, READ, row):
         await deny_as_not_found(request, "inspection", inspection_id)
     if not can(principal, action, row):
-        await audit.record(
-            "denied",
-            request=request,
-            object_type="inspection",
-            object_id=inspection_id,
-            outcome="denied",
-            detail=request.url.path,
-        )
-        raise PermissionDeniedException("You cannot do this on this inspection")
+        await deny_as_forbidden(request, "inspection", inspection_id, "You cannot do this on this inspection")
     return row
 
 
