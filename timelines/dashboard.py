@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from timelines.core.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE, OVERDUE
+from timelines.risk import AT_RISK
 from timelines.work import SIDES, STATUS_LABELS, sort_items
 from tracker.query import parse_id, whole_number
 
@@ -15,6 +16,7 @@ STATUS_CHOICES = {
     DUE_TODAY: "Due today",
     DUE_SOON: "Due soon (5 working days or fewer)",
     NOT_YET_DUE: "Not yet due",
+    AT_RISK: "At risk (fewer days left than the stage usually takes)",
     "open": "Everything open",
 }
 FILTER_NAMES = ("status", "stage", "establishment", "group", "side")
@@ -35,7 +37,7 @@ def parse_filters(params: Mapping[str, str]) -> dict[str, str]:
 
 def matches(item: dict, filters: Mapping[str, str], *, ignore: str = "") -> bool:
     checks = {
-        "status": lambda v: v == "open" or item["status"] == v,
+        "status": lambda v: v == "open" or item["status"] == v or (v == AT_RISK and bool(item.get("risk"))),
         "stage": lambda v: item["key"] == v,
         "establishment": lambda v: str(item["establishment"]) == v,
         "group": lambda v: (item["prison_group"] or "") == v,

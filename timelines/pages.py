@@ -7,7 +7,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from timelines import calculator, dashboard
+from timelines import calculator, dashboard, risk
 from timelines.core.engine import DUE_SOON_WORKING_DAYS
 from timelines.core.rules import RECURRING, rules_for
 from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
@@ -163,7 +163,7 @@ async def _dashboard_items(filters: dict, scope: Scope, today) -> list[dict]:
         prison_group=filters["group"] or None,
         owner=filters["side"] or None,
     )
-    return dashboard.apply(items, filters)
+    return dashboard.apply(await risk.flag_items(items, today, calendar), filters)
 
 
 async def _dashboard_body(request: Request, filters: dict, scope: Scope, today, page_number) -> Markup:

@@ -60,8 +60,11 @@ def _period(day: date, by: str) -> tuple[str, str]:
     return str(year), f"{year}-{(year + 1) % 100:02d}"
 
 
-async def done_milestones(establishment_ids: frozenset[int] | None) -> pd.DataFrame:
-    """Every done measured milestone (with its duration from its anchor) this scope may see."""
+async def done_milestones(
+    establishment_ids: frozenset[int] | None, *, done_from: date | None = None, done_to: date | None = None
+) -> pd.DataFrame:
+    """Every done measured milestone (with its duration from its anchor) this scope may see,
+    done between ``done_from`` and ``done_to`` (inclusive) when given."""
     from inspections.tables import InspectionEvent
 
     sm = StoredMilestone
@@ -79,6 +82,10 @@ async def done_milestones(establishment_ids: frozenset[int] | None) -> pd.DataFr
         sm.status.is_in(MEASURED_STATUSES),
         sm.done_on.is_not_null(),
     )
+    if done_from is not None:
+        query = query.where(sm.done_on >= done_from)
+    if done_to is not None:
+        query = query.where(sm.done_on <= done_to)
     if establishment_ids is not None:
         if not establishment_ids:
             return pd.DataFrame(columns=["key", "done_on", "on_time", "duration"])

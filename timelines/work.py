@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from timelines import risk
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import (
     DONE_EARLY,
@@ -255,7 +256,7 @@ async def my_items(
     if within is not None:
         horizon = calendar.add_working_days(today, within) if within > 0 else today
         items = [i for i in items if i["due"] <= horizon]
-    return sort_items(items)
+    return sort_items(await risk.flag_items(items, today, calendar))
 
 
 def counts(items: Iterable[dict]) -> dict[str, int]:
