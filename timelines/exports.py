@@ -51,23 +51,62 @@ def to_csv(data: pd.DataFrame) -> bytes:
     return data.map(iso).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx(data: pd.DataFrame, sheet: str = "Export") -> bytes:
+MAX_COLUMN_WIDTH = 60
+UK_DATE = "dd/mm/yyyy"
+
+
+def _width(values) -> int:
+    longest = max((len(_shown(v)) for v in values), default=0)
+    return min(longest + 2, MAX_COLUMN_WIDTH)
+
+
+def _shown(value) -> str:
+    if isinstance(value, (date, datetime)):
+        return "00/00/0000"
+    return "" if value is None else str(value)
+
+
+def to_xlsx(data: pd.DataFrame, sheet: str = "Export", title: str = "") -> bytes:
+    """A sheet as a manager meets it: the title in row 1, the header in row 2 frozen and
+    filterable, UK dates, and columns as wide as their widest value."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        data.to_excel(writer, index=False, sheet_name=sheet[:31])
+        data.to_excel(writer, index=False, sheet_name=sheet[:31], startrow=1)
         worksheet = writer.sheets[sheet[:31]]
-        for cells in worksheet.iter_rows(min_row=2):
+        worksheet["A1"] = title or sheet
+        worksheet["A1"].font = Font(bold=True, size=14)
+        for cells in worksheet.iter_rows(min_row=3):
             for cell in cells:
                 # openpyxl treats any string starting with "=" as a formula: keep it text.
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"
                 if isinstance(cell.value, (date, datetime)):
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = UK_DATE
+        worksheet.freeze_panes = "A3"
+        last_row = max(worksheet.max_row, 2)
+        worksheet.auto_filter.ref = f"A2:{get_column_letter(max(len(data.columns), 1))}{last_row}"
+        for index, column in enumerate(data.columns, start=1):
+            width = _width([column, *data[column].tolist()])
+            worksheet.column_dimensions[get_column_letter(index)].width = width
     return buffer.getvalue()
 
 
-def export_response(data: pd.DataFrame, fmt: str, name: str) -> Response:
-    body = to_xlsx(data) if fmt == "xlsx" else to_csv(data)
+def export_title(what: str, details: Iterable[str] = ()) -> str:
+    """The first row of an Excel export: what it holds, its filters, when it was made."""
+    from tracker.clock import now_utc
+    from tracker.templating import govuk_datetime
+
+    parts = [what, *[d for d in details if d]]
+    return f"{'; '.join(parts)}. Exported {govuk_datetime(now_utc())}"
+
+
+def export_response(data: pd.DataFrame, fmt: str, name: str, title: str = "") -> Response:
+    """The file; an Excel file's first row is ``title`` (what it holds, and when it was made).
+    A CSV file starts with its header row, for machines."""
+    body = to_xlsx(data, title=title) if fmt == "xlsx" else to_csv(data)
     return Response(
         body,
         media_type=MEDIA_TYPES[fmt],

@@ -7,7 +7,7 @@ from litestar.response import Template
 
 from timelines import charts, performance
 from timelines.core.years import business_year, business_year_label
-from timelines.exports import FORMATS, export_response, frame
+from timelines.exports import FORMATS, export_response, export_title, frame
 from timelines.store import current_calendar, stored_rows
 from timelines.tables import MilestoneChange, SentReminder
 from timelines.work import scope_for
@@ -70,14 +70,16 @@ async def performance_export(request: Request) -> Response:
     by, year, summary, _years = await _summary(request)
     fmt = request.query_params.get("format", "csv")
     fmt = fmt if fmt in FORMATS else "csv"
-    rows = performance.export_rows(summary)
+    period = business_year_label(year) if year else "All years"
+    rows = performance.export_rows(summary, total_label=period)
     await audit.record(
         "export",
         request=request,
         object_type="performance",
         detail=f"format={fmt} by={by} year={year or 'all'}",
     )
-    return export_response(frame(rows, performance.EXPORT_COLUMNS), fmt, "on-time-performance")
+    title = export_title("On-time performance", [period, f"by {performance.GROUPINGS[by].lower()}"])
+    return export_response(frame(rows, performance.EXPORT_COLUMNS), fmt, "on-time-performance", title)
 
 
 # -- the inspection page's section ------------------------------------------------------------------

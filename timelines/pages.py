@@ -10,7 +10,7 @@ from markupsafe import Markup
 from timelines import calculator, dashboard, risk
 from timelines.core.engine import DUE_SOON_WORKING_DAYS
 from timelines.core.rules import RECURRING, rules_for
-from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, frame
+from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, export_title, frame
 from timelines.operations.recurring import mark_recurring_done
 from timelines.store import current_calendar
 from timelines.work import (
@@ -112,7 +112,9 @@ async def my_work_export(request: Request) -> Response:
         object_type="my_work",
         detail=f"format={fmt} within={pick} rows={len(items)}",
     )
-    return export_response(frame(items, MILESTONE_COLUMNS), fmt, "my-work")
+    picked = dict(QUICK_PICKS).get(pick, "Everything")
+    title = export_title(f"My work ({principal.display_name})", [f"deadlines due: {picked.lower()}"])
+    return export_response(frame(items, MILESTONE_COLUMNS), fmt, "my-work", title)
 
 
 async def home_panel(request: Request, principal) -> dict | None:
@@ -200,7 +202,8 @@ async def dashboard_page(request: Request) -> Template:
 @get("/dashboard/export", opt=DASHBOARD_ROLES)
 async def dashboard_export(request: Request) -> Response:
     filters = await _dashboard_filters(request)
-    rows = await _dashboard_items(filters, await scope_for(current(request)), clock.today_london())
+    scope = await scope_for(current(request))
+    rows = await _dashboard_items(filters, scope, clock.today_london())
     fmt = _format(request)
     await audit.record(
         "export",
@@ -208,7 +211,12 @@ async def dashboard_export(request: Request) -> Response:
         object_type="dashboard",
         detail=f"format={fmt} rows={len(rows)} " + dashboard.query(filters),
     )
-    return export_response(frame(rows, MILESTONE_COLUMNS), fmt, "overdue-dashboard")
+    active = dashboard.describe(filters, await open_item_options(scope)) if fmt == "xlsx" else []
+    title = export_title(
+        f"Deadlines dashboard: {dashboard.STATUS_CHOICES[filters['status']].lower()}",
+        [", ".join(a["label"] for a in active)],
+    )
+    return export_response(frame(rows, MILESTONE_COLUMNS), fmt, "overdue-dashboard", title)
 
 
 # -- recurring obligations --------------------------------------------------------------------------

@@ -176,8 +176,9 @@ def summarise(
     return result
 
 
-def export_rows(summary: list[dict]) -> list[dict]:
-    """Flat rows for CSV/XLSX: each period of each measure, then the measure's total."""
+def export_rows(summary: list[dict], total_label: str = "All years") -> list[dict]:
+    """Flat rows for CSV/XLSX: each period of each measure, then the measure's total over the
+    chosen business year (``total_label``) or over all years."""
     rows = []
     for item in summary:
         measure = item["measure"]
@@ -186,7 +187,7 @@ def export_rows(summary: list[dict]) -> list[dict]:
         rows.append(
             {
                 "measure": measure.title,
-                "period": "All",
+                "period": f"Total, {total_label}",
                 "count": item["count"],
                 "on_time": item["on_time"],
                 "share": item["share"],
