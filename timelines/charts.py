@@ -14,6 +14,9 @@ GREEN = "#00703c"
 RED = "#d4351c"
 GREY = "#b1b4b6"
 DARK = "#0b0c0c"
+TEXT_SIZE = 16
+"""Every label at least GOV.UK's smallest body text (16px), so it stays readable when the chart
+is shown at its natural width."""
 
 
 def _number(value) -> str:
@@ -35,7 +38,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: li
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" focusable="false">'
+        f'width="{width}" height="{height}" preserveAspectRatio="xMinYMin meet" focusable="false">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
     )
@@ -45,21 +48,22 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: li
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float | None, str]]) -> Markup:
     """Horizontal bars of percentages: (label, value 0-100 or None, text shown at the bar's end)."""
-    label_width, bar_width, row = 170, 330, 28
-    width, height = label_width + bar_width + 90, max(row * len(bars) + 30, 60)
+    label_width, bar_width, row = 200, 330, 30
+    width, height = label_width + bar_width + 130, max(row * len(bars) + 30, 60)
     described = "; ".join(f"{label}: {text}" for label, _v, text in bars) or "No figures"
     body = [el("line", x1=label_width, y1=0, x2=label_width, y2=height - 20, stroke=DARK, stroke_width=1)]
     for tick in (0, 50, 100):
         x = label_width + bar_width * tick / 100
-        body.append(el("text", f"{tick}%", x=x, y=height - 5, font_size=12, text_anchor="middle", fill=DARK))
+        centred = {"text_anchor": "middle", "fill": DARK, "font_size": TEXT_SIZE}
+        body.append(el("text", f"{tick}%", x=x, y=height - 3, **centred))
     for index, (label, value, text) in enumerate(bars):
         y = index * row + 4
         length = bar_width * (value or 0) / 100
         colour = GREEN if (value or 0) >= 80 else (BLUE if (value or 0) >= 50 else RED)
         body += [
-            el("text", label, x=label_width - 8, y=y + 15, font_size=13, text_anchor="end", fill=DARK),
+            el("text", label, x=label_width - 8, y=y + 16, font_size=TEXT_SIZE, text_anchor="end", fill=DARK),
             el("rect", x=label_width, y=y, width=length, height=20, fill=colour),
-            el("text", text, x=label_width + length + 6, y=y + 15, font_size=13, fill=DARK),
+            el("text", text, x=label_width + length + 6, y=y + 16, font_size=TEXT_SIZE, fill=DARK),
         ]
     return _svg(chart_id, title, described, width, height, body)
 
@@ -68,7 +72,7 @@ def stage_chart(chart_id: str, title: str, start: date, stages: Sequence[dict]) 
     """Planned against actual: per stage a pale bar to the due date and a dark one to the day it
     was done (red when late), on a shared date axis from the inspection's last day."""
     dated = [s for s in stages if s.get("due") or s.get("done_on")]
-    label_width, plot_width, row = 230, 420, 34
+    label_width, plot_width, row = 300, 420, 36
     width, height = label_width + plot_width + 20, max(row * len(dated) + 40, 70)
     ends = [d for s in dated for d in (s.get("due"), s.get("done_on")) if d] + [start]
     first, last = min(ends), max(ends)
@@ -79,13 +83,13 @@ def stage_chart(chart_id: str, title: str, start: date, stages: Sequence[dict]) 
 
     described = []
     body = [
-        el("text", _short(first), x=label_width, y=height - 6, font_size=12, fill=DARK),
+        el("text", _short(first), x=label_width, y=height - 6, font_size=TEXT_SIZE, fill=DARK),
         el(
             "text",
             _short(last),
             x=label_width + plot_width,
             y=height - 6,
-            font_size=12,
+            font_size=TEXT_SIZE,
             text_anchor="end",
             fill=DARK,
         ),
@@ -99,7 +103,7 @@ def stage_chart(chart_id: str, title: str, start: date, stages: Sequence[dict]) 
                 _clip(stage["label"]),
                 x=label_width - 8,
                 y=y + 17,
-                font_size=12,
+                font_size=TEXT_SIZE,
                 text_anchor="end",
                 fill=DARK,
             )
