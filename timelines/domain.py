@@ -1,6 +1,18 @@
 """The timelines domain as the shell wires it in (tracker.wiring)."""
 
-from timelines import api, cli, demo, feeds, holidays, insight, jobs, pages, policy, programme_import
+from timelines import (
+    api,
+    cli,
+    demo,
+    digest_page,
+    feeds,
+    holidays,
+    insight,
+    jobs,
+    pages,
+    policy,
+    programme_import,
+)
 from timelines.core.rules import deadline_rule
 from timelines.tables import SentReminder
 from tracker.extensions import Domain, Retained
@@ -9,7 +21,14 @@ from tracker.roles import Role
 
 TIMELINES = Domain(
     name="timelines",
-    routes=[*pages.ROUTES, *insight.ROUTES, *feeds.ROUTES, *holidays.ROUTES, *programme_import.ROUTES],
+    routes=[
+        *pages.ROUTES,
+        *insight.ROUTES,
+        *feeds.ROUTES,
+        *holidays.ROUTES,
+        *programme_import.ROUTES,
+        *digest_page.ROUTES,
+    ],
     api_routes=api.API_ROUTES,
     navigation=[
         NavItem("My work", "/my-work", frozenset(Role), order=11),

@@ -24,12 +24,15 @@ def _today(value: date | None) -> date:
 @click.option("--dry-run", is_flag=True, help="Print the digests; send and record nothing.")
 @click.option("--today", "today", type=DATE, default=None, help="Run as if today were DATE (YYYY-MM-DD).")
 def remind(dry_run: bool, today: date | None) -> None:
-    """Email each person a digest of their deadlines due soon, due today or overdue (run daily)."""
+    """Email each person who chose it a daily digest of their deadlines due soon, due today or
+    overdue, and on Mondays the weekly email to those who chose that (run daily)."""
     from timelines.reminders import send_reminders
+    from timelines.weekly import send_weekly
 
     day = _today(today)
     try:
         digests = _run(send_reminders(day, dry_run=dry_run))
+        weekly = _run(send_weekly(day, dry_run=dry_run))
     except OSError as error:
         raise click.ClickException(f"Could not send email: {error}") from error
     verb = "Would send" if dry_run else "Sent"
@@ -38,7 +41,9 @@ def remind(dry_run: bool, today: date | None) -> None:
         if dry_run:
             for entry in digest.entries:
                 click.echo(f"  [{entry.kind}] {entry.text}")
-    click.echo(f"{verb} {len(digests)} digest(s) for {day.isoformat()}.")
+    for digest in weekly:
+        click.echo(f"{verb} the weekly email to {digest.username} <{digest.email}>: {digest.subject}")
+    click.echo(f"{verb} {len(digests)} digest(s) and {len(weekly)} weekly email(s) for {day.isoformat()}.")
 
 
 @click.command("refresh-milestones")

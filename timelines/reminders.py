@@ -16,6 +16,7 @@ from datetime import date
 from email.message import EmailMessage
 
 from timelines.core.engine import DUE_SOON, DUE_TODAY, OVERDUE
+from timelines.operations.digest import DAILY
 from timelines.store import current_calendar
 from timelines.tables import SentReminder
 from timelines.work import ESCALATE_AFTER_WORKING_DAYS, Scope, my_items, my_recurring, open_items
@@ -93,6 +94,7 @@ async def _people() -> list[dict]:
         .where(
             AppUser.active == True,  # noqa: E712
             AppUser.email != "",
+            AppUser.digest == DAILY,
         )
         .order_by(AppUser.id)
     )

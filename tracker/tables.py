@@ -24,6 +24,7 @@ class AppUser(Table, tablename="app_user"):
     totp_enabled_at = Timestamptz(null=True, default=None)
     totp_last_step = Integer(default=0, help_text="The last time step used: a code works once")
     must_change_password = Boolean(default=False, help_text="A temporary password: changed at sign-in")
+    digest = Varchar(length=10, default="daily", help_text="Email digest: daily, weekly (Monday) or none")
 
 
 class PasswordLink(Table, tablename="password_link"):

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from tests.support import audit_rows, free_port, post_form, run, sign_in
+from tests.support import audit_rows, post_form, run, sign_in
 from tests.timelines_web.helpers import TODAY, build_world
 
 FEED_URL = re.compile(r'value="(http://[^"]+/feeds/[^"]+\.ics)"')
@@ -89,38 +89,6 @@ def test_feed_token_is_stored_only_hashed(client, today):
 
 
 # -- reminders -----------------------------------------------------------------------------------
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        from email import message_from_bytes
-
-        message = message_from_bytes(envelope.content)
-        self.messages.append(
-            {
-                "to": envelope.rcpt_tos,
-                "subject": message["Subject"],
-                "body": message.get_payload(decode=True).decode(),
-            }
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(port))
-    yield inbox
-    controller.stop()
 
 
 def _remind(*args):
