@@ -1,15 +1,19 @@
-"""`tracker remind` (daily reminder digests) and `tracker refresh-milestones` (recompute all open
-inspections, e.g. nightly or after a rule change). Wired in by timelines/domain.py.
+"""The timelines domain's daily jobs (run by tracker.jobs: inside `tracker serve`, or `tracker jobs
+run` from cron) and their commands: `tracker remind` (the reminder digests), `tracker
+refresh-milestones` (recompute all open inspections, e.g. after a rule change) and `tracker
+holidays refresh` (GOV.UK's bank holidays, compared with the calendar). Wired in by
+timelines/domain.py.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import click
 
 from timelines.cli import DATE
 from tracker.aio import run_sync
+from tracker.extensions import Job
 
 _run = run_sync
 
@@ -57,4 +61,23 @@ def refresh_milestones(today: date | None) -> None:
     click.echo(f"Recomputed open inspections; {len(moved)} due date(s) moved.")
 
 
+async def _send_reminders(today: date) -> str:
+    from timelines.reminders import send_reminders
+    from tracker.email_channel import email_channel
+    from tracker.settings import load_settings
+
+    channel = email_channel(load_settings())
+    digests = await send_reminders(today, send=channel.send)
+    return f"Sent {len(digests)} digest(s) by {channel.name}."
+
+
+REMINDERS = Job(
+    "reminders",
+    "Email each person a digest of their deadlines overdue, due today or due soon, and escalate "
+    "what is long overdue to managers",
+    time(7, 0),
+    _send_reminders,
+)
+
 COMMANDS = [remind, refresh_milestones]
+JOBS = [REMINDERS]
