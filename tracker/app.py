@@ -52,12 +52,15 @@ def _start_jobs() -> tuple[asyncio.Event, asyncio.Task]:
     return stop, asyncio.create_task(scheduler(stop), name="job runner")
 
 
+JOBS_STOP_WAIT_S = 10
+
+
 async def _stop_jobs(stop: asyncio.Event, task: asyncio.Task) -> None:
     stop.set()
     try:
-        await asyncio.wait_for(task, timeout=10)
-    except TimeoutError:  # a long run is cut short: it stays "running" on the admin page
-        task.cancel()
+        await asyncio.wait_for(task, timeout=JOBS_STOP_WAIT_S)
+    except TimeoutError:  # a long run is cut short (wait_for cancelled it): its record says so
+        pass
 
 
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:

@@ -9,7 +9,8 @@ Two ways to run them, which never both run a slot:
 Who runs a slot is decided by the database: a run starts by inserting its JobRun row, whose
 `claim` (job@slot) is unique; the insert that lands runs the job, every other one fails on the
 unique constraint and that worker moves on (on SQLite and PostgreSQL alike). A worker that dies
-mid-run leaves its run "running": the admin page shows it, `tracker jobs run JOB --again` reruns.
+mid-run leaves its run "running" (one stopped in good order records "cut short"): the admin page
+shows it, and `tracker jobs run JOB --again` runs it again.
 """
 
 from __future__ import annotations
@@ -82,23 +83,28 @@ async def claim(job: str, slot: str) -> int | None:
 
 async def run_job(job: Job, today: date, slot: str | None = None) -> Ran:
     """Run `job` for `slot` (today's date unless given) if no one else has; record the outcome."""
-    from tracker.clock import now_utc
-    from tracker.tables import JobRun
-
     slot = slot or today.isoformat()
     run_id = await claim(job.name, slot)
     if run_id is None:
         return Ran(job.name, slot, "skipped", "another worker has run or is running this slot")
     try:
         detail, outcome = await job.run(today), SUCCEEDED
+    except asyncio.CancelledError:  # the server is stopping: say so, rather than "running" forever
+        await _finish(run_id, FAILED, "cut short: the server stopped while it ran")
+        raise
     except Exception as error:  # noqa: BLE001 - any failure is the run's outcome, shown to the admin
         log.exception("job %s failed", job.name)
         detail, outcome = f"{type(error).__name__}: {error}", FAILED
-    detail = str(detail)[:DETAIL_LIMIT]
-    await JobRun.update({JobRun.ended_at: now_utc(), JobRun.outcome: outcome, JobRun.detail: detail}).where(
-        JobRun.id == run_id
-    )
-    return Ran(job.name, slot, outcome, detail)
+    await _finish(run_id, outcome, detail)
+    return Ran(job.name, slot, outcome, str(detail)[:DETAIL_LIMIT])
+
+
+async def _finish(run_id: int, outcome: str, detail: str) -> None:
+    from tracker.clock import now_utc
+    from tracker.tables import JobRun
+
+    values = {JobRun.ended_at: now_utc(), JobRun.outcome: outcome, JobRun.detail: str(detail)[:DETAIL_LIMIT]}
+    await JobRun.update(values).where(JobRun.id == run_id)
 
 
 async def claimed_today(today: date) -> set[str]:
@@ -153,9 +159,14 @@ async def _retention(today: date) -> str:
         stderr=asyncio.subprocess.PIPE,
         env=dict(os.environ),  # DATABASE_URL and OWNER_DATABASE_URL as the app has them
     )
-    out, err = await process.communicate()
+    try:
+        out, err = await process.communicate()
+    except asyncio.CancelledError:  # the server is stopping: its one transaction rolls back
+        process.kill()
+        raise
     if process.returncode != 0:
-        raise RuntimeError((err or out).decode(errors="replace").strip().splitlines()[-1:] or "failed")
+        lines = (err or out).decode(errors="replace").strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"tracker retention exited with {process.returncode}")
     return out.decode().strip()
 
 

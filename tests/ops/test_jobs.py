@@ -159,3 +159,23 @@ def test_two_cron_hosts_running_the_retention_job_at_once_run_it_once(db, databa
     [row] = runs()
     assert row["job"] == "retention" and row["outcome"] == "succeeded"
     assert row["detail"].startswith("Removed: 0 sessions")
+
+
+def test_a_run_cut_short_by_the_server_stopping_says_so(db, database_url, monkeypatch):
+    from litestar.testing import TestClient
+
+    from tests.support import make_settings
+    from tracker import app as app_module
+    from tracker import jobs
+    from tracker.app import create_app
+
+    job, calls = counting_job(pause=60)
+    monkeypatch.setattr(jobs, "all_jobs", lambda: [job])
+    monkeypatch.setattr(app_module, "JOBS_STOP_WAIT_S", 0.5)
+    app = create_app(make_settings(database_url, run_jobs=True), engine=db)
+    with TestClient(app=app, base_url="http://testserver.local"):
+        deadline = clock.monotonic() + 20
+        while not calls and clock.monotonic() < deadline:
+            clock.sleep(0.1)
+    [row] = runs()
+    assert row["outcome"] == "failed" and row["detail"] == "cut short: the server stopped while it ran"
