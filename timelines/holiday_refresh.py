@@ -44,7 +44,7 @@ def bundled_body() -> tuple[str, str]:
     path = Path(govuk_bank_holidays.__file__).parent / "bank-holidays.json"
     return path.read_text(
         encoding="utf-8"
-    ), f"bundled with govuk-bank-holidays {version('govuk-bank-holidays')}"
+    ), f"the copy bundled with govuk-bank-holidays {version('govuk-bank-holidays')}"
 
 
 def read_source(source: str) -> str:

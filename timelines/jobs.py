@@ -174,8 +174,8 @@ def refresh_holidays(source: str, apply_changes: bool, today: date | None) -> No
         raise click.ClickException(refusal.message) from refusal
     for difference, change_id, moved in done:
         click.echo(
-            f"Applied: bank holiday {difference.action} on {difference.day}; {moved} due date(s) moved "
-            f"(calendar change {change_id})."
+            f"Applied: bank holiday {difference.action} on {_long(difference.day.isoformat())}; "
+            f"{moved} due date(s) moved (calendar change {change_id})."
         )
 
 

@@ -98,8 +98,8 @@ def test_apply_moves_the_deadlines_through_the_same_operation_as_a_change_by_han
     world = build_world()
     result = refresh("--apply")
     assert result.exit_code == 0, result.output
-    assert "Applied: bank holiday added on 2025-03-31; 1 due date(s) moved" in result.output
-    assert "Applied: bank holiday removed on 2025-05-05" in result.output
+    assert "Applied: bank holiday added on 31 March 2025; 1 due date(s) moved" in result.output
+    assert "Applied: bank holiday removed on 5 May 2025" in result.output
     assert stored_milestones(world.inspection_pentonville)["draft_report"]["due"] == date(2025, 4, 2)
     assert [r["action"] for r in audit_rows() if r["action"].startswith("holiday.")][-3:] == [
         "holiday.add",
