@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from tests.support import make_user, run, sign_in
+from tracker.clock import LONDON
 from tracker.extensions import Job
 from tracker.roles import Role
 
@@ -76,17 +77,11 @@ def test_only_jobs_whose_time_has_come_run(db, monkeypatch):
     early, early_calls = counting_job("early", time(2, 0), pause=0)
     late, late_calls = counting_job("late", time(7, 0), pause=0)
     monkeypatch.setattr(jobs, "all_jobs", lambda: [early, late])
-    london = datetime(2025, 3, 25, 6, 30, tzinfo=jobs_london())
+    london = datetime(2025, 3, 25, 6, 30, tzinfo=LONDON)
     assert [r.job for r in run(jobs.run_due(london))] == ["early"]
     assert [r.job for r in run(jobs.run_due(london.replace(hour=7)))] == ["late"]
     assert run(jobs.run_due(london.replace(hour=8))) == []
     assert (len(early_calls), len(late_calls)) == (1, 1)
-
-
-def jobs_london():
-    from tracker.clock import LONDON
-
-    return LONDON
 
 
 def test_the_app_runs_due_jobs_itself_when_run_jobs_is_on(db, database_url, monkeypatch):
