@@ -124,7 +124,7 @@ def working_day_requests(cases: list[Case]) -> list[tuple[int, str, date, int]]:
     rules = [
         r
         for r in rules_for(FULL_INSPECTION)
-        if r.offset and r.parsed_offset.unit == "working days" and not r.due_before
+        if r.offset and r.parsed_offset.unit == "working days" and not r.due_by_fact and not r.capped_by
     ]
     requests = []
     for index, case in enumerate(cases):
@@ -182,7 +182,12 @@ def bench_timelines(calendar: WorkingCalendar, rng: random.Random) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2025)
-    seed = parser.parse_args().seed
+    parser.add_argument("--quick", action="store_true", help="a tenth of the deadlines and inspections")
+    args = parser.parse_args()
+    seed = args.seed
+    if args.quick:
+        global DEADLINES, INSPECTIONS
+        DEADLINES, INSPECTIONS = DEADLINES // 10, INSPECTIONS // 10
     seconds, calendar = timed(WorkingCalendar)
     print(f"calendar {calendar.version}: built in {seconds:.3f} s (once per instance)")  # type: ignore[union-attr]
     bench_deadlines(calendar, random.Random(seed))  # type: ignore[arg-type]

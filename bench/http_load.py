@@ -6,7 +6,10 @@ measured in the same run, and the 1-minute load average when the run started; th
 memory (VmHWM) of each server process. A script that prints figures, never a pass/fail test.
 
     .venv/bin/python bench/http_load.py [--database-url URL] [--workers 1] [--duration 10]
-        [--serve uvicorn|tracker] [--markdown FILE]
+        [--serve uvicorn|tracker] [--tool auto|wrk|python] [--markdown FILE]
+
+--tool auto (default) uses wrk when it is installed (`make bench` installs it where it can) and
+otherwise bench/python_load.py, a Python load generator; the table says which one measured.
 
 --serve uvicorn (default) serves bench.floor_app (the app plus the floor page) with uvicorn;
 --serve tracker runs `tracker serve --workers N` in production mode (TRACKER_ENV=production),
@@ -35,6 +38,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.python_load import python_load  # noqa: E402
 
 # (label, who opens it, path template). Ids, users and the feed token are filled from the database:
 # {busy_leader} is the scale data's team leader with the most open milestones.
@@ -57,7 +63,8 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, port: int, workers: int, serve: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_ENV": "local"}
+    # RUN_JOBS off: the daily jobs would otherwise start with the server and share the CPU.
+    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_ENV": "local", "RUN_JOBS": "off"}
     if serve == "tracker":
         env.update(
             TRACKER_ENV="production",
@@ -215,9 +222,12 @@ def main() -> None:
         "--only", default="", help="comma-separated words: run only pages whose label has one"
     )
     parser.add_argument("--markdown", type=Path, help="also append the table to this file")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    if args.tool == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk), use --tool python")
+    tool = "wrk" if args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")) else "python"
+    load_with = wrk if tool == "wrk" else python_load
 
     production = args.serve == "tracker"
     ids, cookies = prepare(args.database_url, production)
@@ -239,9 +249,9 @@ def main() -> None:
                 if status != 200:
                     rows.append((label, concurrency, None, f"skipped: status {status}", 0.0))
                     continue
-                wrk(url, cookie, concurrency, 2)  # warm up
+                load_with(url, cookie, concurrency, 2)  # warm up
                 load = load_average()
-                figures = wrk(url, cookie, concurrency, args.duration)
+                figures = load_with(url, cookie, concurrency, args.duration)
                 if template == "/bench/floor":
                     floor_rps[concurrency] = figures["rps"]
                 rows.append((label, concurrency, figures, "", load))
@@ -257,7 +267,9 @@ def main() -> None:
         else f"uvicorn, {args.workers} worker(s)"
     )
     table = [
-        f"HTTP benchmark, {kind_of(args.database_url)}, {how}, wrk {args.duration} s per run on loopback",
+        f"HTTP benchmark, {kind_of(args.database_url)}, {how}, "
+        f"{'wrk' if tool == 'wrk' else 'Python load generator (bench/python_load.py)'} "
+        f"{args.duration} s per run on loopback",
         "",
         f"my work and the feed: {ids['busy_leader']} ({int(ids['busy_leader_items']):,} open HMIP milestones "
         f"on the inspections they lead); inspection {ids['inspection_id']}, action plan {ids['plan_id']}",

@@ -6,7 +6,11 @@ production mode), the recompute of every open milestone after a holiday change, 
 of a 10,000-row programme file; then the deadline engine's own benchmark. Prints figures only.
 
     .venv/bin/python bench/run_all.py [--sqlite FILE] [--postgres-url URL] [--inspections N]
-        [--duration 10]
+        [--duration 10] [--quick] [--tool auto|wrk|python]
+
+--quick (`make bench-quick`, a few minutes): 2,000 inspections, 3 s per HTTP run, 1 and 8
+clients. The HTTP load comes from wrk when installed (`make bench` installs it from Debian's
+packages where it may), otherwise from bench/python_load.py.
 
 The SQLite file is built with `tracker demo --inspections N` when it does not exist (minutes);
 the PostgreSQL database must exist already (build it the same way with DATABASE_URL set), or
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -111,20 +116,33 @@ def section(title: str, body: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", type=Path, default=Path("/tmp/bench-20k.sqlite3"))
+    parser.add_argument("--sqlite", type=Path, default=None)
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", ""))
-    parser.add_argument("--inspections", type=int, default=20_000)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--inspections", type=int, default=None)
+    parser.add_argument("--duration", type=int, default=None)
+    parser.add_argument("--concurrency", default=None)
+    parser.add_argument("--quick", action="store_true", help="2,000 inspections, 3 s runs, 1 and 8 clients")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
+    quick = {"inspections": 2_000, "duration": 3, "concurrency": "1,8"}
+    full = {"inspections": 20_000, "duration": 10, "concurrency": "1,16"}
+    for name, value in (quick if args.quick else full).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.sqlite is None:
+        args.sqlite = Path(f"/tmp/bench-{args.inspections // 1000}k.sqlite3")
+    tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "python")
+    http_options = ["--duration", str(args.duration), "--concurrency", args.concurrency, "--tool", tool]
 
     started = time.monotonic()
     out = ROOT / "bench/results" / f"{datetime.now():%Y-%m-%d-%H%M}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     parts = [f"# Benchmarks at N = {args.inspections:,} inspections\n", "\n".join(machine()) + "\n"]
+    generator = "wrk" if tool == "wrk" else "the Python load generator (bench/python_load.py)"
     parts.append(
-        "Each HTTP figure: wrk on loopback (same 2 cores as the server), 2 s warm-up then "
-        f"{args.duration} s; `load (1 min)` is the machine's load average when that run started "
-        "(other people's work shares this machine).\n"
+        f"Each HTTP figure: {generator} on loopback (the same {os.cpu_count()} cores as the server), "
+        f"2 s warm-up then {args.duration} s; `load (1 min)` is the machine's load average when that "
+        "run started (other people's work shares this machine).\n"
     )
 
     if not args.sqlite.exists():
@@ -152,7 +170,7 @@ def main() -> None:
         parts.append(
             section(
                 f"{kind}: HTTP, one worker",
-                sh(PYTHON, "bench/http_load.py", "--database-url", url, "--duration", str(args.duration)),
+                sh(PYTHON, "bench/http_load.py", "--database-url", url, *http_options),
             )
         )
         if kind == "PostgreSQL":
@@ -165,8 +183,7 @@ def main() -> None:
                         "bench/http_load.py",
                         "--database-url",
                         url,
-                        "--duration",
-                        str(args.duration),
+                        *http_options,
                         "--serve",
                         "tracker",
                         "--workers",
@@ -188,7 +205,7 @@ def main() -> None:
     parts.append(
         section(
             f"The deadline engine (bench/deadlines.py, load {load()})",
-            "```\n" + sh(PYTHON, "bench/deadlines.py") + "\n```",
+            "```\n" + sh(PYTHON, "bench/deadlines.py", *(["--quick"] if args.quick else [])) + "\n```",
         )
     )
     parts.append(f"Whole run: {(time.monotonic() - started) / 60:.1f} minutes.\n")

@@ -55,5 +55,6 @@ TIMELINES = Domain(
     policy=policy.POLICY,
     template_globals={"deadline_rule": deadline_rule},
     demo=demo.load,
+    jobs=jobs.JOBS,
     retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)
 )

@@ -1,10 +1,12 @@
 """The working-day calendar for administrators: add or remove a bank holiday (with a reason),
-see where the calendar and GOV.UK's bundled data disagree, and see every due date a change moved.
+see where the calendar and GOV.UK's bundled data disagree, and see every due date a change moved;
+check GOV.UK's bank holidays and apply their differences once confirmed (/admin/holidays/refresh).
 
 A change and the recompute of every open inspection happen in one transaction."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 
@@ -14,9 +16,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from timelines.core.calendar import default_calendar
-from timelines.operations.holidays import change_calendar, change_reason
+from timelines.holiday_refresh import SourceError, differences, holidays_in, since
+from timelines.operations.holidays import applied_reason, apply_bank_holidays, change_calendar, change_reason
 from timelines.store import current_calendar
-from timelines.tables import CalendarChange, Holiday, MilestoneChange
+from timelines.tables import BankHolidaysVersion, CalendarChange, Holiday, MilestoneChange
 from tracker import clock
 from tracker.access import allow, current
 from tracker.forms import Form
@@ -25,7 +28,6 @@ from tracker.roles import Role
 from tracker.templating import render
 
 ADMIN = allow(Role.ADMIN)
-
 
 
 @lru_cache(maxsize=1)
@@ -206,4 +208,105 @@ async def holiday_change(request: Request, change_id: FromPath[int]) -> Template
     return render(request, "timelines/holiday_change.html", change=change, moved=moved)
 
 
-ROUTES = [holidays_page, holiday_add, holiday_remove_form, holiday_remove, holiday_change]
+# -- GOV.UK's bank holidays: check, then apply on confirmation ----------------------------------
+
+
+async def _latest_version() -> dict | None:
+    v = BankHolidaysVersion
+    return await v.select().order_by(v.id, ascending=False).first()
+
+
+def _previews(version: dict) -> dict[str, dict]:
+    shown = version["differences"]
+    shown = json.loads(shown) if isinstance(shown, str) else shown
+    for preview in shown:
+        for example in preview["examples"]:
+            example["old_due"] = date.fromisoformat(example["old_due"])
+            example["new_due"] = date.fromisoformat(example["new_due"])
+    return {f"{d['action']}:{d['day']}": d for d in shown}
+
+
+async def _refresh_page(request: Request, errors: dict) -> Template:
+    """What differs now between the latest version of GOV.UK's data and the calendar, each
+    difference beside what it would move (as found when the version was checked)."""
+    today = clock.today_london()
+    version = await _latest_version()
+    items = []
+    if version is not None:
+        previews = _previews(version)
+        found = differences(holidays_in(version["body"]), await current_calendar(), since(today))
+        items = [{"difference": d, "preview": previews.get(d.key())} for d in found]
+    return render(
+        request,
+        "admin/holidays_refresh.html",
+        version=version,
+        items=items,
+        changes=",".join(item["difference"].key() for item in items),
+        errors=errors,
+    )
+
+
+@get("/admin/holidays/refresh", opt=ADMIN)
+async def refresh_page(request: Request) -> Template:
+    return await _refresh_page(request, {})
+
+
+@post("/admin/holidays/refresh/check", opt=ADMIN)
+async def refresh_check(request: Request) -> Response:
+    from timelines.jobs import check_bank_holidays
+
+    try:
+        await check_bank_holidays(None, clock.today_london(), Actor(current(request), request))
+    except (SourceError, Refused) as error:
+        return await _refresh_page(request, {"check": str(error)})
+    return Redirect(path="/admin/holidays/refresh")
+
+
+@post("/admin/holidays/refresh", opt=ADMIN)
+async def refresh_apply(request: Request) -> Response:
+    form = await Form.from_request(request)
+    try:
+        version_id = int(form.raw("version"))
+    except ValueError as error:
+        raise NotFoundException("Page not found") from error
+    expected = [key for key in form.raw("changes").split(",") if key]
+    try:
+        await apply_bank_holidays(
+            Actor(current(request), request), version_id, expected, today=clock.today_london()
+        )
+    except Refused as refusal:
+        return await _refresh_page(request, refusal.errors)
+    return Redirect(path=f"/admin/holidays/refresh/applied/{version_id}")
+
+
+@get("/admin/holidays/refresh/applied/{version_id:int}", opt=ADMIN)
+async def refresh_applied(request: Request, version_id: FromPath[int]) -> Template:
+    v = BankHolidaysVersion
+    version = await v.select(v.id, v.source, v.fetched_at, v.applied_at).where(v.id == version_id).first()
+    if version is None or version["applied_at"] is None:
+        raise NotFoundException("Page not found")
+    changes = (
+        await CalendarChange.select(
+            CalendarChange.id,
+            CalendarChange.day,
+            CalendarChange.action,
+            CalendarChange.name,
+            CalendarChange.moved,
+        )
+        .where(CalendarChange.reason.like(f"{applied_reason(version_id)}%"))
+        .order_by(CalendarChange.day)
+    )
+    return render(request, "admin/holidays_refresh_applied.html", version=version, changes=changes)
+
+
+ROUTES = [
+    holidays_page,
+    holiday_add,
+    holiday_remove_form,
+    holiday_remove,
+    holiday_change,
+    refresh_page,
+    refresh_check,
+    refresh_apply,
+    refresh_applied,
+]

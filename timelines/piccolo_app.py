@@ -3,6 +3,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from timelines.tables import (
+    BankHolidaysVersion,
     CalendarChange,
     CalendarFeedToken,
     Holiday,
@@ -25,6 +26,7 @@ APP_CONFIG = AppConfig(
         SentReminder,
         CalendarChange,
         ProgrammeImport,
+        BankHolidaysVersion,
     ],
     migration_dependencies=["inspections.piccolo_app"],
     commands=[],

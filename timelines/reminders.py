@@ -9,11 +9,10 @@ running the job twice sends nothing new, and an extended due date is reminded af
 
 from __future__ import annotations
 
-import smtplib
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from email.message import EmailMessage
 
 from timelines.core.engine import DUE_SOON, DUE_TODAY, OVERDUE
 from timelines.operations.digest import DAILY
@@ -22,6 +21,7 @@ from timelines.tables import SentReminder
 from timelines.work import ESCALATE_AFTER_WORKING_DAYS, Scope, my_items, my_recurring, open_items
 from tracker.clock import now_utc
 from tracker.db import write_transaction
+from tracker.email_channel import Email, email_channel
 from tracker.principal import Principal
 from tracker.roles import Role
 from tracker.tables import AppUser, UserRole
@@ -174,31 +174,33 @@ async def plan(today: date) -> list[Digest]:
     return result
 
 
-def smtp_sender(settings) -> Callable[[EmailMessage], None]:
-    def send(message: EmailMessage) -> None:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as client:
-            client.send_message(message)
-
-    return send
-
-
-def message_for(digest: Digest, sender: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = digest.email
-    message["Subject"] = digest.subject
-    message.set_content(digest.body())
-    return message
+def email_for(digest: Digest) -> Email:
+    """The digest as an email: plain text for SMTP, and the personalisation of the Notify
+    template `reminder_digest`: per kind, its items as Markdown bullets (empty when none) and
+    any_<kind> "yes" or "no" for the template's conditional heading."""
+    personalisation: dict[str, object] = {"subject": digest.subject, "body": digest.body()}
+    for kind in KIND_TITLES:
+        texts = [e.text for e in digest.entries if e.kind == kind]
+        personalisation[kind] = "\n".join(f"* {text}" for text in texts)
+        personalisation[f"any_{kind}"] = "yes" if texts else "no"
+    return Email(
+        to=digest.email,
+        template="reminder_digest",
+        subject=digest.subject,
+        body=digest.body(),
+        personalisation=personalisation,
+        reference=f"reminders-{digest.user_id}",
+    )
 
 
 async def send_reminders(
-    today: date, *, dry_run: bool = False, send: Callable[[EmailMessage], None] | None = None
+    today: date, *, dry_run: bool = False, send: Callable[[Email], None] | None = None
 ) -> list[Digest]:
-    """Send today's digests (each with its SentReminder rows, in one transaction per person)."""
+    """Send today's digests (each with its SentReminder rows, in one transaction per person),
+    through the email channel (GOV.UK Notify or SMTP) unless `send` is given."""
     from tracker.settings import load_settings
 
-    settings = load_settings()
-    send = send or smtp_sender(settings)
+    send = send or email_channel(load_settings()).send
     digests = await plan(today)
     if dry_run:
         return digests
@@ -237,6 +239,7 @@ async def send_reminders(
                     for e in fresh
                 ]
             )
-            send(message_for(digest, settings.smtp_sender))  # a failure rolls the rows back
+            # Off the event loop (the job runner shares it with the app); a failure rolls the rows back.
+            await asyncio.to_thread(send, email_for(digest))
         done.append(digest)
     return done

@@ -110,3 +110,18 @@ class ProgrammeImport(Table, tablename="programme_import"):
     created = Integer(default=0)
     changed = Integer(default=0)
     applied_at = Timestamptz(null=True, default=None)
+
+
+class BankHolidaysVersion(Table, tablename="bank_holidays_version"):
+    """One version of GOV.UK's bank-holidays data as fetched (timelines/holiday_refresh.py): its
+    body kept whole, and, when it was fetched, how it differed from the calendar and the due dates
+    each difference would move. Applied only when an administrator confirms."""
+
+    fetched_at = Timestamptz(index=True)
+    checked_at = Timestamptz()  # the last fetch that found this same content
+    source = Varchar(length=500)
+    content_hash = Varchar(length=64, index=True)  # SHA-256 of the body
+    body = Text()
+    differences = JSON(default="[]")  # [{action, day, name, moved, examples: [...]}, ...]
+    applied_at = Timestamptz(null=True, default=None)
+    applied_by = ForeignKey(AppUser, null=True)

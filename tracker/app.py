@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
@@ -43,6 +44,25 @@ def _csrf_token_must_be_text() -> None:
     CSRFMiddleware._decode_csrf_token = text_only
 
 
+def _start_jobs() -> tuple[asyncio.Event, asyncio.Task]:
+    """The job runner on this worker (tracker.jobs): the database picks one worker per run."""
+    from tracker.jobs import scheduler
+
+    stop = asyncio.Event()
+    return stop, asyncio.create_task(scheduler(stop), name="job runner")
+
+
+JOBS_STOP_WAIT_S = 10
+
+
+async def _stop_jobs(stop: asyncio.Event, task: asyncio.Task) -> None:
+    stop.set()
+    try:
+        await asyncio.wait_for(task, timeout=JOBS_STOP_WAIT_S)
+    except TimeoutError:  # a long run is cut short (wait_for cancelled it): its record says so
+        pass
+
+
 def create_app(settings: Settings | None = None, engine=None) -> Litestar:
     settings = settings or load_settings()
     use_structlog()
@@ -58,9 +78,12 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
         served = app.state.engine  # tests point one app at each test's database in turn
         if pooled:
             await served.start_connection_pool(max_size=10)
+        jobs = _start_jobs() if app.state.settings.run_jobs else None
         try:
             yield
         finally:
+            if jobs:
+                await _stop_jobs(*jobs)
             if pooled:
                 await served.close_connection_pool()
 

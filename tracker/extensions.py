@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 from typing import Any
 
 from tracker.navigation import NavItem
@@ -30,7 +31,7 @@ class Domain:
     `template_globals`: functions templates may call (e.g. a rule's wording from the rule table);
     `fact_writers`: the operation that records each fact the domain owns (fact key -> an async
     callable (actor, inspection_id, fact input, today)), reached by the generic fact operation
-    and so by the API's events route."""
+    and so by the API's events route; `jobs`: what the job runner starts every day (tracker.jobs)."""
 
     name: str
     routes: Sequence = ()
@@ -48,6 +49,18 @@ class Domain:
     retained: Sequence[Retained] = ()
     fact_writers: Mapping[str, Callable[..., Awaitable[Any]]] = field(default_factory=dict)
     template_globals: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    jobs: Sequence[Job] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job the runner (tracker.jobs) starts once a day, from `at` o'clock in London, on one
+    worker only. `run(today)` does the work and returns a line saying what it did."""
+
+    name: str
+    description: str
+    at: time
+    run: Callable[[date], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,7 @@ ESTABLISHMENT_SECTIONS = Registry()
 DEMO_PLACES = Registry()
 DEMO_LOADERS = Registry()
 RETAINED = Registry()
+JOBS = Registry()
 
 
 async def gather(sections: Iterable[Panel], request, principal, *row) -> list[dict]:

@@ -66,6 +66,13 @@ class Settings:
     health_required: tuple[str, ...] = ("database",)
     git_ref: str = ""
     build_number: str = ""
+    # Scheduled jobs (tracker/jobs.py) inside `tracker serve` (RUN_JOBS; on in production), or from cron.
+    run_jobs: bool = False
+    # GOV.UK Notify replaces SMTP when its key is set; a template id per email (NOTIFY_TEMPLATE_<NAME>).
+    notify_api_key: str = field(default="", repr=False)
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_templates: dict[str, str] = field(default_factory=dict)
+    bank_holidays_url: str = "https://www.gov.uk/bank-holidays.json"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -127,4 +134,18 @@ def load_settings() -> Settings:
         health_required=_health_required(),
         git_ref=os.environ.get("GIT_REF", ""),
         build_number=os.environ.get("BUILD_NUMBER", ""),
+        run_jobs=_bool("RUN_JOBS", production),
+        notify_api_key=os.environ.get("NOTIFY_API_KEY", ""),
+        notify_base_url=os.environ.get("NOTIFY_BASE_URL", Settings.notify_base_url),
+        notify_templates=_prefixed("NOTIFY_TEMPLATE_"),
+        bank_holidays_url=os.environ.get("BANK_HOLIDAYS_URL", Settings.bank_holidays_url),
     )
+
+
+def _prefixed(prefix: str) -> dict[str, str]:
+    """PREFIX_SOME_NAME=value variables as {"some_name": value}."""
+    return {
+        name.removeprefix(prefix).lower(): value.strip()
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and value.strip()
+    }

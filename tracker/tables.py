@@ -117,3 +117,18 @@ class SubmittedForm(Table, tablename="submitted_form"):
     user_id = Integer(index=True)
     created_at = Timestamptz(index=True)
     location = Varchar(length=1000, null=True, default=None)  # where the first submission led
+
+
+class JobRun(Table, tablename="job_run"):
+    """One run of a scheduled job (tracker/jobs.py). `claim` is the job and its slot (a day, or a
+    manual run's moment): unique, so among several workers or cron hosts only the one whose
+    insert lands runs that slot."""
+
+    claim = Varchar(length=120, unique=True, index=True)
+    job = Varchar(length=60, index=True)
+    slot = Varchar(length=60)
+    started_at = Timestamptz(index=True)
+    ended_at = Timestamptz(null=True, default=None)
+    outcome = Varchar(length=20, default="running")  # running, succeeded, failed
+    detail = Text(default="")
+    worker = Varchar(length=120, default="")  # host and process id

@@ -39,6 +39,8 @@ def wire() -> None:
             extensions.DEMO_LOADERS.add(domain.demo)
         for retained in domain.retained:
             extensions.RETAINED.add(retained)
+        for job in domain.jobs:
+            extensions.JOBS.add(job)
         if domain.establishments:
             extensions.provide_establishments(domain.establishments)
         extensions.provide_fact_writers(domain.fact_writers)

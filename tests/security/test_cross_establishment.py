@@ -25,7 +25,7 @@ EXEMPT = {
 }
 # Ids of objects that belong to no establishment: routes using them must not be open to
 # establishment users (checked below), so they are only ever refused by role.
-GLOBAL_IDS = {"change_id": 1, "import_id": 1}
+GLOBAL_IDS = {"change_id": 1, "import_id": 1, "version_id": 1}
 
 
 def contexts(side) -> list[dict[str, int]]:

@@ -1,6 +1,7 @@
 """The shell's own pages (sign-in, home, administration) and the platform's probes, declared like
 any domain's."""
 
+from tracker import jobs, jobs_page
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -8,10 +9,13 @@ from tracker.web import account, admin, auth, health, home
 
 SHELL = Domain(
     name="shell",
-    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES],
+    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES, *jobs_page.ROUTES],
     navigation=[
         NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
         NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91),
+        NavItem("Jobs", "/admin/jobs", frozenset({Role.ADMIN}), order=93),
     ],
+    commands=[jobs.jobs_command],
+    jobs=[jobs.RETENTION],
 )
