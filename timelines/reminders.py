@@ -16,11 +16,11 @@ from datetime import date
 
 from timelines.core.engine import DUE_SOON, DUE_TODAY, OVERDUE
 from timelines.operations.digest import DAILY
+from timelines.operations.sent_log import send_once
 from timelines.store import current_calendar
 from timelines.tables import SentReminder
 from timelines.work import ESCALATE_AFTER_WORKING_DAYS, Scope, my_items, my_recurring, open_items
 from tracker.clock import now_utc
-from tracker.db import write_transaction
 from tracker.email_channel import Email, email_channel
 from tracker.principal import Principal
 from tracker.roles import Role
@@ -206,40 +206,26 @@ async def send_reminders(
         return digests
     done = []
     for digest in digests:
-        async with write_transaction(SentReminder._meta.db):
-            # Another run may have sent some of these since they were planned: check again.
-            fresh = []
-            for entry in digest.entries:
-                exists = await SentReminder.exists().where(
-                    SentReminder.user == digest.user_id,
-                    SentReminder.inspection == entry.inspection
-                    if entry.inspection is not None
-                    else SentReminder.inspection.is_null(),
-                    SentReminder.key == entry.key,
-                    SentReminder.kind == entry.kind,
-                    SentReminder.due == entry.due,
-                )
-                if not exists:
-                    fresh.append(entry)
-            if not fresh:
-                continue
-            digest.entries = fresh
-            now = now_utc()
-            await SentReminder.insert(
-                *[
-                    SentReminder(
-                        user=digest.user_id,
-                        inspection=e.inspection,
-                        key=e.key,
-                        kind=e.kind,
-                        due=e.due,
-                        sent_on=today,
-                        sent_at=now,
-                    )
-                    for e in fresh
-                ]
-            )
-            # Off the event loop (the job runner shares it with the app); a failure rolls the rows back.
+        entries = [
+            {
+                "user": digest.user_id,
+                "inspection": e.inspection,
+                "key": e.key,
+                "kind": e.kind,
+                "due": e.due,
+                "sent_on": today,
+                "sent_at": now_utc(),
+            }
+            for e in digest.entries
+        ]
+
+        async def deliver(fresh: list, digest: Digest = digest) -> None:
+            # Another run may have sent some of these since they were planned: only the rest.
+            kept = {(r.inspection, r.key, r.kind, r.due) for r in fresh}
+            digest.entries = [e for e in digest.entries if (e.inspection, e.key, e.kind, e.due) in kept]
+            # Off the event loop (the job runner shares it with the app); a failure rolls the log back.
             await asyncio.to_thread(send, email_for(digest))
-        done.append(digest)
+
+        if await send_once(entries, deliver):
+            done.append(digest)
     return done

@@ -8,6 +8,8 @@ person per week: a SentReminder row (kind "weekly", due = that Monday) makes a s
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -17,6 +19,7 @@ from timelines.operations.digest import WEEKLY
 from timelines.store import current_calendar
 from timelines.tables import SentReminder
 from timelines.work import Scope, my_items, open_items, scope_for, sort_items
+from tracker.email_channel import Email, email_channel
 from tracker.principal import Principal
 from tracker.roles import Role
 from tracker.tables import AppUser
@@ -148,27 +151,46 @@ def sent_entry(digest: WeeklyDigest, now) -> dict:
     }
 
 
-async def send_weekly(today: date, *, dry_run: bool = False, send=None) -> list[WeeklyDigest]:
-    """Send this Monday's weekly emails, each logged as it is sent (timelines.operations.sent_log)."""
-    from email.message import EmailMessage
+def email_for(digest: WeeklyDigest) -> Email:
+    """The weekly email: plain text for SMTP; for the Notify template `weekly_digest`, per section
+    its items as bullets and any_<section> "yes" or "no"."""
+    personalisation: dict[str, object] = {
+        "subject": digest.subject,
+        "body": digest.body(),
+        "area": digest.area,
+    }
+    for kind, texts in digest.sections.items():
+        personalisation[kind] = "\n".join(f"* {text}" for text in texts)
+        personalisation[f"any_{kind}"] = "yes" if texts else "no"
+    return Email(
+        to=digest.email,
+        template="weekly_digest",
+        subject=digest.subject,
+        body=digest.body(),
+        personalisation=personalisation,
+        reference=f"weekly-{digest.user_id}-{digest.monday.isoformat()}",
+    )
 
+
+async def send_weekly(
+    today: date, *, dry_run: bool = False, send: Callable[[Email], None] | None = None
+) -> list[WeeklyDigest]:
+    """Send this Monday's weekly emails through the email channel (GOV.UK Notify or SMTP), each
+    logged as it is sent (timelines.operations.sent_log): a second run sends nothing."""
     from timelines.operations.sent_log import send_once
-    from timelines.reminders import smtp_sender
     from tracker.clock import now_utc
     from tracker.settings import load_settings
 
-    settings = load_settings()
-    send = send or smtp_sender(settings)
+    send = send or email_channel(load_settings()).send
     digests = await plan(today)
     if dry_run:
         return digests
     done = []
     for digest in digests:
-        message = EmailMessage()
-        message["From"] = settings.smtp_sender
-        message["To"] = digest.email
-        message["Subject"] = digest.subject
-        message.set_content(digest.body())
-        if await send_once([sent_entry(digest, now_utc())], lambda _rows, m=message: send(m)):
+
+        async def deliver(_fresh: list, digest: WeeklyDigest = digest) -> None:
+            await asyncio.to_thread(send, email_for(digest))
+
+        if await send_once([sent_entry(digest, now_utc())], deliver):
             done.append(digest)
     return done

@@ -27,7 +27,6 @@ DEBT = {
     "timelines/demo.py": "the demo recurring obligations",
     "timelines/feeds.py": "calendar feed tokens: a person's own subscription, not yet an operation",
     "timelines/programme_import.py": "the programme import creates inspections: to call create_inspection",
-    "timelines/reminders.py": "the reminder job's log of what it sent (bookkeeping, no domain fact)",
 }
 
 

@@ -3,7 +3,7 @@ failed send records nothing (the next run tries again) and a second run sends no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from timelines.tables import SentReminder
 from tracker.db import write_transaction
@@ -24,7 +24,7 @@ def _same(row: SentReminder):
     )
 
 
-Sender = Callable[[list[SentReminder]], None]
+Sender = Callable[[list[SentReminder]], Awaitable[None]]
 
 
 async def send_once(entries: list[dict], send: Sender) -> list[SentReminder]:
@@ -36,5 +36,5 @@ async def send_once(entries: list[dict], send: Sender) -> list[SentReminder]:
         fresh = [row for row in rows if not await SentReminder.exists().where(_same(row))]
         if fresh:
             await SentReminder.insert(*fresh)
-            send(fresh)
+            await send(fresh)
     return fresh
