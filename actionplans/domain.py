@@ -1,6 +1,7 @@
 """The actionplans domain as the shell wires it in (tracker.wiring)."""
 
 from actionplans import api, cli, demo, panels, policy, web
+from actionplans.operations.facts import WRITERS
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -26,11 +27,12 @@ ACTIONPLANS = Domain(
             order=40,
         )
     ],
-    home_panels=[panels.establishment_panel, panels.scrutiny_panel, panels.manager_panel],
+    home_panels=[panels.establishment_panel, panels.scrutiny_panel, panels.manager_panel, panels.hmip_panel],
     home_order=30,  # after the fact checks
     inspection_sections=[panels.inspection_section],
     establishment_sections=[panels.establishment_section],
     commands=cli.COMMANDS,
     policy=policy.POLICY,
+    fact_writers=WRITERS,
     demo=demo.load,
 )

@@ -94,7 +94,7 @@ async def _record_stage(
     )
 
 
-async def submit(actor: Actor, plan_id: int, *, today: date) -> None:
+async def submit(actor: Actor, plan_id: int, *, today: date, on: date | None = None) -> None:
     """Submit for quality assurance. The first submission records the action_plan_received
     fact (the plan in place; the three-month milestone waits for it to be available, MoU ¶37),
     which the workflow of the inspection refuses if it cannot have happened (a plan for a
@@ -107,9 +107,10 @@ async def submit(actor: Actor, plan_id: int, *, today: date) -> None:
         problems = (await queries.plan_detail(plan, today=today))["problems"]
         if problems:
             raise Refused({"submit": "The action plan is not complete: " + "; ".join(problems[:3])})
-        await _move(actor, plan, "plan.submit", **({"first_submitted_on": today} if first else {}))
+        on = on or today
+        await _move(actor, plan, "plan.submit", **({"first_submitted_on": on} if first else {}))
         if first:
-            await _record_stage(actor, plan, "plan.submit", today, today=today, field="submit")
+            await _record_stage(actor, plan, "plan.submit", on, today=today, field="submit")
 
 
 DECISIONS = {"return": "plan.return", "accept": "plan.accept"}
