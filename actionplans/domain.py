@@ -27,7 +27,7 @@ ACTIONPLANS = Domain(
             order=40,
         )
     ],
-    home_panels=[panels.establishment_panel, panels.scrutiny_panel, panels.manager_panel, panels.hmip_panel],
+    home_panels=[panels.establishment_panel, panels.scrutiny_panel, panels.manager_panel],
     home_order=30,  # after the fact checks
     inspection_sections=[panels.inspection_section],
     establishment_sections=[panels.establishment_section],

@@ -77,28 +77,21 @@ async def scrutiny_panel(request, principal) -> dict | None:
 
 
 async def manager_panel(request, principal) -> dict | None:
-    """Plans the Executive Director (an HMPPS manager for the establishment) may clear."""
-    if not principal.has(Role.HMPPS_MANAGER):
-        return None
-    plans = await queries.plans_in_scope(establishment_scope(principal), ["accepted"])
-    if not plans:
-        return None
-    return {"template": "actionplans/_home_manager.html", "plans": plans}
-
-
-async def hmip_panel(request, principal) -> dict | None:
-    """Available plans HMIP may publish on its website (an HMIP manager: every one; a team
+    """Plans waiting on a manager: to clear, for the Executive Director (an HMPPS manager for the
+    establishment); to publish on HMIP's website, for HMIP (an HMIP manager: every one; a team
     leader: those of the inspections they led)."""
-    if not principal.has(Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER):
+    to_clear = to_publish = []
+    if principal.has(Role.HMPPS_MANAGER):
+        to_clear = await queries.plans_in_scope(establishment_scope(principal), ["accepted"])
+    if principal.has(Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER):
+        to_publish = [
+            plan
+            for plan in await queries.plans_in_scope(None, ["available"])
+            if policy.can(principal, "plan.publish", await queries.plan_row(plan["id"]))
+        ]
+    if not to_clear and not to_publish:
         return None
-    plans = []
-    for plan in await queries.plans_in_scope(None, ["available"]):
-        row = await queries.plan_row(plan["id"])
-        if policy.can(principal, "plan.publish", row):
-            plans.append(plan)
-    if not plans:
-        return None
-    return {"template": "actionplans/_home_hmip.html", "plans": plans}
+    return {"template": "actionplans/_home_manager.html", "plans": to_clear, "to_publish": to_publish}
 
 
 async def _summary(plan: dict) -> dict:
