@@ -83,3 +83,11 @@ def test_each_stage_recorded_through_the_events_route_moves_the_plan(client):
     assert published.status_code == 201, published.text
     row = plan_row(w["plan"])
     assert row["status"] == "published" and row["published_url"] == "https://hmiprisons.justice.gov.uk/plan"
+    shown = client.get(f"/api/v1/action-plans/{w['plan']}", headers=_headers("hmipmanager")).json()
+    assert [(s["fact"], s["on"]) for s in shown["stages"]] == [
+        (fact, day)
+        for fact in ("action_plan_received", "action_plan_quality_assured", "action_plan_cleared",
+                     "action_plan_available", "action_plan_published")
+    ]
+    assert shown["stages"][3]["by"] == "Scrutiny" and shown["milestone_status"] == "done_on_time"
+    assert shown["due_rule"].count("MoU ¶37") == 1
