@@ -52,7 +52,17 @@ async def _plan_json(plan: dict) -> dict:
         "status_label": PLAN_STATUSES[plan["status"]],
         "published_url": plan["published_url"] or None,
         "due": milestone["due"].isoformat() if milestone and milestone["due"] else None,
-        "due_rule": f"{milestone['rule']} — {milestone['source']}" if milestone else None,
+        "due_rule": milestone["rule"] if milestone else None,
+        "milestone_status": milestone["status"] if milestone else None,
+        "stages": [
+            {
+                "fact": stage["fact"],
+                "label": stage["label"],
+                "on": stage["event"]["occurred_on"].isoformat() if stage["event"] else None,
+                "by": (stage["event"] or {}).get("by_name"),
+            }
+            for stage in await queries.stages(plan["inspection"])
+        ],
         "recommendations": [
             {
                 "id": item["rec"]["id"],

@@ -5,7 +5,10 @@ by its inspection title).
   started (the Governor's journey), and the previous inspection's published plan with progress
   and two overdue actions (shown on the new inspection, MoU ¶38).
 - HMP Leeds: a plan submitted and waiting for the Scrutiny Team's quality assurance.
-- HMP Wakefield: a plan accepted and waiting for the Executive Director's clearance.
+- HMP Wakefield: a plan quality-assured and waiting for the Executive Director's clearance.
+
+The plans move through the action plan operations (as the system, on past dates), so each stage
+is on the inspection's timeline as the pages would record it (MoU ¶37).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from actionplans import queries
+from actionplans.operations import workflow
 from actionplans.operations.workflow import start_plan
-from actionplans.tables import ActionPlan, ActionPlanEvent, ActionProgress, PlanAction, PlanResponse
+from actionplans.tables import ActionProgress, PlanAction, PlanResponse
 from inspections.demo_inspections import record_facts, report_facts
 from inspections.tables import Establishment, Inspection, Recommendation
 from tracker.clock import now_utc, today_london
@@ -139,18 +143,28 @@ async def _fill(plan_id: int, inspection_id: int, today: date, by: int | None, *
             )
 
 
-async def _set_status(plan_id: int, status: str, steps: list[str], by_ids: dict, **fields) -> None:
-    plan = await queries.get_plan(plan_id)
-    if plan["status"] == status:
+async def _walk(
+    plan_id: int, to: str, dates: dict[str, date], by_ids: dict, today: date, url: str = ""
+) -> None:
+    """Move a plan through its stages up to `to`, each on its date, as the person who takes it."""
+
+    def actor(stage: str) -> Actor:
+        return Actor.system("demo", for_user=by_ids.get(stage))
+
+    if (await queries.get_plan(plan_id))["status"] != "draft":
         return
-    values = {ActionPlan.status: status}
-    for name, value in fields.items():
-        values[getattr(ActionPlan, name)] = value
-    await ActionPlan.update(values).where(ActionPlan.id == plan_id)
-    for step in steps:
-        await ActionPlanEvent.insert(
-            ActionPlanEvent(plan=plan_id, kind=step, comment="", by_user=by_ids.get(step), at=now_utc())
-        )
+    steps = [
+        ("submitted", lambda on: workflow.submit(actor("submitted"), plan_id, today=today, on=on)),
+        ("accepted", lambda on: workflow.review(actor("accepted"), plan_id, "accept", "", today=today,
+                                                on=on)),
+        ("cleared", lambda on: workflow.clear(actor("cleared"), plan_id, today=today, on=on)),
+        ("available", lambda on: workflow.make_available(actor("available"), plan_id, today=today, on=on)),
+        ("published", lambda on: workflow.publish(actor("published"), plan_id, url=url, on=on, today=today)),
+    ]
+    for stage, move in steps:
+        await move(dates[stage])
+        if stage == to:
+            return
 
 
 async def load() -> None:
@@ -158,7 +172,14 @@ async def load() -> None:
     governor = await user_id_for("governor")
     scrutiny = await user_id_for("scrutiny")
     manager = await user_id_for("hmppsmanager")
-    by_ids = {"submitted": governor, "accepted": scrutiny, "cleared": manager, "published": scrutiny}
+    leader = await user_id_for("leader")
+    by_ids = {
+        "submitted": governor,
+        "accepted": scrutiny,
+        "cleared": manager,
+        "available": scrutiny,
+        "published": leader,
+    }
 
     example = await _establishment("HMP Example")
     if example:
@@ -168,18 +189,10 @@ async def load() -> None:
         )
         plan_id = await start_plan(Actor.system("demo", for_user=governor), old)
         await _fill(plan_id, old, today, governor, old=True)
-        if (await queries.get_plan(plan_id))["first_submitted_on"] is None:
-            received = old_published + timedelta(days=80)
-            await record_facts(old, [("action_plan_received", received)], governor, today)
-            await _set_status(
-                plan_id,
-                "published",
-                ["submitted", "accepted", "cleared", "published"],
-                by_ids,
-                first_submitted_on=received,
-                published_on=old_published + timedelta(days=95),
-                published_url="https://hmiprisons.justice.gov.uk/hmp-example-action-plan",
-            )
+        offsets = {"submitted": 60, "accepted": 70, "cleared": 78, "available": 85, "published": 95}
+        dates = {stage: old_published + timedelta(days=days) for stage, days in offsets.items()}
+        url = "https://hmiprisons.justice.gov.uk/hmp-example-action-plan"
+        await _walk(plan_id, "published", dates, by_ids, today, url)
         await _inspection(
             example, f"Full inspection {MARK}", today - timedelta(days=130), today - timedelta(days=35), 24
         )
@@ -191,11 +204,7 @@ async def load() -> None:
         )
         plan_id = await start_plan(Actor.system("demo"), inspection)
         await _fill(plan_id, inspection, today, None)
-        if (await queries.get_plan(plan_id))["first_submitted_on"] is None:
-            await record_facts(inspection, [("action_plan_received", today - timedelta(days=3))], None, today)
-            await _set_status(
-                plan_id, "submitted", ["submitted"], by_ids, first_submitted_on=today - timedelta(days=3)
-            )
+        await _walk(plan_id, "submitted", {"submitted": today - timedelta(days=3)}, by_ids, today)
 
     wakefield = await _establishment("HMP Wakefield")
     if wakefield:
@@ -204,13 +213,5 @@ async def load() -> None:
         )
         plan_id = await start_plan(Actor.system("demo"), inspection)
         await _fill(plan_id, inspection, today, None)
-        if (await queries.get_plan(plan_id))["first_submitted_on"] is None:
-            received = today - timedelta(days=12)
-            await record_facts(inspection, [("action_plan_received", received)], None, today)
-            await _set_status(
-                plan_id,
-                "accepted",
-                ["submitted", "accepted"],
-                by_ids,
-                first_submitted_on=today - timedelta(days=12),
-            )
+        dates = {"submitted": today - timedelta(days=12), "accepted": today - timedelta(days=5)}
+        await _walk(plan_id, "accepted", dates, by_ids, today)

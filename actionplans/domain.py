@@ -1,6 +1,7 @@
 """The actionplans domain as the shell wires it in (tracker.wiring)."""
 
 from actionplans import api, cli, demo, panels, policy, web
+from actionplans.operations.facts import WRITERS
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -32,5 +33,6 @@ ACTIONPLANS = Domain(
     establishment_sections=[panels.establishment_section],
     commands=cli.COMMANDS,
     policy=policy.POLICY,
+    fact_writers=WRITERS,
     demo=demo.load,
 )

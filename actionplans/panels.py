@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from actionplans import queries
-from actionplans.services import PLAN_STATUS_COLOURS, PLAN_STATUSES
+from actionplans.services import PLAN_STATUS_COLOURS, PLAN_STATUS_WORDS, PLAN_STATUSES
+from tracker import policy
 from tracker.access import establishment_scope
 from tracker.clock import today_london
 from tracker.roles import Role
 
 
+def inspection_name(kind: str, title: str) -> str:
+    """ "full inspection", or a thematic review's title: how a person tells inspections apart."""
+    from timelines.core.kinds import KIND_LABELS
+
+    label = KIND_LABELS.get(kind, "inspection")
+    return f"{label.lower()}: {title}" if kind == "thematic" and title else label.lower()
+
+
 async def establishment_panel(request, principal) -> dict | None:
-    """ "The report was published 10 June, the action plan is due 10 September"."""
+    """One line per inspection whose action plan is still due (MoU ¶37): "HMP Example, full
+    inspection ending 14 March 2025: the report was published 10 June, the action plan is due
+    10 September", with the one link that inspection needs."""
     if not principal.has(Role.ESTABLISHMENT) or not principal.establishment_ids:
         return None
+    from timelines.core.engine import OPEN_STATUSES
     from timelines.tables import StoredMilestone
 
     today = today_london()
@@ -21,6 +33,9 @@ async def establishment_panel(request, principal) -> dict | None:
         await StoredMilestone.select(
             StoredMilestone.inspection,
             StoredMilestone.establishment.name.as_alias("establishment_name"),
+            StoredMilestone.inspection.kind.as_alias("inspection_kind"),
+            StoredMilestone.inspection.title.as_alias("inspection_title"),
+            StoredMilestone.inspection.end_date.as_alias("inspection_end"),
             StoredMilestone.due,
             StoredMilestone.status,
             StoredMilestone.working_days,
@@ -30,17 +45,16 @@ async def establishment_panel(request, principal) -> dict | None:
         .where(
             StoredMilestone.key == "action_plan",
             StoredMilestone.due.is_not_null(),
+            StoredMilestone.status.is_in(list(OPEN_STATUSES)),
             StoredMilestone.establishment.is_in(ids),
         )
         .order_by(StoredMilestone.due, ascending=False)
     )
     reports = []
     for row in milestones:
-        plan = await queries.plan_for_inspection(row["inspection"])
-        if plan and plan["status"] == "published":
-            continue
-        row["plan"] = plan
+        row["plan"] = await queries.plan_for_inspection(row["inspection"])
         row["published_on"] = await queries.published_on(row["inspection"])
+        row["inspection_name"] = inspection_name(row["inspection_kind"], row["inspection_title"])
         reports.append(row)
     overdue = await queries.overdue_actions(ids, today)
     if not reports and not overdue:
@@ -49,28 +63,35 @@ async def establishment_panel(request, principal) -> dict | None:
         "template": "actionplans/_home_establishment.html",
         "reports": reports,
         "overdue": overdue,
-        "PLAN_STATUSES": PLAN_STATUSES,
+        "PLAN_STATUS_WORDS": PLAN_STATUS_WORDS,
     }
 
 
 async def scrutiny_panel(request, principal) -> dict | None:
+    """Plans waiting for the Scrutiny Team: quality assurance, and making cleared plans available."""
     if not principal.has(Role.HMPPS_SCRUTINY):
         return None
     plans = await queries.plans_in_scope(None, ["submitted"])
-    return {"template": "actionplans/_home_scrutiny.html", "plans": plans}
+    cleared = await queries.plans_in_scope(None, ["cleared"])
+    return {"template": "actionplans/_home_scrutiny.html", "plans": plans, "cleared": cleared}
 
 
 async def manager_panel(request, principal) -> dict | None:
-    if not principal.has(Role.HMPPS_MANAGER):
+    """Plans waiting on a manager: to clear, for the Executive Director (an HMPPS manager for the
+    establishment); to publish on HMIP's website, for HMIP (an HMIP manager: every one; a team
+    leader: those of the inspections they led)."""
+    to_clear = to_publish = []
+    if principal.has(Role.HMPPS_MANAGER):
+        to_clear = await queries.plans_in_scope(establishment_scope(principal), ["accepted"])
+    if principal.has(Role.HMIP_MANAGER, Role.HMIP_TEAM_LEADER):
+        to_publish = [
+            plan
+            for plan in await queries.plans_in_scope(None, ["available"])
+            if policy.can(principal, "plan.publish", await queries.plan_row(plan["id"]))
+        ]
+    if not to_clear and not to_publish:
         return None
-    plans = await queries.plans_in_scope(establishment_scope(principal), ["accepted", "cleared"])
-    if not plans:
-        return None
-    return {
-        "template": "actionplans/_home_manager.html",
-        "plans": plans,
-        "PLAN_STATUSES": PLAN_STATUSES,
-    }
+    return {"template": "actionplans/_home_manager.html", "plans": to_clear, "to_publish": to_publish}
 
 
 async def _summary(plan: dict) -> dict:

@@ -362,3 +362,26 @@ async def plan_reader(principal: Principal):
         return policy.can(principal, "plan.read", row)
 
     return may_read
+
+
+STAGE_LABELS = {
+    "action_plan_received": "Submitted by the establishment",
+    "action_plan_quality_assured": "Quality-assured by the Scrutiny Team",
+    "action_plan_cleared": "Cleared by the Executive Director",
+    "action_plan_available": "Available",
+    "action_plan_published": "Published on HMIP's website",
+}
+
+
+async def stages(inspection_id: int) -> list[dict]:
+    """The plan's stages (MoU ¶37) as the inspection's facts record them: each with the day and
+    who recorded it, or None for a stage still to come."""
+    from timelines.core.history import standing
+
+    events = await InspectionEvent.select(
+        InspectionEvent.all_columns(), InspectionEvent.recorded_by.display_name.as_alias("by_name")
+    ).where(InspectionEvent.inspection == inspection_id, InspectionEvent.kind.is_in(list(STAGE_LABELS)))
+    recorded = {e["kind"]: e for e in standing(events)}
+    return [
+        {"fact": fact, "label": label, "event": recorded.get(fact)} for fact, label in STAGE_LABELS.items()
+    ]

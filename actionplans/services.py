@@ -14,16 +14,22 @@ PLAN_STATUSES = {
     "draft": "Draft",
     "submitted": "Waiting for quality assurance",
     "returned": "Returned with comments",
-    "accepted": "Accepted, waiting for clearance",
-    "cleared": "Cleared, waiting for publication",
-    "published": "Published",
+    "accepted": "Quality-assured, waiting for clearance",
+    "cleared": "Cleared, waiting to be made available",
+    "available": "Available, waiting for publication on HMIP's website",
+    "published": "Published on HMIP's website",
 }
+# The status inside a sentence: "It is quality-assured, waiting for clearance."
+PLAN_STATUS_WORDS = {key: label[:1].lower() + label[1:] for key, label in PLAN_STATUSES.items()}
+# What a move does, inside "it cannot be … now".
+MOVE_WORDS = {"available": "made available", "published": "published on HMIP's website"}
 PLAN_STATUS_COLOURS = {
     "draft": "grey",
     "submitted": "blue",
     "returned": "orange",
     "accepted": "turquoise",
     "cleared": "purple",
+    "available": "light-blue",
     "published": "green",
 }
 EVENT_LABELS = {
@@ -32,9 +38,10 @@ EVENT_LABELS = {
     "file_uploaded": "File uploaded",
     "submitted": "Submitted for quality assurance",
     "returned": "Returned with comments by the Scrutiny Team",
-    "accepted": "Accepted by the Scrutiny Team",
+    "accepted": "Quality-assured by the Scrutiny Team",
     "cleared": "Cleared by the Executive Director",
-    "published": "Published",
+    "available": "Made available by the Scrutiny Team",
+    "published": "Published on HMIP's website",
     "response_changed": "Response changed",
     "action_added": "Action added",
     "action_changed": "Action changed",

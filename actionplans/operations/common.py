@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actionplans import queries
 from actionplans.policy import RULES, party_may
-from actionplans.services import PLAN_STATUSES
+from actionplans.services import MOVE_WORDS, PLAN_STATUS_WORDS
 from actionplans.tables import ActionPlan, ActionPlanEvent
 from tracker.clock import now_utc
 from tracker.operations import Actor, Denied, Refused
@@ -21,12 +21,14 @@ def check(actor: Actor, action: str, plan: dict) -> None:
 
 
 def not_now(plan: dict, to: str) -> str:
-    return f"The action plan is {PLAN_STATUSES[plan['status']].lower()}: it cannot be {to} now"
+    doing = MOVE_WORDS.get(to, to)
+    return f"The action plan is {PLAN_STATUS_WORDS[plan['status']]}: it cannot be {doing} now"
 
 
 async def current_plan(actor: Actor, action: str, plan_id: int) -> dict:
-    """The plan as it is inside the change's transaction, checked."""
-    plan = await queries.get_plan(plan_id)
+    """The plan as it is inside the change's transaction (with its inspection, which says who
+    leads it: HMIP's party), checked."""
+    plan = await queries.plan_row(plan_id)
     if plan is None:
         raise Refused({"plan": "There is no such action plan"})
     check(actor, action, plan)

@@ -1,5 +1,5 @@
 """The actions of a recommendation: add, change (with a conflict page when someone else changed
-it first), remove, and progress once the plan is published."""
+it first), remove (after a confirmation page), and progress once the plan is published."""
 
 from __future__ import annotations
 
@@ -150,6 +150,15 @@ async def _conflict_page(request: Request, plan: dict, rec: dict, conflict: Conf
     )
 
 
+@get("/action-plans/{plan_id:int}/actions/{action_id:int}/delete", opt=ESTABLISHMENT)
+async def action_delete_page(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Template:
+    """"Are you sure you want to remove this action?" (nothing is removed until they say yes)."""
+    plan = await plan_for_request(request, plan_id)
+    action = await action_or_404(request, plan, action_id)
+    rec = await recommendation_or_404(request, plan, action["recommendation"])
+    return render(request, "actionplans/remove_action.html", rec=rec, action=action, **page_context(plan))
+
+
 @post("/action-plans/{plan_id:int}/actions/{action_id:int}/delete", opt=ESTABLISHMENT)
 async def action_delete(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Response:
     plan = await plan_for_request(request, plan_id)
@@ -158,7 +167,8 @@ async def action_delete(request: Request, plan_id: FromPath[int], action_id: Fro
         await rows.remove_action(Actor(current(request), request), plan_id, action_id)
     except Refused:
         return Redirect(path=plan_url(plan_id), status_code=303)
-    return Redirect(path=plan_url(plan_id, f"rec-{action['recommendation']}"), status_code=303)
+    anchor = f"rec-{action['recommendation']}"
+    return Redirect(path=f"/action-plans/{plan_id}?done=removed#{anchor}", status_code=303)
 
 
 # ---------------------------------------------------------------- progress
@@ -219,6 +229,7 @@ ROUTES = [
     new_action_submit,
     action_form,
     action_submit,
+    action_delete_page,
     action_delete,
     progress_page,
     progress_submit,

@@ -9,7 +9,13 @@ from litestar.handlers import HTTPRouteHandler
 
 from actionplans import queries
 from actionplans.policy import route_rule
-from actionplans.services import ACTION_STATUSES, PLAN_STATUS_COLOURS, PLAN_STATUSES, RESPONSES
+from actionplans.services import (
+    ACTION_STATUSES,
+    PLAN_STATUS_COLOURS,
+    PLAN_STATUS_WORDS,
+    PLAN_STATUSES,
+    RESPONSES,
+)
 from tracker import policy
 from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
@@ -20,6 +26,7 @@ READ = route_rule("plan.read")
 ESTABLISHMENT = route_rule("plan.edit")
 QA = route_rule("plan.review")
 CLEAR = route_rule("plan.clear")
+AVAILABLE = route_rule("plan.make_available")
 PUBLISH = route_rule("plan.publish")
 
 # The app-wide body limit would answer an oversize upload with a bare 413 page; the upload
@@ -90,6 +97,7 @@ def page_context(plan: dict) -> dict:
         "plan": plan,
         "inspection": plan["inspection_row"],
         "PLAN_STATUSES": PLAN_STATUSES,
+        "PLAN_STATUS_WORDS": PLAN_STATUS_WORDS,
         "PLAN_STATUS_COLOURS": PLAN_STATUS_COLOURS,
         "RESPONSES": RESPONSES,
         "ACTION_STATUSES": ACTION_STATUSES,

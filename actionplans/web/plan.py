@@ -117,6 +117,7 @@ async def plan_page(request: Request, plan_id: FromPath[int]) -> Template:
         milestone=await queries.milestone(plan["inspection"]),
         published_on=await queries.published_on(plan["inspection"]),
         events=await queries.events(plan_id),
+        stages=await queries.stages(plan["inspection"]),
         comment=await queries.latest_comment(plan_id) if plan["status"] == "returned" else None,
         files=await queries.files(plan_id),
         done=request.query_params.get("done", ""),
@@ -128,9 +129,10 @@ async def plan_page(request: Request, plan_id: FromPath[int]) -> Template:
 CONFIRMATIONS = {
     "submitted": "Action plan submitted",
     "returned": "Action plan returned to the establishment",
-    "accepted": "Action plan accepted",
+    "accepted": "Action plan quality-assured",
     "cleared": "Action plan cleared",
-    "published": "Action plan published",
+    "available": "Action plan available",
+    "published": "Action plan published on HMIP's website",
 }
 
 

@@ -19,7 +19,8 @@ READ = {
 EST = {Role.ESTABLISHMENT}
 QA = {Role.HMPPS_SCRUTINY}
 CLEAR = {Role.HMPPS_MANAGER}
-PUBLISH = {Role.HMPPS_SCRUTINY, Role.HMPPS_MANAGER}
+AVAILABLE = {Role.HMPPS_SCRUTINY}
+PUBLISH = {Role.HMIP_TEAM_LEADER, Role.HMIP_MANAGER}
 
 # (method, path, who may use it). {plan} {inspection} {rec} {action} {file} are filled in.
 ROUTES = [
@@ -48,9 +49,13 @@ ROUTES = [
     ("POST", "/action-plans/{plan}/review", QA),
     ("GET", "/action-plans/{plan}/clear", CLEAR),
     ("POST", "/action-plans/{plan}/clear", CLEAR),
+    ("GET", "/action-plans/{plan}/available", AVAILABLE),
+    ("POST", "/action-plans/{plan}/available", AVAILABLE),
     ("GET", "/action-plans/{plan}/publish", PUBLISH),
     ("POST", "/action-plans/{plan}/publish", PUBLISH),
+    ("POST", "/action-plans/{plan}/publish/confirm", PUBLISH),
     ("GET", "/action-plans/{plan}/confirmation", READ),
+    ("GET", "/action-plans/{plan}/actions/{action}/delete", EST),
     ("POST", "/action-plans/{plan}/actions/{action}/delete", EST),
     ("GET", "/api/v1/action-plans/{plan}", READ),
     ("GET", "/api/v1/inspections/{inspection}/action-plan", READ),

@@ -47,3 +47,47 @@ def test_refusals_of_an_action_over_the_api(client):
     client.patch(f"{url}/{action}", json={"status": "in_progress", "version": 1}, headers=headers)
     stale = client.patch(f"{url}/{action}", json={"status": "complete", "version": 1}, headers=headers)
     assert stale.status_code == 409 and stale.json()["current"]["status"] == "in_progress"
+
+
+def test_each_stage_recorded_through_the_events_route_moves_the_plan(client):
+    """One way in (MoU ¶37): a stage posted as an inspection fact goes through the plan's own
+    operation, by its own party, in its order; the API answers as the pages refuse."""
+    from actionplans.operations.workflow import submit
+    from tests.actionplans.helpers import TODAY, plan_row
+    from tests.support import stored_milestones
+    from tracker.operations import Actor
+
+    w = world()
+    fill_plan(w["plan"], w["recs"])
+    url = f"/api/v1/inspections/{w['inspection']}/events"
+    day = TODAY.isoformat()
+
+    def post(username, kind, **extra):
+        return client.post(url, json={"kind": kind, "occurred_on": day, **extra}, headers=_headers(username))
+
+    early = post("scrutiny", "action_plan_quality_assured")
+    assert early.status_code == 409, early.text  # nothing submitted yet: not in this state
+    run(submit(Actor.system("test", for_user=w["governor"]), w["plan"], today=TODAY))
+    assert post("hmppsmanager", "action_plan_quality_assured").status_code == 403
+    assert post("scrutiny", "action_plan_cleared").status_code == 403  # the Executive Director's
+    assert post("scrutiny", "action_plan_available").status_code == 409  # not cleared yet
+    assert post("scrutiny", "action_plan_quality_assured").status_code == 201
+    assert plan_row(w["plan"])["status"] == "accepted"
+    assert post("hmppsmanager", "action_plan_cleared").status_code == 201
+    assert stored_milestones(w["inspection"])["action_plan"]["status"] not in ("done_on_time", "done_late")
+    assert post("scrutiny", "action_plan_available").status_code == 201
+    assert stored_milestones(w["inspection"])["action_plan"]["status"] == "done_on_time"
+    no_link = post("hmipmanager", "action_plan_published")
+    assert no_link.status_code == 422 and "url" in no_link.json()["errors"]
+    published = post("hmipmanager", "action_plan_published", link="https://hmiprisons.justice.gov.uk/plan")
+    assert published.status_code == 201, published.text
+    row = plan_row(w["plan"])
+    assert row["status"] == "published" and row["published_url"] == "https://hmiprisons.justice.gov.uk/plan"
+    shown = client.get(f"/api/v1/action-plans/{w['plan']}", headers=_headers("hmipmanager")).json()
+    assert [(s["fact"], s["on"]) for s in shown["stages"]] == [
+        (fact, day)
+        for fact in ("action_plan_received", "action_plan_quality_assured", "action_plan_cleared",
+                     "action_plan_available", "action_plan_published")
+    ]
+    assert shown["stages"][3]["by"] == "Scrutiny" and shown["milestone_status"] == "done_on_time"
+    assert shown["due_rule"].count("MoU ¶37") == 1

@@ -1,6 +1,8 @@
 """Headless Chromium: the Governor's office answers the report with the spreadsheet template,
-the Scrutiny Team returns it, two actions are changed inline, then it is accepted, cleared,
-published and kept current. Unsafe uploads are refused. axe on every page state."""
+the Scrutiny Team returns it, two actions are changed inline and a stray one removed, then it
+walks the ¶37 stages by clicking: quality-assured, cleared by the Executive Director, made
+available (meeting the deadline), published on HMIP's website after a check page; and it is
+kept current. Unsafe uploads are refused. axe on every page state."""
 
 from datetime import datetime, timedelta
 
@@ -31,6 +33,7 @@ def setup_people():
     make_user("governor", Role.ESTABLISHMENT, establishment_ids=[example])
     make_user("scrutiny", Role.HMPPS_SCRUTINY)
     make_user("hmppsmanager", Role.HMPPS_MANAGER, prison_group="Yorkshire")
+    make_user("hmipmanager", Role.HMIP_MANAGER)
     inspection, recs = published_inspection(example, recs=4)
     return example, inspection, recs
 
@@ -97,7 +100,7 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
     no_violations(page)
     page.get_by_role("button", name="Submit action plan").click()
     expect(page.locator(".govuk-panel").get_by_text("Action plan submitted")).to_be_visible()
-    expect(page.get_by_text("It was received on time")).to_be_visible()
+    expect(page.get_by_text("The deadline is met when the plan is available, not when it is submitted")).to_be_visible()
     no_violations(page)
     sign_out(page)
 
@@ -131,31 +134,82 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
         ).to_be_visible()
         assert page.url.endswith(f"/action-plans/{plan['id']}")  # swapped in place, no page load
         no_violations(page)
+    # A second action for R3, added by mistake, is removed after a confirmation page.
+    page.get_by_role("link", name="Add an action for R3").click()
+    block = page.locator(f"#rec-{recs[2]}")
+    block.get_by_label("Action", exact=True).fill("Duplicate action added by mistake")
+    block.get_by_label("Owner").fill("Head of Safety")
+    target = later(30)
+    block.get_by_label("Day").fill(str(target.day))
+    block.get_by_label("Month").fill(str(target.month))
+    block.get_by_label("Year").fill(str(target.year))
+    block.get_by_role("button", name="Save action").click()
+    expect(block.get_by_role("cell", name="Duplicate action added by mistake")).to_be_visible()
+    page.get_by_role("link", name="Remove action 2 for R3").click()
+    expect(page.get_by_role("heading", name="Are you sure you want to remove this action?")).to_be_visible()
+    no_violations(page)
+    page.get_by_role("button", name="Yes, remove this action").click()
+    expect(page.locator(".govuk-notification-banner").get_by_text("Action removed")).to_be_visible()
+    expect(page.get_by_role("cell", name="Duplicate action added by mistake")).to_have_count(0)
     page.get_by_role("link", name="Check and submit").click()
     page.get_by_role("button", name="Submit action plan").click()
     expect(page.locator(".govuk-panel").get_by_text("Action plan submitted")).to_be_visible()
     sign_out(page)
 
-    # 7. Accepted, cleared, published.
+    # 7. The ¶37 stages: quality-assured, cleared, made available, published on HMIP's website.
     browser_sign_in(page, live_server, "scrutiny")
-    page.goto(f"{url}/action-plans/{plan['id']}/review")
+    page.get_by_role("link", name="HMP Example").click()
     page.get_by_label("Accept the action plan").check()
     page.get_by_role("button", name="Save decision").click()
-    expect(page.locator(".govuk-panel").get_by_text("Action plan accepted")).to_be_visible()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan quality-assured")).to_be_visible()
     sign_out(page)
     browser_sign_in(page, live_server, "hmppsmanager")
+    expect(page.get_by_role("heading", name="Action plans for you to clear")).to_be_visible()
     page.get_by_role("link", name="HMP Example").click()
     no_violations(page)
     page.get_by_role("button", name="Clear action plan").click()
     expect(page.locator(".govuk-panel").get_by_text("Action plan cleared")).to_be_visible()
-    page.goto(f"{url}/action-plans/{plan['id']}/publish")
+    page.get_by_role("link", name="Go to the action plan").click()
+    expect(page.get_by_role("link", name="Clear the action plan")).to_have_count(0)
+    sign_out(page)
+    browser_sign_in(page, live_server, "scrutiny")
+    expect(page.get_by_role("heading", name="Cleared action plans to make available")).to_be_visible()
+    page.get_by_role("link", name="HMP Example").click()
+    no_violations(page)
+    page.get_by_role("button", name="Make the action plan available").click()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan available")).to_be_visible()
+    expect(page.get_by_text("It was available on time")).to_be_visible()
+    no_violations(page)
+    sign_out(page)
+    browser_sign_in(page, live_server, "hmipmanager")
+    expect(page.get_by_role("heading", name="Action plans to publish on HMIP's website")).to_be_visible()
+    page.get_by_role("link", name="HMP Example", exact=True).click()
+    no_violations(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary").get_by_text("Enter the link to the published action plan")).to_be_visible()
     no_violations(page)
     page.get_by_label("Link to the published action plan on HMIP's website").fill(
         "https://hmiprisons.justice.gov.uk/hmp-example-action-plan"
     )
-    page.get_by_role("button", name="Record publication").click()
-    expect(page.locator(".govuk-panel").get_by_text("Action plan published")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check the action plan's publication before recording it")).to_be_visible()
+    expect(page.get_by_text("https://hmiprisons.justice.gov.uk/hmp-example-action-plan")).to_be_visible()
     no_violations(page)
+    page.get_by_role("button", name="Record publication").click()
+    expect(page.locator(".govuk-panel").get_by_text("Action plan published on HMIP's website")).to_be_visible()
+    no_violations(page)
+    page.get_by_role("link", name="Go to the action plan").click()
+    stages = page.locator("dl[aria-labelledby=stages]")
+    for label, who in (("Submitted by the establishment", "Governor"),
+                       ("Quality-assured by the Scrutiny Team", "Scrutiny"),
+                       ("Cleared by the Executive Director", "Hmppsmanager"),
+                       ("Available", "Scrutiny"), ("Published on HMIP's website", "Hmipmanager")):
+        row = stages.locator(".govuk-summary-list__row", has=page.get_by_text(label, exact=True))
+        expect(row).to_contain_text(f"recorded by {who}")
+    no_violations(page)
+    page.goto(f"{url}/inspections/{inspection}")
+    expect(page.get_by_role("heading", name="Action plan available")).to_be_visible()
+    expect(page.get_by_role("heading", name="Action plan published")).to_be_visible()
     sign_out(page)
 
     # 8. Months later the establishment records progress.

@@ -9,12 +9,13 @@ from tests.actionplans.helpers import fill_plan, set_status, world
 from tests.support import sign_in
 from tracker.roles import Role
 
-STATES = ("draft", "submitted", "returned", "accepted", "cleared", "published")
+STATES = ("draft", "submitted", "returned", "accepted", "cleared", "available", "published")
 BUTTONS = {
     "Check and submit": ("governor", {"draft", "returned"}),
     "Quality assure": ("scrutiny", {"submitted"}),
     "Clear the action plan": ("hmppsmanager", {"accepted"}),
-    "Record publication": ("scrutiny|hmppsmanager", {"cleared"}),
+    "Make the action plan available": ("scrutiny", {"cleared"}),
+    "Record publication on HMIP's website": ("hmipmanager|leader", {"available"}),
     "Fill from a spreadsheet": ("governor", {"draft", "returned"}),
 }
 

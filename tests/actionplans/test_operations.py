@@ -52,6 +52,34 @@ def received_facts(inspection_id: int) -> list[dict]:
     )
 
 
+STATES = ("draft", "submitted", "returned", "accepted", "cleared", "available", "published")
+# The plan's stages in order (MoU ¶37): the state each move ends in, its operation and its party.
+STAGES = {
+    "submitted": (lambda plan: lambda a: workflow.submit(a, plan, today=TODAY), "governor"),
+    "accepted": (lambda plan: lambda a: workflow.review(a, plan, "accept", "", today=TODAY), "scrutiny"),
+    "cleared": (lambda plan: lambda a: workflow.clear(a, plan, today=TODAY), "hmppsmanager"),
+    "available": (lambda plan: lambda a: workflow.make_available(a, plan, today=TODAY), "scrutiny"),
+    "published": (
+        lambda plan: lambda a: workflow.publish(a, plan, url="https://example.org/plan", on=TODAY, today=TODAY),
+        "hmipmanager",
+    ),
+}
+
+
+def reach(plan_id: int, state: str) -> None:
+    """Walk the plan to `state` through the operations, as the people who take each stage."""
+    if state == "returned":
+        reach(plan_id, "submitted")
+        run(workflow.review(person("scrutiny"), plan_id, "return", "Add owners"))
+        return
+    for stage, (call, who) in STAGES.items():
+        if status(plan_id) == state:
+            return
+        run(call(plan_id)(person(who)))
+        if stage == state:
+            return
+
+
 # Every operation that takes the plan from one state: (call, the state it needs, who may).
 def _moves(w):
     return {
@@ -59,10 +87,11 @@ def _moves(w):
         "return": (lambda a: workflow.review(a, w["plan"], "return", "Add owners"), "submitted", "scrutiny"),
         "accept": (lambda a: workflow.review(a, w["plan"], "accept", ""), "submitted", "scrutiny"),
         "clear": (lambda a: workflow.clear(a, w["plan"]), "accepted", "hmppsmanager"),
+        "make_available": (lambda a: workflow.make_available(a, w["plan"], today=TODAY), "cleared", "scrutiny"),
         "publish": (
             lambda a: workflow.publish(a, w["plan"], url="https://example.org/plan", on=TODAY, today=TODAY),
-            "cleared",
-            "scrutiny",
+            "available",
+            "hmipmanager",
         ),
         "progress": (
             lambda a: rows.record_progress(
@@ -79,20 +108,17 @@ def first_action(w) -> int:
     return detail["items"][0]["actions"][0]["id"]
 
 
-@pytest.mark.parametrize("move", ["submit", "return", "accept", "clear", "publish", "progress"])
+MOVES = ["submit", "return", "accept", "clear", "make_available", "publish", "progress"]
+
+
+@pytest.mark.parametrize("move", MOVES)
 def test_each_move_is_refused_in_every_other_state_and_to_every_other_person(w, move):
     call, needs, who = _moves(w)[move]
-    for state in ("draft", "submitted", "returned", "accepted", "cleared", "published"):
-        if state == needs or (move == "submit" and state == "returned"):
-            continue
-        set_status(w["plan"], state)
-        with pytest.raises(Refused) as refused:
-            run(call(person(who)))
-        assert refused.value.state, (move, state)
-        assert status(w["plan"]) == state
-    set_status(w["plan"], needs)
-    for other in ("leader", "inspector", "hmipmanager", "admin", "otherguv", "governor", "scrutiny"):
-        if other == who or (move == "publish" and other == "hmppsmanager"):
+    reach(w["plan"], needs)
+    # The team leader of the inspection records HMIP's publication too (the workflow's HMIP party).
+    takes_it = {who, "leader"} if move == "publish" else {who}
+    for other in ("leader", "inspector", "hmipmanager", "admin", "otherguv", "governor", "scrutiny", "hmppsmanager"):
+        if other in takes_it:
             continue
         with pytest.raises(Denied):
             run(call(person(other)))
@@ -100,6 +126,74 @@ def test_each_move_is_refused_in_every_other_state_and_to_every_other_person(w, 
     assert audit_rows("denied")
     run(call(person(who)))
     assert status(w["plan"]) != needs or move == "progress"
+    for state in STATES:
+        if state == needs or (move == "submit" and state == "returned"):
+            continue
+        set_status(w["plan"], state)
+        with pytest.raises(Refused) as refused:
+            run(call(person(who)))
+        assert refused.value.state, (move, state)
+        assert status(w["plan"]) == state
+
+
+def stage_facts(inspection_id: int) -> dict[str, dict]:
+    from tracker.tables import AppUser
+
+    rows = run(
+        InspectionEvent.select(
+            InspectionEvent.kind,
+            InspectionEvent.occurred_on,
+            InspectionEvent.recorded_by,
+        ).where(InspectionEvent.inspection == inspection_id, InspectionEvent.kind.like("action_plan_%"))
+    )
+    names = {u["id"]: u["username"] for u in run(AppUser.select(AppUser.id, AppUser.username))}
+    return {r["kind"]: {"on": r["occurred_on"], "by": names.get(r["recorded_by"])} for r in rows}
+
+
+def test_each_stage_is_a_fact_with_who_and_when_and_only_available_meets_the_milestone(w):
+    """MoU ¶37: submitted, quality-assured, cleared, available, published on HMIP's website."""
+    from tests.support import stored_milestones
+
+    expected = {}
+    for state, (call, who) in STAGES.items():
+        run(call(w["plan"])(person(who)))
+        assert status(w["plan"]) == state
+        fact = {
+            "submitted": "action_plan_received",
+            "accepted": "action_plan_quality_assured",
+            "cleared": "action_plan_cleared",
+            "available": "action_plan_available",
+            "published": "action_plan_published",
+        }[state]
+        expected[fact] = {"on": TODAY, "by": who}
+        assert stage_facts(w["inspection"]) == expected
+        milestone = stored_milestones(w["inspection"])["action_plan"]["status"]
+        if state in ("submitted", "accepted", "cleared"):
+            assert milestone in ("not_yet_due", "due_soon", "due_today"), (state, milestone)
+        else:
+            assert milestone == "done_on_time", (state, milestone)
+    for action in ("actionplan.submit", "actionplan.accepted", "actionplan.cleared", "actionplan.available",
+                   "actionplan.published"):
+        assert audit_rows(action), action
+
+
+def test_the_team_leader_of_the_inspection_may_record_publication(w):
+    reach(w["plan"], "available")
+    run(workflow.publish(person("leader"), w["plan"], url="https://example.org/plan", on=TODAY, today=TODAY))
+    assert status(w["plan"]) == "published"
+    assert stage_facts(w["inspection"])["action_plan_published"]["by"] == "leader"
+
+
+def test_a_stage_the_inspection_history_refuses_leaves_the_plan_where_it_was(w):
+    """A plan moved to "cleared" by hand, with no quality assurance on record: making it available
+    is refused by the inspection's workflow (no availability before clearance), and the plan's
+    move is rolled back with it."""
+    reach(w["plan"], "submitted")
+    set_status(w["plan"], "cleared")
+    with pytest.raises(Refused) as refused:
+        run(workflow.make_available(person("scrutiny"), w["plan"], today=TODAY))
+    assert refused.value.state
+    assert status(w["plan"]) == "cleared" and "action_plan_available" not in stage_facts(w["inspection"])
 
 
 def test_the_first_submission_records_the_fact_in_the_same_change(w):
@@ -141,7 +235,7 @@ def test_a_plan_for_a_report_never_published_cannot_be_submitted(db):
 def test_a_move_that_fails_half_way_leaves_nothing_behind(w):
     """Clearance writes the state and the plan's history line together: when the second write
     fails (the history names a user who does not exist), the state is not changed either."""
-    set_status(w["plan"], "accepted")
+    reach(w["plan"], "accepted")
     with pytest.raises(Exception):  # noqa: B017 - the database's own error
         run(workflow.clear(Actor.system("test", for_user=987654), w["plan"], "Cleared"))
     assert status(w["plan"]) == "accepted"
@@ -168,12 +262,18 @@ def test_a_change_to_an_action_someone_else_changed_first_is_a_conflict(w):
 
 def test_actions_are_removed_only_while_the_establishment_holds_the_plan(w):
     governor = person("governor")
-    set_status(w["plan"], "published")
-    with pytest.raises(Refused) as refused:
-        run(rows.remove_action(governor, w["plan"], first_action(w)))
-    assert refused.value.state and "before the plan is submitted" in refused.value.message
+    for state in ("submitted", "accepted", "cleared", "available", "published"):
+        set_status(w["plan"], state)
+        with pytest.raises(Refused) as refused:
+            run(rows.remove_action(governor, w["plan"], first_action(w)))
+        assert refused.value.state and "before the plan is submitted" in refused.value.message
     set_status(w["plan"], "returned")
-    run(rows.remove_action(governor, w["plan"], first_action(w)))
+    for other in ("scrutiny", "hmppsmanager", "otherguv", "hmipmanager"):
+        with pytest.raises(Denied):
+            run(rows.remove_action(person(other), w["plan"], first_action(w)))
+    removed = first_action(w)
+    run(rows.remove_action(governor, w["plan"], removed))
+    assert run(queries.get_action(w["plan"], removed)) is None
     assert audit_rows("actionplan.action.delete")
 
 

@@ -7,7 +7,7 @@ from tracker import policy
 from tracker.principal import Principal
 from tracker.roles import Role
 
-STATES = ("draft", "submitted", "returned", "accepted", "cleared", "published")
+STATES = ("draft", "submitted", "returned", "accepted", "cleared", "available", "published")
 ANY = set(STATES)
 OWN_ESTABLISHMENT = 1
 ME = 7
@@ -16,6 +16,8 @@ ME = 7
 EST = {(Role.ESTABLISHMENT, True)}
 QA = {(Role.HMPPS_SCRUTINY, True), (Role.HMPPS_SCRUTINY, False)}
 ED = {(Role.HMPPS_MANAGER, True)}
+# HMIP: an HMIP manager anywhere, a team leader for the inspection they led ("own" here).
+HMIP = {(Role.HMIP_MANAGER, True), (Role.HMIP_MANAGER, False), (Role.HMIP_TEAM_LEADER, True)}
 EXPECTED = {
     "plan.start": (EST, ANY),
     "plan.edit": (EST, {"draft", "returned", "published"}),
@@ -29,7 +31,9 @@ EXPECTED = {
     "plan.return": (QA, {"submitted"}),
     "plan.accept": (QA, {"submitted"}),
     "plan.clear": (ED, {"accepted"}),
-    "plan.publish": (QA | ED, {"cleared"}),
+    "plan.make_available": (QA, {"cleared"}),
+    "plan.publish": (HMIP, {"available"}),
+    "fact.executive_director": (ED, ANY),
     "plan.read": (
         {(r, own) for r in (Role.HMIP_MANAGER, Role.HMPPS_SCRUTINY) for own in (True, False)}
         | {(Role.HMPPS_MANAGER, True), (Role.ESTABLISHMENT, True)}
@@ -65,6 +69,7 @@ def plan(status: str, own: bool) -> dict:
         "status": status,
         "establishment": OWN_ESTABLISHMENT if own else 2,
         "hmip_team": frozenset({ME}) if own else frozenset({99}),
+        "inspection_row": {"team_leader": ME if own else 99},
     }
 
 
@@ -111,5 +116,23 @@ def test_every_move_of_the_workflow_ends_in_a_state_and_starts_where_it_may():
         "plan.return": (["submitted"], "returned"),
         "plan.accept": (["submitted"], "accepted"),
         "plan.clear": (["accepted"], "cleared"),
-        "plan.publish": (["cleared"], "published"),
+        "plan.make_available": (["cleared"], "available"),
+        "plan.publish": (["available"], "published"),
     }
+
+
+def test_each_stage_of_the_workflow_records_its_fact_by_the_party_the_workflow_names():
+    """¶37's stages: the plan's move and the inspection's fact name the same party."""
+    from actionplans.policy import RULES, STAGE_FACTS
+    from timelines.core.workflow import STEP
+
+    assert STAGE_FACTS == {
+        "plan.submit": "action_plan_received",
+        "plan.accept": "action_plan_quality_assured",
+        "plan.clear": "action_plan_cleared",
+        "plan.make_available": "action_plan_available",
+        "plan.publish": "action_plan_published",
+    }
+    for action, fact in STAGE_FACTS.items():
+        assert RULES[action].to, action
+        assert STEP[fact].recorded_by, fact

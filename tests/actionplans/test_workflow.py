@@ -1,5 +1,6 @@
-"""The action plan's journey over HTTP: answering, spreadsheet import, submit (closing the
-three-month milestone), quality assurance, clearance, publication and progress."""
+"""The action plan's journey over HTTP: answering, spreadsheet import, submit, quality assurance,
+clearance, availability (meeting the three-month milestone, MoU ¶37), publication on HMIP's
+website (after a check page) and progress."""
 
 from datetime import timedelta
 
@@ -193,8 +194,9 @@ def test_the_whole_workflow_and_the_milestone(client):
     submitted = post_form(client, f"/action-plans/{w['plan']}/submit")
     assert submitted.status_code == 303
     confirmation = client.get(submitted.headers["location"])
-    assert "Action plan submitted" in confirmation.text and "received on time" in confirmation.text
-    assert stored_milestones(w["inspection"])["action_plan"]["status"] == "done_on_time"
+    assert "Action plan submitted" in confirmation.text
+    assert "The deadline is met when the plan is available, not when it is submitted" in confirmation.text
+    assert stored_milestones(w["inspection"])["action_plan"]["status"] not in ("done_on_time", "done_late")
     # A second submit (double click) changes nothing.
     again = post_form(client, f"/action-plans/{w['plan']}/submit")
     assert again.status_code == 200 and "cannot be submitted now" in again.text
@@ -236,32 +238,54 @@ def test_the_whole_workflow_and_the_milestone(client):
     sign_in(client, "hmppsmanager")
     assert "HMP Example" in client.get("/").text
     assert post_form(client, f"/action-plans/{w['plan']}/clear").status_code == 303
+    assert "HMP Example" not in client.get("/").text  # nothing left for the Executive Director
+    assert stored_milestones(w["inspection"])["action_plan"]["status"] not in ("done_on_time", "done_late")
+
+    client.cookies.clear()
+    sign_in(client, "scrutiny")
+    assert f"/action-plans/{w['plan']}/available" in client.get("/").text
+    available = post_form(client, f"/action-plans/{w['plan']}/available")
+    assert available.status_code == 303
+    assert "It was available on time" in client.get(available.headers["location"]).text
+    assert stored_milestones(w["inspection"])["action_plan"]["status"] == "done_on_time"
+
+    client.cookies.clear()
+    sign_in(client, "hmipmanager")
+    assert f"/action-plans/{w['plan']}/publish" in client.get("/").text
     bad_url = post_form(
         client,
         f"/action-plans/{w['plan']}/publish",
         {"url": "javascript:alert(1)", **date_fields("published_on", TODAY)},
     )
     assert "Enter a link that starts with https://" in bad_url.text
-    published = post_form(
-        client,
-        f"/action-plans/{w['plan']}/publish",
-        {
-            "url": "https://hmiprisons.justice.gov.uk/example-action-plan",
-            **date_fields("published_on", TODAY),
-        },
-    )
+    answers = {"url": "https://hmiprisons.justice.gov.uk/example-action-plan", **date_fields("published_on", TODAY)}
+    check = post_form(client, f"/action-plans/{w['plan']}/publish", answers)
+    assert check.status_code == 200 and "Check the action plan's publication before recording it" in check.text
+    assert plan_row(w["plan"])["status"] == "available"  # nothing recorded yet
+    published = post_form(client, f"/action-plans/{w['plan']}/publish/confirm", answers)
     assert published.status_code == 303
-    assert "Action plan published" in client.get(published.headers["location"]).text
+    assert "Action plan published on HMIP&#39;s website" in client.get(published.headers["location"]).text
     page = client.get(f"/action-plans/{w['plan']}")
     assert 'href="https://hmiprisons.justice.gov.uk/example-action-plan"' in page.text
+    assert "Clear the action plan" not in page.text and "Record publication" not in page.text
+    for label in ("Submitted by the establishment", "Quality-assured by the Scrutiny Team",
+                  "Cleared by the Executive Director", "Available", "Published on HMIP&#39;s website"):
+        assert label in page.text, label
+    assert "Not yet" not in page.text
     for action in (
         "actionplan.submit",
         "actionplan.returned",
         "actionplan.accepted",
         "actionplan.cleared",
+        "actionplan.available",
         "actionplan.published",
     ):
         assert audit_rows(action), action
+    # The inspection's timeline shows each stage with who recorded it.
+    timeline = client.get(f"/inspections/{w['inspection']}").text
+    for label in ("Action plan received", "Action plan quality assured", "Action plan cleared",
+                  "Action plan available", "Action plan published"):
+        assert label in timeline, label
 
 
 def test_a_late_plan_shows_late_by_working_days(client):
@@ -278,11 +302,22 @@ def test_a_late_plan_shows_late_by_working_days(client):
     assert stored_milestones(w["inspection"])["action_plan"]["status"] == "overdue"
     fill_plan(w["plan"], w["recs"])
     sign_in(client, "governor")
-    submitted = post_form(client, f"/action-plans/{w['plan']}/submit")
-    text = client.get(submitted.headers["location"]).text
+    post_form(client, f"/action-plans/{w['plan']}/submit")
+    assert stored_milestones(w["inspection"])["action_plan"]["status"] == "overdue"  # submitted only
+    from actionplans.operations import workflow
+
+    system = Actor.system("test")
+    run(workflow.review(system, w["plan"], "accept", "", today=TODAY))
+    run(workflow.clear(system, w["plan"], today=TODAY))
+    client.cookies.clear()
+    sign_in(client, "scrutiny")
+    available = post_form(client, f"/action-plans/{w['plan']}/available")
+    text = client.get(available.headers["location"]).text
     milestone = stored_milestones(w["inspection"])["action_plan"]
     assert milestone["status"] == "done_late" and milestone["working_days"] > 0
-    assert f"received {milestone['working_days']} working days after it was due" in text
+    assert f"available {milestone['working_days']} working days after it was due" in text
+    page = client.get(f"/action-plans/{w['plan']}").text
+    assert f"It was available <strong class=\"app-overdue\">{milestone['working_days']} working days late" in page
 
 
 def test_progress_after_publication_with_history_and_overdue_actions(client):
@@ -451,3 +486,75 @@ def _response_of(plan_id: int, recommendation_id: int) -> str:
         .first()
     )
     return row["response"]
+
+
+def test_the_publication_shows_every_error_at_once_and_can_be_changed_from_the_check_page(client):
+    from actionplans.operations import workflow
+
+    w = world()
+    fill_plan(w["plan"], w["recs"])
+    system = Actor.system("test")
+    run(workflow.submit(system, w["plan"], today=TODAY))
+    run(workflow.review(system, w["plan"], "accept", "", today=TODAY))
+    run(workflow.clear(system, w["plan"], today=TODAY))
+    run(workflow.make_available(system, w["plan"], today=TODAY))
+    sign_in(client, "leader")  # the inspection's team leader records it for HMIP
+    both = post_form(client, f"/action-plans/{w['plan']}/publish", {"url": "", **date_fields("published_on", later())})
+    assert "Enter the link to the published action plan" in both.text
+    assert "The date it was published must be today or in the past" in both.text
+    answers = {"url": "https://hmiprisons.justice.gov.uk/plan", **date_fields("published_on", TODAY)}
+    check = post_form(client, f"/action-plans/{w['plan']}/publish", answers)
+    assert "https://hmiprisons.justice.gov.uk/plan" in check.text
+    assert f"{TODAY.day} {TODAY:%B %Y}" in check.text
+    import re
+
+    change = re.search(r'href="(/action-plans/\d+/publish\?[^"]+)"', check.text).group(1).replace("&amp;", "&")
+    form = client.get(change).text
+    assert 'value="https://hmiprisons.justice.gov.uk/plan"' in form
+    assert plan_row(w["plan"])["status"] == "available"
+    assert post_form(client, f"/action-plans/{w['plan']}/publish/confirm", answers).status_code == 303
+    assert plan_row(w["plan"])["status"] == "published"
+
+
+def test_removing_an_action_asks_first_and_says_it_is_done(client):
+    w = world()
+    actions = fill_plan(w["plan"], w["recs"])
+    sign_in(client, "governor")
+    page = client.get(f"/action-plans/{w['plan']}").text
+    remove = f"/action-plans/{w['plan']}/actions/{actions[0]}/delete"
+    assert f'href="{remove}"' in page
+    ask = client.get(remove)
+    assert "Are you sure you want to remove this action?" in ask.text and "Action 1 to fix it" in ask.text
+    assert run(queries.get_action(w["plan"], actions[0])) is not None  # asking removes nothing
+    removed = post_form(client, remove)
+    assert removed.status_code == 303
+    assert "Action removed" in client.get(removed.headers["location"]).text
+    assert run(queries.get_action(w["plan"], actions[0])) is None
+    set_status(w["plan"], "published")
+    assert f"/actions/{actions[1]}/delete" not in client.get(f"/action-plans/{w['plan']}").text
+
+
+def test_the_governors_home_names_each_inspection_that_needs_a_plan_once(client):
+    """Two reports of one prison: one line each, named by the inspection; a plan already
+    available is not asked for again."""
+    from actionplans.operations import workflow
+    from tests.support import make_inspection, publish_report
+
+    w = world()
+    newer = make_inspection(w["example"], end=TODAY - timedelta(days=60), title="")
+    publish_report(newer, TODAY - timedelta(days=60), TODAY - timedelta(days=5), today=TODAY)
+    sign_in(client, "governor")
+    home = client.get("/").text
+    assert home.count(">Start the action plan<") == 1 and home.count(">Go to the action plan<") == 1
+    first_end = run(queries.get_inspection(w["inspection"]))["end_date"]
+    for end in (first_end, TODAY - timedelta(days=60)):
+        assert f"HMP Example, full inspection ending {end.day} {end:%B %Y}" in home
+    fill_plan(w["plan"], w["recs"])
+    system = Actor.system("test")
+    run(workflow.submit(system, w["plan"], today=TODAY))
+    run(workflow.review(system, w["plan"], "accept", "", today=TODAY))
+    run(workflow.clear(system, w["plan"], today=TODAY))
+    run(workflow.make_available(system, w["plan"], today=TODAY))
+    home = client.get("/").text
+    assert f"full inspection ending {first_end.day} {first_end:%B %Y}" not in home
+    assert home.count(">Start the action plan<") == 1

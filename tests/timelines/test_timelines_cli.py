@@ -156,7 +156,11 @@ def test_timeline_json_says_whether_the_inspection_is_closed():
     by_key = {m["key"]: m for m in open_one["milestones"]}
     assert by_key["factcheck_return"]["status"] == "overtaken"
     assert by_key["factcheck_return"]["note"] == "not returned: HMIP proceeded to publication on 3 June 2025"
-    done = timeline_json(*facts, "--fact", "action_plan_received=2025-09-01", "--today", "2025-09-02")
+    received = timeline_json(*facts, "--fact", "action_plan_received=2025-09-01", "--today", "2025-09-02")
+    assert received["closed"] is False, "submitted is not yet available (MoU ¶37)"
+    stages = ["--fact", "action_plan_received=2025-08-20", "--fact", "action_plan_quality_assured=2025-08-26",
+              "--fact", "action_plan_cleared=2025-08-28", "--fact", "action_plan_available=2025-09-01"]
+    done = timeline_json(*facts, *stages, "--today", "2025-09-02")
     assert done["closed"] is True
 
 

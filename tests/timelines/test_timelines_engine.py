@@ -78,7 +78,10 @@ def test_full_inspection_journey_through_every_stage():
         "hmip_response_sent": date(2025, 6, 4),
         "press_release_shared": date(2025, 6, 17),
         "published": date(2025, 6, 18),
-        "action_plan_received": date(2025, 9, 18),
+        "action_plan_received": date(2025, 9, 1),
+        "action_plan_quality_assured": date(2025, 9, 10),
+        "action_plan_cleared": date(2025, 9, 15),
+        "action_plan_available": date(2025, 9, 18),
     }
     ms = timeline(facts=facts, today=date(2025, 10, 1))
     assert ms["draft_report"].status == DONE_ON_TIME and ms["draft_report"].working_days == 1

@@ -88,7 +88,12 @@ def test_closed_when_every_milestone_is_done_overtaken_or_not_applicable():
     }
     ms = timeline(facts=facts, today=date(2025, 7, 1))
     assert not is_closed(ms.values())  # the action plan is still to come
-    ms = timeline(facts={**facts, "action_plan_received": date(2025, 9, 1)}, today=date(2025, 9, 2))
+    received = {**facts, "action_plan_received": date(2025, 8, 20)}
+    ms = timeline(facts=received, today=date(2025, 9, 2))
+    assert not is_closed(ms.values())  # submitted, not yet available (MoU ¶37)
+    stages = {"action_plan_quality_assured": date(2025, 8, 26), "action_plan_cleared": date(2025, 8, 28),
+              "action_plan_available": date(2025, 9, 1)}
+    ms = timeline(facts={**received, **stages}, today=date(2025, 9, 2))
     assert is_closed(ms.values())
 
 

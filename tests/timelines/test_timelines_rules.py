@@ -149,7 +149,7 @@ def test_rules_use_known_owners_facts_and_sources():
             "3 months",
             "limit",
             "establishment",
-            "action_plan_received",
+            "action_plan_available",
             "¶37",
         ),
         (

@@ -13,7 +13,10 @@ JOURNEY = (
     ("hmip_response_sent", date(2025, 3, 7)),
     ("press_release_shared", date(2025, 3, 25)),
     ("published", date(2025, 3, 25)),
-    ("action_plan_received", date(2025, 6, 25)),
+    ("action_plan_received", date(2025, 6, 4)),
+    ("action_plan_quality_assured", date(2025, 6, 13)),
+    ("action_plan_cleared", date(2025, 6, 20)),
+    ("action_plan_available", date(2025, 6, 25)),
 )
 TODAY = date(2025, 6, 26)
 

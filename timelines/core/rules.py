@@ -45,6 +45,10 @@ FACT_KEYS = (
     "published",
     "press_release_shared",
     "action_plan_received",
+    "action_plan_quality_assured",
+    "action_plan_cleared",
+    "action_plan_available",
+    "action_plan_published",
     "un_letter_sent",
     "un_published",
     "sos_responded",
@@ -320,9 +324,11 @@ def _full_inspection_rules(process: str = FULL_INSPECTION) -> tuple[Rule, ...]:
             LIMIT,
             "establishment",
             "MoU ¶37",
-            "action_plan_received",
+            "action_plan_available",
             offset="3 months",
-            note="Quality-assured by the Scrutiny Team and cleared by Executive Directors.",
+            note="Met when the plan is available: submitted by the establishment, quality-assured by "
+            "the Scrutiny Team and cleared by an Executive Director; its first submission alone "
+            "does not meet it.",
         ),
     )
 

@@ -23,7 +23,8 @@ from timelines.core.rules import FULL_INSPECTION, IRP, THEMATIC
 HMIP = "hmip"  # the inspection's team leader or an HMIP manager
 SCRUTINY = "scrutiny"  # the HMPPS Scrutiny Team
 ESTABLISHMENT = "establishment"  # the establishment's own users
-PARTIES = (HMIP, SCRUTINY, ESTABLISHMENT)
+EXECUTIVE_DIRECTOR = "executive_director"  # an HMPPS manager for the establishment (MoU ¶37)
+PARTIES = (HMIP, SCRUTINY, ESTABLISHMENT, EXECUTIVE_DIRECTOR)
 
 # The date a fact may not come before (besides the facts it follows).
 STARTED, ENDED, ANYTIME = "started", "ended", "anytime"
@@ -67,8 +68,17 @@ STEPS: tuple[Step, ...] = (
     Step("published", "publication of the report", (HMIP,), follows=("draft_sent",), source="MoU ¶34"),
     Step("press_release_shared", "the press release", (HMIP,), not_before=ENDED, processes=_REPORTS,
          source="MoU ¶35"),
+    # The action plan's stages (¶37): each follows the one before; "available" meets the milestone.
     Step("action_plan_received", "the action plan", (ESTABLISHMENT,), follows=("published",),
          processes=_REPORTS, source="MoU ¶37"),
+    Step("action_plan_quality_assured", "the action plan's quality assurance", (SCRUTINY,),
+         follows=("action_plan_received",), processes=_REPORTS, source="MoU ¶37"),
+    Step("action_plan_cleared", "the action plan's clearance", (EXECUTIVE_DIRECTOR,),
+         follows=("action_plan_quality_assured",), processes=_REPORTS, source="MoU ¶37"),
+    Step("action_plan_available", "the action plan being available", (SCRUTINY,),
+         follows=("action_plan_cleared",), processes=_REPORTS, source="MoU ¶37"),
+    Step("action_plan_published", "the action plan's publication on HMIP's website", (HMIP,),
+         follows=("action_plan_available",), processes=_REPORTS, source="MoU ¶37"),
     Step("feedback_sought", "seeking feedback from the establishment", (HMIP,), not_before=ENDED,
          source="MoU ¶29"),
     Step("feedback_received", "the establishment's feedback", (HMIP,), follows=("feedback_sought",),
