@@ -46,6 +46,7 @@ from inspections.permissions import (
     may_edit,
     may_read_note,
     scoped,
+    with_team,
 )
 from inspections.queries import (
     debrief_of,
@@ -65,6 +66,7 @@ from inspections.queries import (
 )
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import extensions_by_key, milestone_rows, next_action, timeline_items
+from inspections.web_corrections import correctable
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import spreadsheets, uploads
@@ -356,7 +358,7 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "visited": await visited_of(inspection_id),
         "follows": follows,
         "followed_by": followed_by,
-        "timeline": timeline_items(events),
+        "timeline": await _timeline(principal, row, events),
         "milestones": milestone_rows(milestones, extensions_by_key(events)),
         "next": next_action(row, milestones, principal, can_edit, today),
         "reads_note": reads_note,
@@ -367,6 +369,14 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "un_raised": row["urgent_notification"],
         "sections": await gather(INSPECTION_SECTIONS, request, principal, row),
     }
+
+
+async def _timeline(principal, row: dict, events: list[dict]) -> list[dict]:
+    """The history, each standing fact offered for correction to whoever records that fact."""
+    items, with_its_team = timeline_items(events), await with_team(row)
+    for item in items:
+        item["correctable"] = not item["corrected"] and correctable(principal, item["kind"], with_its_team)
+    return items
 
 
 # -- recording what happened ----------------------------------------------------------------------

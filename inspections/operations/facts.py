@@ -94,6 +94,15 @@ async def record_fact(actor: Actor, inspection_id: int, data: FactInput, *, toda
     return event_id
 
 
+async def check_fact_input(actor: Actor, inspection_id: int, data: FactInput, *, today: date) -> None:
+    """Everything `record_fact` checks before it writes (the input, who may, the history as it
+    would be), writing nothing: for a check-your-answers page before a correction is made."""
+    errors = input_problems(data)
+    if errors:
+        raise Refused(errors)
+    await _may_record_here(actor, inspection_id, data, today)
+
+
 async def _may_record_here(actor: Actor, inspection_id: int, data: FactInput, today: date) -> None:
     """Before a domain's own operation records the fact: the same who-may and the same history
     check as every fact gets, in the same words, so the way in makes no difference."""
