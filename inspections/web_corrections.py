@@ -113,7 +113,7 @@ async def correction_check(request: Request, inspection_id: FromPath[int]) -> Re
         try:
             if form.raw("confirm") == "yes":
                 new_id = await record_fact(actor, inspection_id, data, today=today)
-                return Redirect(path=f"/inspections/{inspection_id}/corrections/{new_id}")
+                return Redirect(path=f"/inspections/{inspection_id}/corrections/done?correction={new_id}")
             await check_fact_input(actor, inspection_id, data, today=today)
             return await _check_page(request, row, original, data, kept(form), today)
         except Refused as refusal:
@@ -137,12 +137,10 @@ async def _check_page(request, row, original, data: FactInput, form: dict, today
     )
 
 
-@get("/inspections/{inspection_id:int}/corrections/{event_id:int}", opt=READERS)
-async def correction_done(
-    request: Request, inspection_id: FromPath[int], event_id: FromPath[int]
-) -> Template:
+@get("/inspections/{inspection_id:int}/corrections/done", opt=READERS)
+async def correction_done(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load_inspection(request, inspection_id)
-    correction = await _event(inspection_id, event_id)
+    correction = await _event(inspection_id, parse_id(request.query_params.get("correction", "")))
     if correction is None or not correction["supersedes"]:
         raise NotFoundException("Page not found")
     original = await _event(inspection_id, correction["supersedes"])

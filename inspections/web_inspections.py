@@ -416,22 +416,19 @@ async def _corrected_event(inspection_id: int, raw: str) -> dict | None:
 
 
 @get("/inspections/{inspection_id:int}/events/new", opt=LEADERS)
-async def event_new(request: Request, inspection_id: FromPath[int]) -> Template:
+async def event_new(request: Request, inspection_id: FromPath[int]) -> Response:
     row = await load_for_edit(request, inspection_id)
     corrects = await _corrected_event(inspection_id, request.query_params.get("corrects", ""))
-    kind = corrects["kind"] if corrects else request.query_params.get("kind", "")
+    if corrects:  # a correction checks its answers first (inspections.web_corrections)
+        return Redirect(path=f"/inspections/{inspection_id}/corrections/new?corrects={corrects['id']}")
+    kind = request.query_params.get("kind", "")
     form = {"kind": kind}
-    if corrects:
-        form["note"] = (corrects["detail"] or {}).get("note", "")
-        form["link"] = (corrects["detail"] or {}).get("link", "")
-    if corrects and kind not in _recordable(row):
-        corrects = None
     return render(
         request,
         "inspections/event_form.html",
         form=form,
         errors={},
-        **await _event_context(row, kind, corrects),
+        **await _event_context(row, kind, None),
     )
 
 

@@ -286,3 +286,13 @@ def test_the_api_corrects_the_return_the_response_and_the_publication(client):
               "corrects": event_of(inspection, "published")["id"], "reason": "Typo"}
     answer = client.post(url, json=denied, headers={"Authorization": f"Bearer {api_token('scrutiny')}"})
     assert answer.status_code == 403
+
+
+def test_the_old_correct_link_leads_to_check_your_answers(client):
+    w = world()
+    inspection = published(w)
+    sign_in(client, "leader")
+    original = event_of(inspection, "published")["id"]
+    old = client.get(f"/inspections/{inspection}/events/new?corrects={original}", follow_redirects=False)
+    assert old.status_code == 302
+    assert old.headers["location"] == f"/inspections/{inspection}/corrections/new?corrects={original}"
