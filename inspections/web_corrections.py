@@ -96,8 +96,18 @@ def _form_page(request: Request, row: dict, original: dict, form: dict, errors: 
 @get("/inspections/{inspection_id:int}/corrections/new", opt=READERS)
 async def correction_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row, original = await _original(request, inspection_id, request.query_params.get("corrects", ""))
-    form = {"link": (original["detail"] or {}).get("link", "")}
-    return _form_page(request, row, original, form, {})
+    return _form_page(request, row, original, _as_recorded(original), {})
+
+
+def _as_recorded(original: dict) -> dict:
+    """The form starts from the entry as recorded: its date (and time), its link."""
+    day = original["occurred_on"]
+    form = {f"occurred_on-{part}": str(getattr(day, part)) for part in ("day", "month", "year")}
+    if original["occurred_at"]:
+        moment = original["occurred_at"].astimezone(LONDON)
+        form |= {"hour": str(moment.hour), "minute": f"{moment.minute:02d}"}
+    form["link"] = (original["detail"] or {}).get("link", "")
+    return form
 
 
 @post("/inspections/{inspection_id:int}/corrections/new", opt=READERS)

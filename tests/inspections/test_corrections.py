@@ -296,3 +296,29 @@ def test_the_old_correct_link_leads_to_check_your_answers(client):
     old = client.get(f"/inspections/{inspection}/events/new?corrects={original}", follow_redirects=False)
     assert old.status_code == 302
     assert old.headers["location"] == f"/inspections/{inspection}/corrections/new?corrects={original}"
+
+
+def test_a_timed_fact_is_corrected_to_the_minute_and_the_form_starts_from_the_original(client):
+    """The urgent notification letter (¶41 counts 24 hours from it): its time is corrected too."""
+    from datetime import datetime
+
+    from inspections.events import record_event
+    from tests.support import make_inspection, record_fact
+    from tracker.clock import LONDON
+
+    w = world()
+    inspection = make_inspection(w["a"], end=END, team_leader_id=w["leader"], urgent_notification=True)
+    record_fact(inspection, "urgent_notification_raised", END)
+    sent = datetime(2025, 3, 19, 14, 30, tzinfo=LONDON)
+    original = run(record_event(inspection, "un_letter_sent", sent.date(), occurred_at=sent, by_user_id=None))
+    sign_in(client, "leader")
+    url = f"/inspections/{inspection}/corrections/new"
+    form = client.get(f"{url}?corrects={original}").text
+    assert 'id="occurred_on-day" name="occurred_on-day" type="text" value="19"' in form
+    assert 'id="hour" name="hour" type="text" inputmode="numeric" value="14"' in form
+    answers = {"corrects": str(original), **date_fields("occurred_on", sent.date()), "hour": "9", "minute": "5",
+               "reason": "The letter went in the morning"}
+    check = post_form(client, url, answers)
+    assert "19 March 2025 at 9:05am" in check.text
+    assert post_form(client, url, {**answers, "confirm": "yes"}).status_code == 302
+    assert event_of(inspection, "un_letter_sent")["occurred_at"].astimezone(LONDON).hour == 9
