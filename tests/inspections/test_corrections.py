@@ -322,3 +322,19 @@ def test_a_timed_fact_is_corrected_to_the_minute_and_the_form_starts_from_the_or
     assert "19 March 2025 at 9:05am" in check.text
     assert post_form(client, url, {**answers, "confirm": "yes"}).status_code == 302
     assert event_of(inspection, "un_letter_sent")["occurred_at"].astimezone(LONDON).hour == 9
+
+
+def test_a_corrected_debrief_date_is_the_debriefs_date_too(client):
+    """The debrief page keeps the date it was held: a correction moves it, so saving the debrief
+    again does not bring the old date back."""
+    from inspections.queries import debrief_of
+    from tests.inspections.test_debrief import _debrief
+
+    w = world()
+    sign_in(client, "leader")
+    assert _debrief(client, w["ia"]).status_code == 302
+    held = event_of(w["ia"], "debrief_held")["id"]
+    answers = {"corrects": str(held), **date_fields("occurred_on", date(2025, 3, 13)), "reason": "Held on the Thursday",
+               "confirm": "yes"}
+    assert post_form(client, f"/inspections/{w['ia']}/corrections/new", answers).status_code == 302
+    assert run(debrief_of(w["ia"]))["held_on"] == date(2025, 3, 13)
