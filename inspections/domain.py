@@ -5,6 +5,7 @@ from inspections import (
     demo,
     people,
     policy,
+    web_corrections,
     web_debrief,
     web_establishments,
     web_extensions,
@@ -18,7 +19,8 @@ from tracker.roles import Role
 
 INSPECTIONS = Domain(
     name="inspections",
-    routes=[*web_inspections.ROUTES, *web_debrief.ROUTES, *web_establishments.ROUTES, *web_extensions.ROUTES],
+    routes=[*web_inspections.ROUTES, *web_debrief.ROUTES, *web_establishments.ROUTES, *web_extensions.ROUTES,
+            *web_corrections.ROUTES],
     api_routes=api.API_ROUTES,
     navigation=[
         NavItem("Inspections", "/inspections", frozenset(set(Role) - {Role.ADMIN}), order=10),

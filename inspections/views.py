@@ -100,10 +100,11 @@ def milestone_rows(milestones: list[dict], extensions: dict[str, dict] | None = 
 
 
 def timeline_items(events: list[dict]) -> list[dict]:
-    """MOJ timeline items for the standing events, newest first; corrections say so."""
-    standing = [e for e in events if not e["superseded_by"]]
+    """MOJ timeline items, newest first: a corrected entry stays, struck through, saying when, by
+    whom and why it was corrected; its correction says it corrects an earlier entry."""
+    by_id = {e["id"]: e for e in events}
     items = []
-    for event in reversed(standing):
+    for event in reversed(events):
         detail = event["detail"] or {}
         words = []
         if event["occurred_at"]:
@@ -127,9 +128,19 @@ def timeline_items(events: list[dict]) -> list[dict]:
                 "description": " ".join(words),
                 "link": detail.get("link") or "",
                 "kind": event["kind"],
+                "corrected": corrected_words(by_id.get(event.get("superseded_by"))),
             }
         )
     return items
+
+
+def corrected_words(correction: dict | None) -> str:
+    """"Corrected on 2 December 2026 by Sam Leader: the reason" for an entry a correction replaced."""
+    if correction is None:
+        return ""
+    reason = (correction["detail"] or {}).get("reason", "")
+    by = f" by {correction['by_name']}" if correction.get("by_name") else ""
+    return f"Corrected on {govuk_date(correction['recorded_at'])}{by}" + (f": {reason}" if reason else "")
 
 
 def sides_of(principal: Principal) -> set[str]:

@@ -46,6 +46,7 @@ from inspections.permissions import (
     may_edit,
     may_read_note,
     scoped,
+    with_team,
 )
 from inspections.queries import (
     debrief_of,
@@ -65,6 +66,7 @@ from inspections.queries import (
 )
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import extensions_by_key, milestone_rows, next_action, timeline_items
+from inspections.web_corrections import correctable
 from timelines.core.engine import OPEN_STATUSES
 from timelines.tables import StoredMilestone
 from tracker import spreadsheets, uploads
@@ -356,7 +358,7 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "visited": await visited_of(inspection_id),
         "follows": follows,
         "followed_by": followed_by,
-        "timeline": timeline_items(events),
+        "timeline": await _timeline(principal, row, events),
         "milestones": milestone_rows(milestones, extensions_by_key(events)),
         "next": next_action(row, milestones, principal, can_edit, today),
         "reads_note": reads_note,
@@ -367,6 +369,14 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "un_raised": row["urgent_notification"],
         "sections": await gather(INSPECTION_SECTIONS, request, principal, row),
     }
+
+
+async def _timeline(principal, row: dict, events: list[dict]) -> list[dict]:
+    """The history, each standing fact offered for correction to whoever records that fact."""
+    items, with_its_team = timeline_items(events), await with_team(row)
+    for item in items:
+        item["correctable"] = not item["corrected"] and correctable(principal, item["kind"], with_its_team)
+    return items
 
 
 # -- recording what happened ----------------------------------------------------------------------
@@ -406,22 +416,19 @@ async def _corrected_event(inspection_id: int, raw: str) -> dict | None:
 
 
 @get("/inspections/{inspection_id:int}/events/new", opt=LEADERS)
-async def event_new(request: Request, inspection_id: FromPath[int]) -> Template:
+async def event_new(request: Request, inspection_id: FromPath[int]) -> Response:
     row = await load_for_edit(request, inspection_id)
     corrects = await _corrected_event(inspection_id, request.query_params.get("corrects", ""))
-    kind = corrects["kind"] if corrects else request.query_params.get("kind", "")
+    if corrects:  # a correction checks its answers first (inspections.web_corrections)
+        return Redirect(path=f"/inspections/{inspection_id}/corrections/new?corrects={corrects['id']}")
+    kind = request.query_params.get("kind", "")
     form = {"kind": kind}
-    if corrects:
-        form["note"] = (corrects["detail"] or {}).get("note", "")
-        form["link"] = (corrects["detail"] or {}).get("link", "")
-    if corrects and kind not in _recordable(row):
-        corrects = None
     return render(
         request,
         "inspections/event_form.html",
         form=form,
         errors={},
-        **await _event_context(row, kind, corrects),
+        **await _event_context(row, kind, None),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from inspections.events import check_fact, record_event
 from inspections.permissions import inspection_row, with_team
+from inspections.tables import Debrief
 from timelines.core.workflow import STEP
 from tracker import audit, policy
 from tracker.clock import today_london
@@ -18,6 +19,8 @@ from tracker.operations import Actor, Denied, Refused, change
 
 NOTE_LIMIT = 2000
 REASON_LIMIT = 500
+ROW_DATES = {"debrief_held": (Debrief, "held_on")}
+"""This domain's rows that carry a fact's date: a correction moves them with the fact."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,24 @@ async def record_fact(actor: Actor, inspection_id: int, data: FactInput, *, toda
             supersedes=data.corrects,
             today=today,
         )
+        if data.corrects is not None and data.kind in ROW_DATES:
+            table, column = ROW_DATES[data.kind]
+            await table.update(
+                {getattr(table, column): data.occurred_on, table.version: table.version + 1}
+            ).where(table.inspection == inspection_id)
         entry.detail = f"kind={data.kind} event={event_id}" + (
             f" corrects={data.corrects}" if data.corrects else ""
         )
     return event_id
+
+
+async def check_fact_input(actor: Actor, inspection_id: int, data: FactInput, *, today: date) -> None:
+    """Everything `record_fact` checks before it writes (the input, who may, the history as it
+    would be), writing nothing: for a check-your-answers page before a correction is made."""
+    errors = input_problems(data)
+    if errors:
+        raise Refused(errors)
+    await _may_record_here(actor, inspection_id, data, today)
 
 
 async def _may_record_here(actor: Actor, inspection_id: int, data: FactInput, today: date) -> None:
