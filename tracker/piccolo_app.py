@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from tracker.sso.tables import SsoIdentity
 from tracker.tables import (
     ApiToken,
     AppUser,
@@ -29,6 +30,7 @@ APP_CONFIG = AppConfig(
         SubmittedForm,
         AttemptCounter,
         PasswordLink,
+        SsoIdentity,
     ],
     migration_dependencies=[],
     commands=[],

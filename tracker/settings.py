@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.sso.config import OidcProvider, load_providers
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 # What /health checks (tracker.health); the database is always required.
@@ -66,6 +68,8 @@ class Settings:
     health_required: tuple[str, ...] = ("database",)
     git_ref: str = ""
     build_number: str = ""
+    # Single sign-on (tracker/sso): each provider is a button on the sign-in page.
+    oidc_providers: tuple[OidcProvider, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -127,4 +131,5 @@ def load_settings() -> Settings:
         health_required=_health_required(),
         git_ref=os.environ.get("GIT_REF", ""),
         build_number=os.environ.get("BUILD_NUMBER", ""),
+        oidc_providers=load_providers(),
     )

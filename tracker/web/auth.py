@@ -65,6 +65,7 @@ async def login_page(request: Request) -> Template:
         errors={},
         next=safe_next(request.query_params.get("next")),
         timed_out=request.query_params.get("timed_out") == "1",
+        providers=request.app.state.settings.oidc_providers,
     )
 
 
@@ -88,6 +89,7 @@ async def login_submit(request: Request) -> Response:
         form={"username": username},
         errors=form.errors,
         next=next_path,
+        providers=request.app.state.settings.oidc_providers,
         status_code=200,
     )
 

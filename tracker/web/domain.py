@@ -4,11 +4,12 @@ any domain's."""
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
+from tracker.sso import web as sso
 from tracker.web import account, admin, auth, health, home
 
 SHELL = Domain(
     name="shell",
-    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES],
+    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES, *sso.ROUTES],
     navigation=[
         NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
