@@ -70,6 +70,8 @@ class Settings:
     build_number: str = ""
     # Single sign-on (tracker/sso): each provider is a button on the sign-in page.
     oidc_providers: tuple[OidcProvider, ...] = ()
+    # Who may sign in with a password: everyone, or only administrators (break-glass, with SSO).
+    local_sign_in: str = "everyone"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -92,6 +94,13 @@ def _health_required() -> tuple[str, ...]:
         known = ", ".join(HEALTH_COMPONENTS)
         raise RuntimeError(f"HEALTH_REQUIRED names {', '.join(sorted(unknown))}: use {known}")
     return tuple(c for c in HEALTH_COMPONENTS if c in named | {"database"})
+
+
+def _local_sign_in() -> str:
+    value = os.environ.get("LOCAL_SIGN_IN", "").strip().lower() or "everyone"
+    if value not in {"everyone", "admins"}:
+        raise RuntimeError(f"LOCAL_SIGN_IN is everyone or admins, not {value!r}")
+    return value
 
 
 def load_settings() -> Settings:
@@ -132,4 +141,5 @@ def load_settings() -> Settings:
         git_ref=os.environ.get("GIT_REF", ""),
         build_number=os.environ.get("BUILD_NUMBER", ""),
         oidc_providers=load_providers(),
+        local_sign_in=_local_sign_in(),
     )

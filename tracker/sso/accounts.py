@@ -115,3 +115,14 @@ async def link(provider_name: str, subject: str, user_id: int) -> None:
     identity = SsoIdentity(provider=provider_name, subject=subject, user=user_id)
     identity.created_at = identity.last_sign_in_at = now
     await SsoIdentity.insert(identity)
+
+
+def password_allowed(roles: frozenset[Role], settings) -> bool:
+    """LOCAL_SIGN_IN=admins: with single sign-on, a password is the administrators' break-glass."""
+    return settings.local_sign_in != "admins" or Role.ADMIN in roles
+
+
+def use_provider_message(settings) -> str:
+    providers = settings.oidc_providers
+    way = providers[0].label if len(providers) == 1 else "your organisation's account"
+    return f"Sign in with {way} instead: passwords are for administrators only"
