@@ -5,11 +5,13 @@ from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
 from tracker.sso import web as sso
+from tracker.sso.commands import sso as sso_commands
 from tracker.web import account, admin, auth, health, home
 
 SHELL = Domain(
     name="shell",
     routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES, *sso.ROUTES],
+    commands=[sso_commands],
     navigation=[
         NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
