@@ -23,12 +23,13 @@ PROVIDER_PASSWORD = "provider-password-1"  # noqa: S105 - the test provider's ac
 NAME = "test-idp"
 
 
-def _account(name: str, roles: list[str], token: str | None = None) -> dict:
+def _account(name: str, roles: list[str], token: str | None = None, **more_claims) -> dict:
     claims = {
         "name": name.title() + " Example",
         "preferred_username": f"{name}.example",
         "email": f"{name}@example.gov.uk",
         "roles": roles,
+        **more_claims,
     }
     return {"password": PROVIDER_PASSWORD, "claims": claims, **({"token": token} if token else {})}
 
@@ -36,6 +37,7 @@ def _account(name: str, roles: list[str], token: str | None = None) -> dict:
 ACCOUNTS = {
     "ada": _account("ada", ["INSPECTOR"]),
     "nora": _account("nora", []),
+    "gill": _account("gill", ["GOVERNOR"], establishments=["LEI"]),
     "tamara": _account("tamara", ["INSPECTOR"], token="tampered"),
     "wanda": _account("wanda", ["INSPECTOR"], token="wrong_audience"),
     "ernest": _account("ernest", ["INSPECTOR"], token="expired"),
@@ -100,7 +102,13 @@ def provider_settings(issuer: str, **overrides) -> OidcProvider:
         client_secret=CLIENT_SECRET,
         provision=True,
         roles_claim="roles",
-        role_map=(("INSPECTOR", Role.HMIP_INSPECTOR), ("ADMIN", Role.ADMIN)),
+        role_map=(
+            ("INSPECTOR", Role.HMIP_INSPECTOR),
+            ("ADMIN", Role.ADMIN),
+            ("GOVERNOR", Role.ESTABLISHMENT),
+        ),
+        establishments_claim="establishments",
+        establishment_map=(("LEI", "HMP Leeds"),),
         scopes="openid profile email roles",
     )
     values.update(overrides)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.sso.conftest import NAME, through_provider
-from tests.support import audit_rows, run
+from tests.support import audit_rows, make_establishment, principal_of, run
 from tracker.roles import Role
 
 
@@ -136,3 +136,34 @@ def test_a_person_with_no_role_is_refused_with_a_clear_page(http, live_server):
 
     assert response.status_code == 403
     _refused(response, "You do not have access to this service yet", "no_role")
+
+
+def test_an_establishment_user_gets_the_establishments_their_claims_name(http, live_server):
+    leeds = make_establishment("HMP Leeds")
+    make_establishment("HMP Hull")
+
+    assert http.get(through_provider(http, live_server.url, "gill")).status_code == 302
+
+    gill = principal_of("gill.example")
+    assert gill.roles == {Role.ESTABLISHMENT}
+    assert gill.establishment_ids == {leeds}
+
+
+def test_a_person_who_stops_at_the_provider_is_told_so(http, live_server):
+    callback = through_provider(http, live_server.url, "ada")
+    state = dict(parse_qsl(urlsplit(callback).query))["state"]
+    stopped = f"{live_server.url}/login/sso/{NAME}/callback?" + urlencode(
+        {"error": "access_denied", "state": state, "iss": dict(parse_qsl(urlsplit(callback).query))["iss"]}
+    )
+
+    response = http.get(stopped)
+
+    assert response.status_code == 400
+    _refused(response, "You did not finish signing in", "stopped at the provider")
+
+
+def test_a_provider_that_is_not_configured_is_not_found(http, live_server):
+    assert http.get(f"{live_server.url}/login/sso/no-such-provider").status_code == 404
+    assert (
+        http.get(f"{live_server.url}/login/sso/no-such-provider/callback?code=x&state=y").status_code == 404
+    )

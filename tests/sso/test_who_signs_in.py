@@ -60,3 +60,21 @@ def test_a_deactivated_user_is_refused(http, live_server):
 
     assert response.status_code == 403
     assert "Your account has been deactivated" in response.text
+
+
+def test_a_provider_that_cannot_be_reached_is_reported(database_url, oidc_provider):
+    """Its discovery document does not answer: the person is told, nothing else happens."""
+    from litestar.testing import TestClient
+
+    from tests.support import free_port, make_settings
+    from tracker.app import create_app
+    from tracker.db import engine_from_url
+
+    away = provider_settings(f"http://127.0.0.1:{free_port()}", name="away", label="Away ID")
+    settings = make_settings(database_url, oidc_providers=(away,))
+    with TestClient(
+        create_app(settings, engine=engine_from_url(database_url)), base_url="http://testserver.local"
+    ) as client:
+        response = client.get("/login/sso/away", follow_redirects=False)
+    assert response.status_code == 502
+    assert "Away ID is not available" in response.text

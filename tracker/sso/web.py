@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
+import httpx
 from cryptography.fernet import Fernet, InvalidToken
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
@@ -79,7 +80,7 @@ async def sso_start(request: Request, provider_name: FromPath[str]) -> Response:
     attempt = protocol.new_attempt(provider, safe_next(request.query_params.get("next")))
     try:
         url = await protocol.authorisation_url(provider, attempt, _redirect_uri(request, provider))
-    except (protocol.NotVerified, OSError, ValueError, KeyError) as error:
+    except (protocol.NotVerified, httpx.HTTPError, ValueError, KeyError) as error:
         return await _refused(request, provider, "unavailable", f"discovery: {type(error).__name__}")
     sealed = _fernet(request.app.state.settings).encrypt(json.dumps(asdict(attempt)).encode()).decode()
     return _attempt_cookie(request, Redirect(path=url), sealed, ATTEMPT_SECONDS)
