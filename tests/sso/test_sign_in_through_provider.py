@@ -167,3 +167,16 @@ def test_a_provider_that_is_not_configured_is_not_found(http, live_server):
     assert (
         http.get(f"{live_server.url}/login/sso/no-such-provider/callback?code=x&state=y").status_code == 404
     )
+
+
+def test_no_token_or_secret_reaches_a_log_line_or_an_audit_row(http, live_server, log_lines):
+    from tests.sso.conftest import CLIENT_SECRET
+
+    http.get(through_provider(http, live_server.url, "ada"))
+    http.cookies.clear()  # another browser
+    http.get(through_provider(http, live_server.url, "tamara"))  # refused: the reason is audited
+
+    text = "\n".join(str(line) for line in log_lines()) + str(audit_rows())
+    assert "through test-idp" in text and "InvalidSignatureError" in text
+    assert "eyJ" not in text  # the start of every JWT: no ID token
+    assert CLIENT_SECRET not in text
