@@ -57,6 +57,7 @@ def oidc_provider(tmp_path_factory):
                         "client_id": CLIENT_ID,
                         "client_secret": CLIENT_SECRET,
                         "redirect_uris": [f"http://127.0.0.1/login/sso/{NAME}/callback"],
+                        "post_logout_redirect_uris": ["http://127.0.0.1/signed-out"],
                     }
                 ],
                 "accounts": ACCOUNTS,

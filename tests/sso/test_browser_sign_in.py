@@ -31,6 +31,35 @@ def test_a_person_signs_in_through_the_provider_and_out_again(page, live_server)
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
 
 
+def test_signing_out_can_sign_out_of_the_provider_too(page, live_server):
+    _through_provider(page, live_server, "ada")
+    page.get_by_role("button", name="Sign out").click()
+
+    page.get_by_role("link", name="Sign out of Test ID too").click()
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign out of Test ID too")).to_have_count(0)
+    page.goto(f"{live_server.url}/login")
+    page.get_by_role("button", name="Sign in with Test ID").click()
+    expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()  # asked again
+
+
+def test_a_password_user_signing_out_is_offered_no_provider(page, live_server):
+    from tests.support import PASSWORD, make_user
+    from tracker.roles import Role
+
+    make_user("sam", Role.HMPPS_SCRUTINY)
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign out of Test ID too")).to_have_count(0)
+
+
 @pytest.mark.parametrize(
     ("login", "refusal"),
     [

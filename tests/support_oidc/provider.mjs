@@ -2,7 +2,7 @@
 //
 //   node provider.mjs CONFIG.json
 //
-// CONFIG: {"port": 0, "clients": [{client_id, client_secret, redirect_uris}],
+// CONFIG: {"port": 0, "clients": [{client_id, client_secret, redirect_uris, post_logout_redirect_uris}],
 //          "accounts": {"login": {"password": "...", "claims": {...}, "token": "tampered"}}}
 // Prints "listening <issuer>" once it answers. Each account signs in on the provider's own page
 // (Username, Password, "Sign in"); consent is implied, as for a first-party client.
@@ -51,7 +51,18 @@ const provider = new Provider(issuer, {
     roles: ['roles', 'establishments'],
   },
   scopes: ['openid', 'profile', 'email', 'roles'],
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.type = 'html';
+        ctx.body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head>
+<body><main><h1>Sign out of the test identity provider?</h1>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button></main></body></html>`;
+      },
+    },
+  },
   interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
     const account = accounts[id];

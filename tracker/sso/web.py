@@ -22,6 +22,7 @@ from tracker.middleware import session_cookie_name
 from tracker.sessions import end_session, load_principal, start_session
 from tracker.sso import accounts, protocol
 from tracker.sso.config import OidcProvider
+from tracker.sso.sign_out import remember_provider
 from tracker.templating import render
 from tracker.web.auth import _set_session_cookie, safe_next
 
@@ -113,6 +114,7 @@ async def _signed_in(request: Request, provider: OidcProvider, user_id: int, nex
     principal = await load_principal(user_id)
     await audit.record("login", request=request, principal=principal, detail=f"through {provider.name}")
     response = _set_session_cookie(request, Redirect(path=next_path), token)
+    remember_provider(request, response, provider)
     return _attempt_cookie(request, response, "", 0)
 
 

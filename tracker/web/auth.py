@@ -15,6 +15,7 @@ from tracker.login import authenticate
 from tracker.middleware import session_cookie_name
 from tracker.sessions import end_session, load_principal, start_session, touch_session
 from tracker.sso.accounts import password_allowed, use_provider_message
+from tracker.sso.sign_out import provider_sign_out, remember_provider
 from tracker.templating import render
 from tracker.users import must_change_password, two_factor_required
 
@@ -279,8 +280,9 @@ async def keep_alive(request: Request) -> None:
 
 
 @get("/signed-out", opt=public())
-async def signed_out(request: Request) -> Template:
-    return render(request, "auth/signed_out.html")
+async def signed_out(request: Request) -> Response:
+    page = render(request, "auth/signed_out.html", provider_sign_out=await provider_sign_out(request))
+    return remember_provider(request, page, None)
 
 
 ROUTES = [
