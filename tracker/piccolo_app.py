@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from tracker.sso.tables import SsoIdentity
 from tracker.tables import (
     ApiToken,
     AppUser,
@@ -31,6 +32,7 @@ APP_CONFIG = AppConfig(
         AttemptCounter,
         PasswordLink,
         JobRun,
+        SsoIdentity,
     ],
     migration_dependencies=[],
     commands=[],

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.sso.config import OidcProvider, load_providers
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 # What /health checks (tracker.health); the database is always required.
@@ -73,6 +75,10 @@ class Settings:
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_templates: dict[str, str] = field(default_factory=dict)
     bank_holidays_url: str = "https://www.gov.uk/bank-holidays.json"
+    # Single sign-on (tracker/sso): each provider is a button on the sign-in page.
+    oidc_providers: tuple[OidcProvider, ...] = ()
+    # Who may sign in with a password: everyone, or only administrators (break-glass, with SSO).
+    local_sign_in: str = "everyone"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -95,6 +101,13 @@ def _health_required() -> tuple[str, ...]:
         known = ", ".join(HEALTH_COMPONENTS)
         raise RuntimeError(f"HEALTH_REQUIRED names {', '.join(sorted(unknown))}: use {known}")
     return tuple(c for c in HEALTH_COMPONENTS if c in named | {"database"})
+
+
+def _local_sign_in() -> str:
+    value = os.environ.get("LOCAL_SIGN_IN", "").strip().lower() or "everyone"
+    if value not in {"everyone", "admins"}:
+        raise RuntimeError(f"LOCAL_SIGN_IN is everyone or admins, not {value!r}")
+    return value
 
 
 def load_settings() -> Settings:
@@ -139,6 +152,8 @@ def load_settings() -> Settings:
         notify_base_url=os.environ.get("NOTIFY_BASE_URL", Settings.notify_base_url),
         notify_templates=_prefixed("NOTIFY_TEMPLATE_"),
         bank_holidays_url=os.environ.get("BANK_HOLIDAYS_URL", Settings.bank_holidays_url),
+        oidc_providers=load_providers(),
+        local_sign_in=_local_sign_in(),
     )
 
 

@@ -22,6 +22,8 @@ EXEMPT = {
     "/api/v1/schema/{path:str}": "the API's own schema documents; no data",
     "/assets/{file_path:path}": "static files",
     "/static/{file_path:path}": "static files",
+    "/login/sso/{provider_name:str}": "an identity provider's name, before anyone signs in",
+    "/login/sso/{provider_name:str}/callback": "an identity provider's name, before anyone signs in",
 }
 # Ids of objects that belong to no establishment: routes using them must not be open to
 # establishment users (checked below), so they are only ever refused by role.

@@ -15,6 +15,9 @@ SKIPPED = {
     "/assets/{file_path:path}": "static files",
     "/static/{file_path:path}": "static files",
     "/api/v1/schema/{path:str}": "the schema's other renderings are not served",
+    # OpenID Connect returns by a GET: signing in there is the point (tests/sso checks it).
+    "/login/sso/{provider_name:str}": "single sign-on's first leg: sets only a cookie",
+    "/login/sso/{provider_name:str}/callback": "single sign-on's return: signs in, like POST /login",
 }
 
 

@@ -14,6 +14,8 @@ from tracker.forms import Form
 from tracker.login import authenticate
 from tracker.middleware import session_cookie_name
 from tracker.sessions import end_session, load_principal, start_session, touch_session
+from tracker.sso.accounts import password_allowed, use_provider_message
+from tracker.sso.sign_out import provider_sign_out, remember_provider
 from tracker.templating import render
 from tracker.users import must_change_password, two_factor_required
 
@@ -65,6 +67,7 @@ async def login_page(request: Request) -> Template:
         errors={},
         next=safe_next(request.query_params.get("next")),
         timed_out=request.query_params.get("timed_out") == "1",
+        providers=request.app.state.settings.oidc_providers,
     )
 
 
@@ -78,18 +81,29 @@ async def login_submit(request: Request) -> Response:
     next_path = safe_next(form.raw("next"))
     if form.ok:
         result = await authenticate(username, password, audit.client_address(request))
-        if result.ok:
+        if result.ok and not await _password_allowed(request, result.user_id):
+            outcome = "password_not_allowed"  # LOCAL_SIGN_IN=admins: not an administrator
+            await audit.record("login", request=request, actor=username.lower(), outcome=outcome)
+            form.error("username", use_provider_message(request.app.state.settings))
+        elif result.ok:
             return await _after_password(request, result.user_id, next_path)
-        await audit.record("login", request=request, actor=username.lower(), outcome=result.reason)
-        form.error("username", FAILURE_MESSAGES[result.reason])
+        else:
+            await audit.record("login", request=request, actor=username.lower(), outcome=result.reason)
+            form.error("username", FAILURE_MESSAGES[result.reason])
     return render(
         request,
         "auth/login.html",
         form={"username": username},
         errors=form.errors,
         next=next_path,
+        providers=request.app.state.settings.oidc_providers,
         status_code=200,
     )
+
+
+async def _password_allowed(request: Request, user_id: int) -> bool:
+    principal = await load_principal(user_id)
+    return principal is not None and password_allowed(principal.roles, request.app.state.settings)
 
 
 async def _after_password(request: Request, user_id: int, next_path: str) -> Response:
@@ -266,8 +280,9 @@ async def keep_alive(request: Request) -> None:
 
 
 @get("/signed-out", opt=public())
-async def signed_out(request: Request) -> Template:
-    return render(request, "auth/signed_out.html")
+async def signed_out(request: Request) -> Response:
+    page = render(request, "auth/signed_out.html", provider_sign_out=await provider_sign_out(request))
+    return remember_provider(request, page, None)
 
 
 ROUTES = [

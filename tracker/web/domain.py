@@ -5,17 +5,27 @@ from tracker import jobs, jobs_page
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
+from tracker.sso import web as sso
+from tracker.sso.commands import sso as sso_commands
 from tracker.web import account, admin, auth, health, home
 
 SHELL = Domain(
     name="shell",
-    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *health.ROUTES, *jobs_page.ROUTES],
+    routes=[
+        *auth.ROUTES,
+        *account.ROUTES,
+        *home.ROUTES,
+        *admin.ROUTES,
+        *health.ROUTES,
+        *jobs_page.ROUTES,
+        *sso.ROUTES,
+    ],
     navigation=[
         NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
         NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91),
         NavItem("Jobs", "/admin/jobs", frozenset({Role.ADMIN}), order=93),
     ],
-    commands=[jobs.jobs_command],
+    commands=[jobs.jobs_command, sso_commands],
     jobs=[jobs.RETENTION],
 )
