@@ -51,6 +51,10 @@ DONE_MESSAGES = {
     "photo": "Photograph added",
     "photo_response": "HMPPS's view of the photograph recorded",
     "photo_resolved": "Objection recorded as resolved",
+    "data_published_over": "Recorded that HMIP is publishing the data over HMPPS's objection",
+    "photo_published_over": "Recorded that HMIP is publishing the photograph over HMPPS's objection",
+    "photo_consent_withdrawn": "Consent recorded as withdrawn: remove the photograph from the report",
+    "photo_removed": "Photograph removed from the report",
     "letter": "HMPPS's response letter recorded",
     "emerging": "Emerging findings discussion recorded",
 }
