@@ -58,7 +58,7 @@ async def add_data_item(
     if errors:
         raise Refused(errors)
     async with change(actor, "factcheck.data_item_added", object_type="data_item") as entry:
-        await row_for(actor, inspection_id, "factcheck.data.add")
+        await row_for(actor, inspection_id, "factcheck.data.add", "description")
         item = await recent_twin(DataItem, inspection_id, actor.user_id, clean | {"notified_on": notified_on})
         if item is None:  # else the same form sent twice makes one item (F4)
             row = DataItem(

@@ -171,16 +171,19 @@ async def draft_upload(request: Request, inspection_id: FromPath[int]) -> Respon
             request, "factcheck/draft_upload.html", row, errors={"file": problem}, status_code=status_code
         )
     checked = accepted.checked
-    await ops.store_draft_file(
-        actor(request),
-        inspection_id,
-        accepted.original or f"draft-report.{checked.extension}",
-        checked.media_type,
-        accepted.content,
-        scan_status=accepted.scan.status,
-        audit_detail=f"type={checked.file_type} size={checked.size} sha256={checked.sha256} "
-        f"{accepted.scan.audit_detail()}",
-    )
+    try:
+        await ops.store_draft_file(
+            actor(request),
+            inspection_id,
+            accepted.original or f"draft-report.{checked.extension}",
+            checked.media_type,
+            accepted.content,
+            scan_status=accepted.scan.status,
+            audit_detail=f"type={checked.file_type} size={checked.size} sha256={checked.sha256} "
+            f"{accepted.scan.audit_detail()}",
+        )
+    except Refused as refused:  # published since the page was loaded
+        return page(request, "factcheck/draft_upload.html", row, errors={"file": refused.message})
     return see_other(f"/inspections/{inspection_id}/factcheck?done=file")
 
 

@@ -273,3 +273,42 @@ def test_no_photograph_or_data_item_is_added_after_publication(client, run):
         None,
     )
     assert "No photograph can be added after the report is published (Annex A)" in page.text
+
+
+def test_the_api_publishes_over_an_objection_through_the_same_operation(client, run):
+    from tests.support import api_token
+
+    w = _world(client, "leader")
+    item = _object_to_data(run, w, "hmpps_other")
+    hub = _object_to_data(run, w, "hub")
+    photo = _object_to_photo(run, w)
+    headers = {"Authorization": f"Bearer {api_token('leader')}"}
+    base = f"/api/v1/inspections/{w['i']}"
+    missing = client.post(f"{base}/data/{item['id']}/publish-over-objection", json={}, headers=headers)
+    assert missing.status_code == 422
+    assert missing.json()["errors"]["reason"] == "Enter why HMIP is publishing over the objection"
+    ok = client.post(
+        f"{base}/data/{item['id']}/publish-over-objection", json={"reason": "Checked"}, headers=headers
+    )
+    assert ok.status_code == 200
+    refused = client.post(
+        f"{base}/data/{hub['id']}/publish-over-objection", json={"reason": "Checked"}, headers=headers
+    )
+    assert refused.status_code == 409 and "Performance Hub data" in refused.text
+    photo_ok = client.post(
+        f"{base}/photographs/{photo['id']}/publish-over-objection",
+        json={"reason": "Ordinary handle"},
+        headers=headers,
+    )
+    assert photo_ok.status_code == 200
+    body = client.get(f"{base}/factcheck", headers=headers).json()
+    statuses = {d["id"]: d["status"] for d in body["data_items"]}
+    assert statuses[item["id"]] == "published_over" and statuses[hub["id"]] == "objection"
+    assert body["data_items"][0]["published_over_objection_reason"] == "Checked"
+    assert body["photographs"][0]["published_over_objection_reason"] == "Ordinary handle"
+    assert body["photographs"][0]["governor_consulted_on"] is None
+    scrutiny = {"Authorization": f"Bearer {api_token('scrutiny')}"}
+    denied = client.post(
+        f"{base}/photographs/{photo['id']}/publish-over-objection", json={"reason": "x"}, headers=scrutiny
+    )
+    assert denied.status_code == 403
