@@ -194,12 +194,12 @@ def neutralise(value: object) -> str:
 
 def summary_rows(points: list[dict]) -> list[list[str]]:
     rows = []
-    for p in points:
+    for shown, p in enumerate(points, start=1):  # the return's points as HMPPS reads them: 1, 2, 3
         rows.append(
             [
                 neutralise(v)
                 for v in (
-                    p["number"],
+                    shown,
                     p["location"],
                     CATEGORIES.get(p["category"], p["category"]),
                     p["current_text"],
