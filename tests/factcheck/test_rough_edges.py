@@ -179,3 +179,18 @@ def test_radios_say_select(client):
     w = _world(client, "scrutiny")
     page = post_form(client, f"/inspections/{w['i']}/factcheck/points", {"location": "1.1"})
     assert "Select a category" in page.text and "Enter a category" not in page.text
+
+
+def test_the_governor_is_not_asked_to_read_a_draft_with_no_file(client, run):
+    from factcheck.operations.draft import store_draft_file
+    from tests.factcheck.helpers import PDF
+
+    w = _world(client, "governor")
+    page = client.get(f"/inspections/{w['i']}").text
+    assert "Its file has not been uploaded yet" in page and "Read the draft" not in page
+    assert "Propose corrections" in page
+    run(store_draft_file(by(w["leader"]), w["i"], "d.pdf", "application/pdf", PDF, scan_status="clean"))
+    assert "Read the draft and propose corrections" in client.get(f"/inspections/{w['i']}").text
+    submit_return(w["i"], w["scrutiny"], working_days_ago(1))
+    after = client.get(f"/inspections/{w['i']}").text
+    assert "Read the draft report" in after and "propose corrections" not in after
