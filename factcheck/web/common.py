@@ -13,7 +13,7 @@ from litestar.response import Redirect
 
 from factcheck import queries
 from factcheck.points import CATEGORIES, DECISIONS
-from factcheck.policy import party_may
+from factcheck.policy import party_may, stage_refusal
 from tracker import audit, scanning, uploads
 from tracker.access import allow, current, deny_as_forbidden, deny_as_not_found, may_see_establishment
 from tracker.forms import Form
@@ -68,6 +68,15 @@ async def load(request, inspection_id: int, action: str = READ) -> dict:
     if not party_may(principal, action, row):  # the operation refuses, in words, at the wrong stage
         await deny_as_forbidden(request, "inspection", inspection_id, "You cannot do this on this inspection")
     return row
+
+
+def finished_stage(request: Request, row: dict, action: str):
+    """For a form's page: the page saying the stage is over (409) when `action` belongs to a
+    finished stage of the fact check (factcheck.policy.STAGES), else None."""
+    refusal = stage_refusal(action, row)
+    if not refusal:
+        return None
+    return page(request, "factcheck/closed.html", row, refusal=refusal, status_code=409)
 
 
 def actor(request: Request) -> Actor:

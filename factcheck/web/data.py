@@ -14,6 +14,7 @@ from factcheck.web.common import (
     SCRUTINY_ONLY,
     actor,
     conflict_page,
+    finished_stage,
     load,
     overview_context,
     page,
@@ -65,6 +66,8 @@ async def _item_or_404(request: Request, inspection_id: int, item_id: int) -> di
 @get("/inspections/{inspection_id:int}/data/new", opt=HMIP_EDITORS)
 async def data_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, "factcheck.data.add")
+    if closed := finished_stage(request, row, "factcheck.data.add"):
+        return closed
     return page(request, "factcheck/data_new.html", row, sources=queries.DATA_SOURCES)
 
 
@@ -247,6 +250,8 @@ async def data_override_form(
     request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
 ) -> Template:
     row = await load(request, inspection_id, "factcheck.data.override")
+    if closed := finished_stage(request, row, "factcheck.data.override"):
+        return closed
     item = await _item_or_404(request, inspection_id, item_id)
     form = {"version": str(item["version"])}
     return override_page(request, row, "Data", item["description"], item["objection_reason"], form=form)

@@ -20,6 +20,7 @@ from factcheck.web.common import (
     checked_upload,
     conflict_page,
     date_from_iso,
+    finished_stage,
     load,
     overview_context,
     page,
@@ -152,6 +153,8 @@ async def draft_confirm(request: Request, inspection_id: FromPath[int]) -> Respo
 @get("/inspections/{inspection_id:int}/draft/upload", opt=HMIP_EDITORS)
 async def draft_upload_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, "factcheck.draft.upload")
+    if closed := finished_stage(request, row, "factcheck.draft.upload"):
+        return closed
     return page(request, "factcheck/draft_upload.html", row)
 
 

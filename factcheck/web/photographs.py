@@ -18,6 +18,7 @@ from factcheck.web.common import (
     actor,
     checked_upload,
     conflict_page,
+    finished_stage,
     load,
     page,
     see_other,
@@ -55,6 +56,8 @@ async def _photo_or_404(
 @get("/inspections/{inspection_id:int}/photographs/new", opt=HMIP_EDITORS)
 async def photo_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, "factcheck.photo.add")
+    if closed := finished_stage(request, row, "factcheck.photo.add"):
+        return closed
     return page(request, "factcheck/photo_new.html", row, identity_checks=queries.IDENTITY_CHECKS, flags=[])
 
 
@@ -215,6 +218,8 @@ async def photo_override_form(
     request: Request, inspection_id: FromPath[int], photo_id: FromPath[int]
 ) -> Template:
     row = await load(request, inspection_id, "factcheck.photo.override")
+    if closed := finished_stage(request, row, "factcheck.photo.override"):
+        return closed
     photo = await _photo_or_404(request, inspection_id, photo_id)
     form = {"version": str(photo["version"])}
     return override_page(request, row, "Photograph", photo["caption"], photo["objection_reason"], form=form)

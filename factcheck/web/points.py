@@ -16,6 +16,7 @@ from factcheck.web.common import (
     actor,
     conflict_page,
     establishment_view,
+    finished_stage,
     load,
     overview_context,
     page,
@@ -148,6 +149,8 @@ async def point_state(request: Request, inspection_id: FromPath[int], point_id: 
 async def drop_confirm(request: Request, inspection_id: FromPath[int], point_id: FromPath[int]) -> Template:
     """Are you sure? A dropped proposal is not in the return (it can be put back until then)."""
     row = await load(request, inspection_id, "factcheck.point.take_in")
+    if closed := finished_stage(request, row, "factcheck.point.take_in"):
+        return closed
     point = await _point_or_404(request, inspection_id, point_id)
     if point["state"] != "proposed":
         await deny_as_not_found(request, "accuracy_point", point_id)
@@ -182,6 +185,8 @@ def _edit_page(request: Request, row: dict, point: dict, form: dict, errors: dic
 @get("/inspections/{inspection_id:int}/factcheck/points/{point_id:int}/edit", opt=PROPOSERS)
 async def edit_form(request: Request, inspection_id: FromPath[int], point_id: FromPath[int]) -> Template:
     row, point = await _editable(request, inspection_id, point_id)
+    if closed := finished_stage(request, row, "factcheck.point.edit"):
+        return closed
     form = {f: point[f] for f in FIELDS} | {"version": str(point["version"])}
     return _edit_page(request, row, point, form, {})
 
@@ -210,6 +215,8 @@ async def edit_submit(request: Request, inspection_id: FromPath[int], point_id: 
 @get("/inspections/{inspection_id:int}/factcheck/import", opt=SCRUTINY_ONLY)
 async def import_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, "factcheck.points.import")
+    if closed := finished_stage(request, row, "factcheck.points.import"):
+        return closed
     return page(request, "factcheck/import.html", row, row_errors=[])
 
 

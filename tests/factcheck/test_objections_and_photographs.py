@@ -312,3 +312,21 @@ def test_the_api_publishes_over_an_objection_through_the_same_operation(client, 
         f"{base}/photographs/{photo['id']}/publish-over-objection", json={"reason": "x"}, headers=scrutiny
     )
     assert denied.status_code == 403
+
+
+def test_a_finished_stages_form_says_so_instead_of_asking(client, run):
+    w = _world(client, "leader")
+    record_fact(w["i"], "factcheck_returned", working_days_ago(3))
+    record_fact(w["i"], "hmip_response_sent", working_days_ago(2))
+    record_fact(w["i"], "published", working_days_ago(1))
+    photo = client.get(f"/inspections/{w['i']}/photographs/new")
+    assert photo.status_code == 409
+    assert "No photograph can be added after the report is published (Annex A)" in photo.text
+    assert 'name="caption"' not in photo.text
+    for url in ("data/new", "draft/upload"):
+        page = client.get(f"/inspections/{w['i']}/{url}")
+        assert page.status_code == 409 and "The report has been published" in page.text, url
+    client.cookies.clear()
+    sign_in(client, "scrutiny")
+    imported = client.get(f"/inspections/{w['i']}/factcheck/import")
+    assert imported.status_code == 409 and "The fact check has already been returned" in imported.text
