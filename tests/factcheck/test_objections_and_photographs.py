@@ -330,3 +330,20 @@ def test_a_finished_stages_form_says_so_instead_of_asking(client, run):
     sign_in(client, "scrutiny")
     imported = client.get(f"/inspections/{w['i']}/factcheck/import")
     assert imported.status_code == 409 and "The fact check has already been returned" in imported.text
+
+
+def test_a_new_hmpps_response_asks_hmip_to_decide_again(client, run):
+    from factcheck import queries
+    from factcheck.operations import data
+
+    w = _world(client, "leader")
+    item = _object_to_data(run, w, "fieldwork")
+    run(data.publish_over_objection(by(w["leader"]), w["i"], item["id"], "Checked"))
+    run(
+        data.respond_to_data_item(
+            by(w["scrutiny"]), w["i"], item["id"], "objection", "Still wrong", "", today(), today=today()
+        )
+    )
+    stored = run(queries.data_item(w["i"], item["id"]))
+    assert stored["override_reason"] == "" and stored["overridden_at"] is None
+    assert "1 unresolved objection," in client.get(f"/inspections/{w['i']}/publication").text
