@@ -15,7 +15,8 @@ from litestar.params import FromPath
 
 from factcheck import queries
 from factcheck.checklist import checklist
-from factcheck.operations import answers, data, points, publication, returns
+from factcheck.operations import answers, data, photographs, points, publication, returns
+from factcheck.operations.photographs import CONSENT_FIELDS
 from factcheck.points import FIELDS, sentence
 from factcheck.web.common import HMIP_EDITORS, PROPOSERS, READ_ALL, READERS, SCRUTINY_ONLY, actor, load
 from tracker.access import current, deny_as_not_found
@@ -77,6 +78,8 @@ def _data_item(d: dict, deadline, today: date) -> dict:
         "consent_reference": d["consent_reference"],
         "status": queries.data_status(d, deadline, today).key,
         "proceeded_at": _iso(d["proceeded_at"]),
+        "published_over_objection_at": _iso(d["overridden_at"]),
+        "published_over_objection_reason": d["override_reason"] or None,
         "version": d["version"],
     }
 
@@ -124,7 +127,17 @@ async def api_factcheck(request: Request, inspection_id: FromPath[int]) -> dict:
         {
             "id": p["id"],
             "caption": p["caption"],
+            "identity_check": p["identity_check"],
+            "consent": {f: p[f] for f in CONSENT_FIELDS} | {"withdrawn_on": _iso(p["consent_withdrawn_on"])}
+            if p["identity_check"] == "consent_held"
+            else None,
+            "prisoner_of_interest": p["prisoner_of_interest"],
+            "may_upset_victims": p["may_upset_victims"],
+            "governor_consulted_on": _iso(p["governor_consulted_on"]),
             "response": p["response"] or None,
+            "objection_reason": p["objection_reason"],
+            "published_over_objection_at": _iso(p["overridden_at"]),
+            "published_over_objection_reason": p["override_reason"] or None,
             "status": queries.photo_status(p).key,
             "version": p["version"],
         }
@@ -283,7 +296,54 @@ async def api_publication(request: Request, inspection_id: FromPath[int]) -> Res
     return Response({"published_on": published.isoformat(), "link": link}, status_code=201)
 
 
+async def _publish_over(
+    request: Request, inspection_id: int, publish, what: dict | None, kind: str, id_: int
+):
+    if what is None:
+        await deny_as_not_found(request, kind, id_)
+    body = await _body(request)
+    version = body.get("version")
+    if version is not None and not isinstance(version, int):
+        raise Refused("Give the version as a whole number", "version")
+    await publish(actor(request), inspection_id, id_, str(body.get("reason") or ""), version=version)
+    return Response({"id": id_, "status": "published_over"})
+
+
+@post(
+    "/inspections/{inspection_id:int}/data/{item_id:int}/publish-over-objection",
+    opt=HMIP_EDITORS,
+    status_code=200,
+)
+async def api_data_over_objection(
+    request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
+) -> Response:
+    """HMIP publishes over HMPPS's objection to non-Hub data (MoU ¶31), with its reason."""
+    await load(request, inspection_id, "factcheck.data.override")
+    item = await queries.data_item(inspection_id, item_id)
+    return await _publish_over(
+        request, inspection_id, data.publish_over_objection, item, "data_item", item_id
+    )
+
+
+@post(
+    "/inspections/{inspection_id:int}/photographs/{photo_id:int}/publish-over-objection",
+    opt=HMIP_EDITORS,
+    status_code=200,
+)
+async def api_photo_over_objection(
+    request: Request, inspection_id: FromPath[int], photo_id: FromPath[int]
+) -> Response:
+    """HMIP publishes over HMPPS's objection to a photograph (MoU ¶31), with its reason."""
+    await load(request, inspection_id, "factcheck.photo.override")
+    photo = await queries.photograph(inspection_id, photo_id)
+    return await _publish_over(
+        request, inspection_id, photographs.publish_over_objection, photo, "photograph", photo_id
+    )
+
+
 API_ROUTES = [
+    api_data_over_objection,
+    api_photo_over_objection,
     api_factcheck,
     api_add_point,
     api_return,

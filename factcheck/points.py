@@ -47,14 +47,15 @@ def category_key(text: str) -> str | None:
     return _CATEGORY_LOOKUP.get(" ".join(str(text).strip().lower().split()))
 
 
-def validate_point(values: dict) -> tuple[dict, dict[str, str]]:
-    """(clean values, {field: message}) — messages in lower case so a row prefix can lead them."""
+def validate_point(values: dict, *, chosen: bool = False) -> tuple[dict, dict[str, str]]:
+    """(clean values, {field: message}) — messages in lower case so a row prefix can lead them.
+    `chosen`: the category was chosen from radios (a form), not typed (a spreadsheet)."""
     clean = {f: str(values.get(f) or "").strip() for f in FIELDS}
     errors: dict[str, str] = {}
     if not clean["location"]:
         errors["location"] = "enter the location (section, paragraph or page)"
     if not clean["category"]:
-        errors["category"] = "enter a category"
+        errors["category"] = "select a category" if chosen else "enter a category"
     else:
         key = category_key(clean["category"])
         if key is None:
@@ -193,12 +194,12 @@ def neutralise(value: object) -> str:
 
 def summary_rows(points: list[dict]) -> list[list[str]]:
     rows = []
-    for p in points:
+    for shown, p in enumerate(points, start=1):  # the return's points as HMPPS reads them: 1, 2, 3
         rows.append(
             [
                 neutralise(v)
                 for v in (
-                    p["number"],
+                    shown,
                     p["location"],
                     CATEGORIES.get(p["category"], p["category"]),
                     p["current_text"],

@@ -49,7 +49,16 @@ async def factcheck_row(inspection_id: int, inspection: dict | None = None) -> d
     await with_team(row)
     row["draft"] = await draft_row(inspection_id) or await draft_from_events(inspection_id)
     row["shared"] = bool(row["draft"] and row["draft"]["shared_with_establishment"])
+    events = await events_for(inspection_id)
+    row["returned"] = standing(events, "factcheck_returned") is not None or await _submitted(inspection_id)
+    row["published"] = standing(events, "published") is not None
     return row
+
+
+async def _submitted(inspection_id: int) -> bool:
+    return await FactCheckReturn.exists().where(
+        (FactCheckReturn.inspection == inspection_id) & FactCheckReturn.submitted_at.is_not_null()
+    )
 
 
 # -- deadlines, the draft, the return, points, data items and photographs ----------------------------
@@ -196,6 +205,23 @@ async def points_for(inspection_id: int, states: tuple[str, ...] | None = None) 
     return [r for r in rows if r["state"] in states] if states else rows
 
 
+def with_shown_numbers(points: list[dict], *, by_state: bool = True) -> list[dict]:
+    """Each point with "shown", its number as people read it: the return's points 1, 2, 3 and the
+    proposals waiting 1, 2 (each state its own list), or, `by_state` False, one list. Removing or
+    dropping a point leaves no gap; "number" stays the stored one that never repeats."""
+    counts: dict[str, int] = {}
+    numbered = []
+    for point in sorted(points, key=lambda p: p["number"]):
+        group = point["state"] if by_state else ""
+        counts[group] = counts.get(group, 0) + 1
+        numbered.append(point | {"shown": counts[group]})
+    return numbered
+
+
+def shown_number(points: list[dict], point_id: int) -> int | None:
+    return next((p["shown"] for p in with_shown_numbers(points) if p["id"] == point_id), None)
+
+
 def return_problems(details: dict | None, points: list[dict]) -> list[tuple[str, str]]:
     """What stops the return being submitted: (field, message)."""
     problems = []
@@ -234,6 +260,11 @@ class ItemStatus:
     blocks: bool
 
 
+# MoU ¶31: the decision to publish is HMIP's, over an objection to non-Hub data or a photograph
+PUBLISHED_OVER = ItemStatus("published_over", "HMIP is publishing over the objection", "purple", False)
+ANNEX_A_REMOVALS = ("consent_withdrawn", "annex_a")
+
+
 def data_status(item: dict, deadline: Milestone | None, today: date) -> ItemStatus:
     """Where a data item stands. The last day to object is the fact-check deadline (¶18)."""
     if item["response"] == "consent":
@@ -243,6 +274,8 @@ def data_status(item: dict, deadline: Milestone | None, today: date) -> ItemStat
             return ItemStatus("resolved", "Objection resolved: data removed from the report", "green", False)
         if item["resolution"] == "withdrawn":
             return ItemStatus("resolved", "Objection resolved: HMPPS withdrew it", "green", False)
+        if item["overridden_at"] and item["source"] != "hub":
+            return PUBLISHED_OVER
         return ItemStatus("objection", "Objection", "red", True)
     if item["proceeded_at"]:
         return ItemStatus("proceeded", "No response: HMIP proceeded under MoU ¶18", "blue", False)
@@ -262,12 +295,22 @@ PHOTO_COLUMNS = (
     Photograph.image_type,
     Photograph.scan_status,
     Photograph.identity_check,
+    Photograph.consent_purpose,
+    Photograph.consent_storage,
+    Photograph.consent_duration,
+    Photograph.consent_sharing,
+    Photograph.consent_withdrawn_on,
     Photograph.security_check,
+    Photograph.prisoner_of_interest,
+    Photograph.may_upset_victims,
+    Photograph.governor_consulted_on,
     Photograph.response,
     Photograph.objection_reason,
     Photograph.responded_at,
     Photograph.resolution,
     Photograph.resolved_at,
+    Photograph.override_reason,
+    Photograph.overridden_at,
     Photograph.created_at,
     Photograph.version,
 )
@@ -295,15 +338,29 @@ async def photograph(inspection_id: int, photo_id: int, *, with_image: bool = Fa
 
 
 def photo_status(photo: dict) -> ItemStatus:
-    if photo["response"] == "objection":
-        if photo["resolution"] == "removed":
+    """Where a photograph stands: removed from the report, to be removed (Annex A: consent
+    withdrawn, a prisoner of interest, might upset victims), or HMPPS's view of it."""
+    if photo["resolution"] == "removed":
+        if photo["response"] == "objection":
             return ItemStatus("resolved", "Objection resolved: photograph removed", "green", False)
+        return ItemStatus("removed", "Removed from the report", "grey", False)
+    if photo["consent_withdrawn_on"]:
+        return ItemStatus("consent_withdrawn", "Consent withdrawn: remove it from the report", "red", True)
+    if photo["prisoner_of_interest"] or photo["may_upset_victims"]:
+        return ItemStatus("annex_a", "Annex A: remove it from the report", "red", True)
+    if photo["response"] == "objection":
         if photo["resolution"] == "withdrawn":
             return ItemStatus("resolved", "Objection resolved: HMPPS withdrew it", "green", False)
+        if photo["overridden_at"]:
+            return PUBLISHED_OVER
         return ItemStatus("objection", "Objection", "red", True)
     if photo["response"] == "no_objection":
         return ItemStatus("no_objection", "No objection", "green", False)
     return ItemStatus("waiting", "No objection raised", "grey", False)
+
+
+def in_the_report(photo: dict) -> bool:
+    return photo["resolution"] != "removed"
 
 
 # -- the Scrutiny Team's queue --------------------------------------------------------------------

@@ -101,6 +101,10 @@ class DataItem(Table, tablename="fc_data_item"):
     resolved_at = Timestamptz(null=True, default=None)
     proceeded_by = ForeignKey(AppUser, null=True)
     proceeded_at = Timestamptz(null=True, default=None)
+    # HMIP publishes over HMPPS's objection to non-Hub data (MoU ¶31), with its reason
+    override_reason = Text(default="")
+    overridden_by = ForeignKey(AppUser, null=True)
+    overridden_at = Timestamptz(null=True, default=None)
     created_by = ForeignKey(AppUser, null=True)
     created_at = Timestamptz()
     version = Integer(default=1)
@@ -115,7 +119,19 @@ class Photograph(Table, tablename="fc_photograph"):
     image_type = Varchar(length=40, default="")
     scan_status = Varchar(length=20, default="")  # tracker.scanning; "" when there is no image
     identity_check = Varchar(length=30)  # nobody_identifiable, consent_held
+    # Annex A, identity: the written consent of an identifiable person says what the picture is
+    # for, how it is stored, for how long and who it is shared with; it may be withdrawn
+    consent_purpose = Text(default="")
+    consent_storage = Text(default="")
+    consent_duration = Text(default="")
+    consent_sharing = Text(default="")
+    consent_withdrawn_on = Date(null=True, default=None)
     security_check = Boolean(default=False)
+    # Annex A: none published of prisoners of interest, none that might upset victims
+    prisoner_of_interest = Boolean(default=False)
+    may_upset_victims = Boolean(default=False)
+    # Annex A: HMPPS consults the Governor or Director before publication (the Scrutiny Team records it)
+    governor_consulted_on = Date(null=True, default=None)
     response = Varchar(length=20, default="")  # "" (none yet), no_objection, objection
     objection_reason = Text(default="")
     responded_by = ForeignKey(AppUser, null=True)
@@ -123,6 +139,10 @@ class Photograph(Table, tablename="fc_photograph"):
     resolution = Varchar(length=20, default="")  # "", removed, withdrawn
     resolved_by = ForeignKey(AppUser, null=True)
     resolved_at = Timestamptz(null=True, default=None)
+    # HMIP publishes over HMPPS's objection to a photograph (MoU ¶31), with its reason
+    override_reason = Text(default="")
+    overridden_by = ForeignKey(AppUser, null=True)
+    overridden_at = Timestamptz(null=True, default=None)
     created_by = ForeignKey(AppUser, null=True)
     created_at = Timestamptz()
     version = Integer(default=1)

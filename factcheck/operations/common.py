@@ -5,23 +5,26 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from factcheck.policy import party_may, stage_refusal
 from factcheck.queries import events_for, factcheck_row, iso_date, standing
 from factcheck.tables import AccuracyPoint, DraftReport, FactCheckReturn
 from inspections.operations.facts import may_record
 from inspections.tables import Inspection
-from tracker import policy
 from tracker.clock import now_utc
 from tracker.db import hold_row
 from tracker.operations import Actor, Denied, Refused
 
 
-async def row_for(actor: Actor, inspection_id: int, action: str) -> dict:
-    """The fact check's row, if this person may do `action` to it (the system always may)."""
+async def row_for(actor: Actor, inspection_id: int, action: str, field: str = "") -> dict:
+    """The fact check's row, if this person may do `action` to it (the system always may: Denied
+    otherwise) at the fact check's stage (Refused state=True, in words, otherwise)."""
     row = await factcheck_row(inspection_id)
     if row is None:
         raise LookupError(inspection_id)
-    if actor.principal is not None and not policy.can(actor.principal, action, row):
+    if actor.principal is not None and not party_may(actor.principal, action, row):
         raise Denied(action)
+    if refusal := stage_refusal(action, row):
+        raise Refused(refusal, field, state=True)
     return row
 
 

@@ -12,6 +12,20 @@ from tracker.clock import now_utc
 from tracker.operations import Actor, Conflict, Refused, change
 
 RESOLUTIONS = ("removed", "withdrawn")
+REASON_LIMIT = 2000
+CLEAR_OVERRIDE = {DataItem.override_reason: "", DataItem.overridden_by: None, DataItem.overridden_at: None}
+HUB_NEEDS_CONSENT = (
+    "Performance Hub data needs the written consent of MoJ Data and Analysis (Annex B ¶4.3): HMIP "
+    "cannot publish it over an objection. Remove it from the report or ask HMPPS to withdraw the objection"
+)
+
+
+def override_problems(reason: str) -> dict[str, str]:
+    if not reason.strip():
+        return {"reason": "Enter why HMIP is publishing over the objection"}
+    if len(reason) > REASON_LIMIT:
+        return {"reason": f"The reason must be {REASON_LIMIT} characters or fewer"}
+    return {}
 
 
 def data_item_problems(values: dict) -> tuple[dict, dict[str, str]]:
@@ -44,7 +58,7 @@ async def add_data_item(
     if errors:
         raise Refused(errors)
     async with change(actor, "factcheck.data_item_added", object_type="data_item") as entry:
-        await row_for(actor, inspection_id, "factcheck.data.add")
+        await row_for(actor, inspection_id, "factcheck.data.add", "description")
         item = await recent_twin(DataItem, inspection_id, actor.user_id, clean | {"notified_on": notified_on})
         if item is None:  # else the same form sent twice makes one item (F4)
             row = DataItem(
@@ -119,6 +133,7 @@ async def respond_to_data_item(
                     DataItem.responded_on: responded_on,
                     DataItem.responded_by: actor.user_id,
                     DataItem.resolution: "",
+                    **CLEAR_OVERRIDE,
                     DataItem.version: item["version"] + 1,
                 }
             )
@@ -172,6 +187,36 @@ async def proceed_with_data_item(actor: Actor, inspection_id: int, item_id: int,
             {
                 DataItem.proceeded_by: actor.user_id,
                 DataItem.proceeded_at: now_utc(),
+                DataItem.version: DataItem.version + 1,
+            }
+        ).where(DataItem.id == item_id)
+        entry.detail = f"inspection={inspection_id}"
+
+
+async def publish_over_objection(
+    actor: Actor, inspection_id: int, item_id: int, reason: str, *, version: int | None = None
+) -> None:
+    """HMIP decides to publish data HMPPS objected to (MoU ¶31: the decision to publish is HMIP's),
+    with its reason. Not Performance Hub data: that needs D&A's consent (Annex B ¶4.3)."""
+    errors = override_problems(reason)
+    async with change(
+        actor, "factcheck.data_published_over_objection", object_type="data_item", object_id=item_id
+    ) as entry:
+        await row_for(actor, inspection_id, "factcheck.data.override", "reason")
+        item = await _item(inspection_id, item_id)
+        if item["source"] == "hub":
+            raise Refused(HUB_NEEDS_CONSENT, "reason", state=True)
+        if item["response"] != "objection" or item["resolution"]:
+            raise Refused("Only an unresolved objection can be published over", "reason", state=True)
+        if errors:
+            raise Refused(errors)
+        if version is not None and version != item["version"]:
+            raise Conflict(item)
+        await DataItem.update(
+            {
+                DataItem.override_reason: reason.strip(),
+                DataItem.overridden_by: actor.user_id,
+                DataItem.overridden_at: now_utc(),
                 DataItem.version: DataItem.version + 1,
             }
         ).where(DataItem.id == item_id)

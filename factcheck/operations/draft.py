@@ -108,7 +108,7 @@ async def store_draft_file(
     """Keep an uploaded draft, checked (tracker.uploads) and scanned (tracker.scanning) already:
     `scan_status` decides whether it is ever downloadable."""
     async with change(actor, "factcheck.draft_upload", object_type="draft_file") as entry:
-        row = await row_for(actor, inspection_id, "factcheck.draft.upload")
+        row = await row_for(actor, inspection_id, "factcheck.draft.upload", "file")
         if row["draft"] is None:
             raise Refused("Record the draft as sent before uploading its file", "file", state=True)
         stored = DraftFile(

@@ -36,7 +36,7 @@ async def _point_or_404(request: Request, inspection_id: int, point_id: int) -> 
     point = await queries.point_row(inspection_id, point_id)
     if point is None or point["state"] != "included":
         await deny_as_not_found(request, "accuracy_point", point_id)
-    return point
+    return point | {"shown": queries.shown_number(await queries.points_for(inspection_id), point_id)}
 
 
 @get("/inspections/{inspection_id:int}/factcheck/points/{point_id:int}/answer", opt=HMIP_EDITORS)
@@ -72,7 +72,7 @@ async def answer_submit(request: Request, inspection_id: FromPath[int], point_id
             "factcheck/answer_conflict.html",
             row,
             status_code=409,
-            point=conflict.current,
+            point=conflict.current | {"shown": point["shown"]},
             mine=mine,
             categories=CATEGORIES,
         )

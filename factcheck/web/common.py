@@ -13,6 +13,7 @@ from litestar.response import Redirect
 
 from factcheck import queries
 from factcheck.points import CATEGORIES, DECISIONS
+from factcheck.policy import party_may, stage_refusal
 from tracker import audit, scanning, uploads
 from tracker.access import allow, current, deny_as_forbidden, deny_as_not_found, may_see_establishment
 from tracker.forms import Form
@@ -41,6 +42,12 @@ KIND_LABELS = {
     "thematic": "Thematic review",
 }
 XLSX_TYPE = uploads.MEDIA_TYPES["xlsx"]
+POINT_STATES = {
+    "proposed": "With the Scrutiny Team",
+    "included": "Taken into the return",
+    "dropped": "Not taken forward",
+    "withdrawn": "Withdrawn",
+}
 
 
 async def load(request, inspection_id: int, action: str = READ) -> dict:
@@ -58,9 +65,18 @@ async def load(request, inspection_id: int, action: str = READ) -> dict:
     row = await queries.factcheck_row(inspection_id, row)
     if not can(principal, READ, row):
         await deny_as_not_found(request, "inspection", inspection_id)
-    if not can(principal, action, row):
+    if not party_may(principal, action, row):  # the operation refuses, in words, at the wrong stage
         await deny_as_forbidden(request, "inspection", inspection_id, "You cannot do this on this inspection")
     return row
+
+
+def finished_stage(request: Request, row: dict, action: str):
+    """For a form's page: the page saying the stage is over (409) when `action` belongs to a
+    finished stage of the fact check (factcheck.policy.STAGES), else None."""
+    refusal = stage_refusal(action, row)
+    if not refusal:
+        return None
+    return page(request, "factcheck/closed.html", row, refusal=refusal, status_code=409)
 
 
 def actor(request: Request) -> Actor:
@@ -212,9 +228,10 @@ async def context_for(principal, row: dict, today: date) -> dict:
     stones = await queries.milestones(row, today, events)
     known = queries.facts(events)
     deadline = queries.fact_check_deadline(row, stones)
-    points = await queries.points_for(iid)
+    points = queries.with_shown_numbers(await queries.points_for(iid))
     if not everything:
-        points = [p for p in points if p["origin"] == "establishment"]
+        mine = [p for p in points if p["origin"] == "establishment"]
+        points = queries.with_shown_numbers(mine, by_state=False)
     details = await queries.return_row(iid)
     data = await queries.data_items(iid) if everything else []
     photos = await queries.photographs(iid) if everything else []
@@ -237,6 +254,7 @@ async def context_for(principal, row: dict, today: date) -> dict:
         "included": included,
         "proposals": [p for p in points if p["state"] == "proposed"],
         "dropped": [p for p in points if p["state"] == "dropped"],
+        "withdrawn": [p for p in points if p["state"] == "withdrawn"],
         "unanswered": [p for p in included if not p["decision"]],
         "response_sent": queries.standing(events, "hmip_response_sent"),
         "may_proceed": queries.deadline_passed_without_return(row, stones, today),
@@ -245,6 +263,7 @@ async def context_for(principal, row: dict, today: date) -> dict:
         "data": [(d, queries.data_status(d, deadline, today)) for d in data],
         "photos": [(p, queries.photo_status(p)) for p in photos],
         "categories": CATEGORIES,
+        "point_states": POINT_STATES,
         "decisions": DECISIONS,
         "sources": queries.DATA_SOURCES,
         "identity_checks": queries.IDENTITY_CHECKS,

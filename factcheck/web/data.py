@@ -14,6 +14,7 @@ from factcheck.web.common import (
     SCRUTINY_ONLY,
     actor,
     conflict_page,
+    finished_stage,
     load,
     overview_context,
     page,
@@ -65,6 +66,8 @@ async def _item_or_404(request: Request, inspection_id: int, item_id: int) -> di
 @get("/inspections/{inspection_id:int}/data/new", opt=HMIP_EDITORS)
 async def data_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, "factcheck.data.add")
+    if closed := finished_stage(request, row, "factcheck.data.add"):
+        return closed
     return page(request, "factcheck/data_new.html", row, sources=queries.DATA_SOURCES)
 
 
@@ -212,7 +215,67 @@ async def resolve_submit(
     return see_other(done)
 
 
+def override_page(request: Request, row: dict, kind: str, what: str, objection: str, **extra) -> Template:
+    """The page where HMIP publishes over an objection to a data item or a photograph (¶31)."""
+    extra.setdefault("form", {})
+    return page(
+        request,
+        "factcheck/override.html",
+        row,
+        kind=kind,
+        what=what,
+        objection=objection,
+        action=request.url.path,
+        **extra,
+    )
+
+
+async def override_submit(
+    request: Request, row: dict, kind: str, what: str, objection: str, publish, done: str
+):
+    """HMIP publishes over the objection (`publish(form)`, an operation); the page again if refused."""
+    form = await Form.from_request(request)
+    try:
+        await publish(form)
+    except Conflict as conflict:
+        current = [(kind, what), ("HMPPS's objection", conflict.current["objection_reason"])]
+        return conflict_page(request, row, "the objection", current, request.url.path)
+    except Refused as refused:
+        return override_page(request, row, kind, what, objection, form=form.data, errors=refused.errors)
+    return see_other(done)
+
+
+@get("/inspections/{inspection_id:int}/data/{item_id:int}/override", opt=HMIP_EDITORS)
+async def data_override_form(
+    request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
+) -> Template:
+    row = await load(request, inspection_id, "factcheck.data.override")
+    if closed := finished_stage(request, row, "factcheck.data.override"):
+        return closed
+    item = await _item_or_404(request, inspection_id, item_id)
+    form = {"version": str(item["version"])}
+    return override_page(request, row, "Data", item["description"], item["objection_reason"], form=form)
+
+
+@post("/inspections/{inspection_id:int}/data/{item_id:int}/override", opt=HMIP_EDITORS)
+async def data_override(request: Request, inspection_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    row = await load(request, inspection_id, "factcheck.data.override")
+    item = await _item_or_404(request, inspection_id, item_id)
+
+    def publish(form: Form):
+        return ops.publish_over_objection(
+            actor(request), inspection_id, item_id, form.raw("reason"), version=version_of(form)
+        )
+
+    done = f"/inspections/{inspection_id}/factcheck?done=data_published_over#data"
+    return await override_submit(
+        request, row, "Data", item["description"], item["objection_reason"], publish, done
+    )
+
+
 ROUTES = [
+    data_override_form,
+    data_override,
     data_form,
     data_create,
     data_response_form,

@@ -20,6 +20,7 @@ from factcheck.web.common import (
     checked_upload,
     conflict_page,
     date_from_iso,
+    finished_stage,
     load,
     overview_context,
     page,
@@ -51,6 +52,10 @@ DONE_MESSAGES = {
     "photo": "Photograph added",
     "photo_response": "HMPPS's view of the photograph recorded",
     "photo_resolved": "Objection recorded as resolved",
+    "data_published_over": "Recorded that HMIP is publishing the data over HMPPS's objection",
+    "photo_published_over": "Recorded that HMIP is publishing the photograph over HMPPS's objection",
+    "photo_consent_withdrawn": "Consent recorded as withdrawn: remove the photograph from the report",
+    "photo_removed": "Photograph removed from the report",
     "letter": "HMPPS's response letter recorded",
     "emerging": "Emerging findings discussion recorded",
 }
@@ -148,6 +153,8 @@ async def draft_confirm(request: Request, inspection_id: FromPath[int]) -> Respo
 @get("/inspections/{inspection_id:int}/draft/upload", opt=HMIP_EDITORS)
 async def draft_upload_form(request: Request, inspection_id: FromPath[int]) -> Template:
     row = await load(request, inspection_id, "factcheck.draft.upload")
+    if closed := finished_stage(request, row, "factcheck.draft.upload"):
+        return closed
     return page(request, "factcheck/draft_upload.html", row)
 
 
@@ -167,16 +174,19 @@ async def draft_upload(request: Request, inspection_id: FromPath[int]) -> Respon
             request, "factcheck/draft_upload.html", row, errors={"file": problem}, status_code=status_code
         )
     checked = accepted.checked
-    await ops.store_draft_file(
-        actor(request),
-        inspection_id,
-        accepted.original or f"draft-report.{checked.extension}",
-        checked.media_type,
-        accepted.content,
-        scan_status=accepted.scan.status,
-        audit_detail=f"type={checked.file_type} size={checked.size} sha256={checked.sha256} "
-        f"{accepted.scan.audit_detail()}",
-    )
+    try:
+        await ops.store_draft_file(
+            actor(request),
+            inspection_id,
+            accepted.original or f"draft-report.{checked.extension}",
+            checked.media_type,
+            accepted.content,
+            scan_status=accepted.scan.status,
+            audit_detail=f"type={checked.file_type} size={checked.size} sha256={checked.sha256} "
+            f"{accepted.scan.audit_detail()}",
+        )
+    except Refused as refused:  # published since the page was loaded
+        return page(request, "factcheck/draft_upload.html", row, errors={"file": refused.message})
     return see_other(f"/inspections/{inspection_id}/factcheck?done=file")
 
 

@@ -36,8 +36,10 @@ def return_summary(row: dict) -> list[tuple[str, str]]:
 
 
 @get("/inspections/{inspection_id:int}/factcheck/details", opt=SCRUTINY_ONLY)
-async def details_form(request: Request, inspection_id: FromPath[int]) -> Template:
+async def details_form(request: Request, inspection_id: FromPath[int]) -> Response:
     row = await load(request, inspection_id, PREPARE)
+    if row["returned"]:
+        return see_other(f"/inspections/{inspection_id}/factcheck/returned")
     details = await queries.return_row(inspection_id)
     form = {"version": str(details["version"]) if details else "0"}
     if details:

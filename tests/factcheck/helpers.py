@@ -175,8 +175,16 @@ def build_world(*, shared: bool = True) -> World:
     for name in ("full", "irp", "thematic", "unshared", "other"):
         inspection = getattr(world, name)
         point = add_point(inspection, scrutiny)
-        add_point(inspection, governor if name != "other" else scrutiny, proposal=True, location="Page 4")
+        proposal = add_point(
+            inspection, governor if name != "other" else scrutiny, proposal=True, location="Page 4"
+        )
         item = add_data_item(inspection, leader, notified_on=working_days_ago(2))
         photo = add_photo(inspection, leader)
-        world.ids[name] = {"i": inspection, "p": point["id"], "d": item["id"], "ph": photo["id"]}
+        world.ids[name] = {
+            "i": inspection,
+            "p": point["id"],
+            "pp": proposal["id"],
+            "d": item["id"],
+            "ph": photo["id"],
+        }
     return world

@@ -32,7 +32,7 @@ def test_read_and_write_the_fact_check_through_the_api(client):
     assert body["fact_check_rule"].endswith("MoU ¶32")
     assert [p["state"] for p in body["points"]] == ["included", "proposed"]
     refused = client.post(f"{base}/factcheck/points", json={"location": "2.1"}, headers=scrutiny)
-    assert refused.status_code == 422 and refused.json()["errors"]["category"] == "Enter a category"
+    assert refused.status_code == 422 and refused.json()["errors"]["category"] == "Select a category"
     added = client.post(
         f"{base}/factcheck/points",
         json={"location": "2.1", "category": "Names or titles", "proposed_correction": "Mr Jones"},
@@ -176,7 +176,7 @@ def test_api_publication_records_the_published_fact(client):
     world = build_world()
     # a fresh fact check with nothing outstanding but the press release and answers
     from factcheck import queries
-    from factcheck.operations import answers, data, points, publication
+    from factcheck.operations import answers, data, photographs, points, publication
 
     leader = world.users[Role.HMIP_TEAM_LEADER]
     scrutiny = world.users[Role.HMPPS_SCRUTINY]
@@ -195,6 +195,12 @@ def test_api_publication_records_the_published_fact(client):
     run(answers.answer_point(by(leader), inspection, point["id"], point["version"], "accepted", False, ""))
     run(answers.record_response_sent(by(leader), inspection, today(), today=today()))
     run(publication.record_press_release(by(leader), inspection, today(), today=today()))
+    for photo in run(queries.photographs(inspection)):  # the Governor consulted on it (Annex A)
+        run(
+            photographs.respond_to_photograph(
+                by(scrutiny), inspection, photo["id"], "no_objection", "", consulted_on=today(), today=today()
+            )
+        )
     run(
         publication.record_dated_fact(
             by(leader), inspection, queries.EMERGING_FINDINGS_EVENT, working_days_ago(5), "", today=today()

@@ -119,7 +119,7 @@ def test_the_whole_fact_check_journey(page, live_server, tmp_path):
     expect(page.get_by_role("cell", name="Paragraph 2.4")).to_be_visible()
     expect(page.get_by_role("button", name="Take into the return proposal 1")).to_have_count(0)
     page.get_by_role("button", name="Add the point").click()
-    expect(page.locator(".govuk-error-summary").get_by_text("Enter a category")).to_be_visible()
+    expect(page.locator(".govuk-error-summary").get_by_text("Select a category")).to_be_visible()
     _axe(page)
     page.get_by_label("Location").fill("Section 3, paragraph 3.12")
     page.get_by_label("Data", exact=True).check()

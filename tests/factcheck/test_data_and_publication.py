@@ -69,17 +69,24 @@ def test_an_objection_blocks_ready_to_publish_until_resolved(client, run):
     item = add_data_item(w["i"], w["leader"], source="hmpps_other", notified_on=working_days_ago(3))
     run(
         data.respond_to_data_item(
-            by(w["scrutiny"]), w["i"], item["id"], "objection", "Not yet validated", "", today(), today=today()
+            by(w["scrutiny"]),
+            w["i"],
+            item["id"],
+            "objection",
+            "Not yet validated",
+            "",
+            today(),
+            today=today(),
         )
     )
     page = client.get(f"/inspections/{w['i']}/publication")
-    assert "1 unresolved objection(s)" in page.text
+    assert "1 unresolved objection," in page.text
     resolve = f"/inspections/{w['i']}/data/{item['id']}/resolve"
     assert "Select how the objection was resolved" in post_form(client, resolve, {}).text
     assert (
         post_form(client, resolve, {"resolution": "removed", "note": "Figure taken out"}).status_code == 303
     )
-    assert "1 data item(s) cleared" in client.get(f"/inspections/{w['i']}/publication").text
+    assert "1 data item cleared" in client.get(f"/inspections/{w['i']}/publication").text
 
 
 def test_no_response_by_the_deadline_shows_proceed_under_mou_18_and_records_who(client, run):
@@ -161,7 +168,7 @@ def test_photographs_annex_a_checks_objection_and_image(client, run):
     respond = f"/inspections/{w['i']}/photographs/{photo['id']}/response"
     assert "Enter the reason for the objection" in post_form(client, respond, {"response": "objection"}).text
     post_form(client, respond, {"response": "objection", "objection_reason": "Shows a cell door lock"})
-    assert "1 unresolved objection(s)" in client.get(f"/inspections/{w['i']}/publication").text
+    assert "1 unresolved objection" in client.get(f"/inspections/{w['i']}/publication").text
 
 
 def test_publication_is_refused_until_ready_then_recorded_with_the_14_week_aim(client, run):

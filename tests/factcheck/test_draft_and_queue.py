@@ -45,7 +45,10 @@ def test_draft_proposes_38_working_days_and_records_draft_sent(client):
     proposed = propose_indicative_publication(sent, calendar())
     assert "Check before recording the draft sent" in check.text
     assert f"{proposed.day} {proposed:%B %Y}" in check.text
-    assert "Proposed by the service: between 7 and 8 weeks after the draft report was sent, proposing the working day in the window nearest 38 working days after" in check.text
+    assert (
+        "Proposed by the service: between 7 and 8 weeks after the draft report was sent, proposing the working day in the window nearest 38 working days after"
+        in check.text
+    )
     done = post_form(
         client,
         f"/inspections/{inspection}/draft/confirm",

@@ -66,6 +66,8 @@ EXPECTED = {
     "factcheck.draft.share": SCRUTINY,
     "factcheck.point.add": SCRUTINY | {"establishment, draft shared"},
     "factcheck.point.take_in": SCRUTINY,
+    "factcheck.point.edit": SCRUTINY | {"establishment, draft shared"},
+    "factcheck.point.withdraw": {"establishment, draft shared"},
     "factcheck.points.import": SCRUTINY,
     "factcheck.return.prepare": SCRUTINY,
     "factcheck.point.answer": LEAD,
@@ -76,6 +78,10 @@ EXPECTED = {
     "factcheck.photo.add": LEAD,
     "factcheck.photo.respond": SCRUTINY,
     "factcheck.photo.resolve": LEAD,
+    "factcheck.data.override": LEAD,
+    "factcheck.photo.override": LEAD,
+    "factcheck.photo.consent_withdrawn": LEAD,
+    "factcheck.photo.remove": LEAD,
     "factcheck.record.draft_sent": LEAD,
     "factcheck.record.factcheck_returned": SCRUTINY,
     "factcheck.record.hmip_response_sent": LEAD,
@@ -101,3 +107,16 @@ def test_who_may(action):
 def test_who_records_a_fact_is_the_workflows_party(fact):
     for name, (who, row) in SCENARIOS.items():
         assert policy.can(who, f"factcheck.record.{fact}", row) == may_record(who, fact, row), name
+
+
+@pytest.mark.parametrize("action", sorted(factcheck.policy.STAGES))
+def test_a_finished_stage_offers_nothing_to_anyone(action):
+    """Points and the return until the return is submitted; the draft's file, data items and
+    photographs until publication: `can` holds only then, whoever asks (issue 16)."""
+    stage = factcheck.policy.STAGES[action]
+    finished = {"returned": True, "published": True}
+    for name, (who, row) in SCENARIOS.items():
+        assert not policy.can(who, action, row | finished), name
+        assert factcheck.policy.party_may(who, action, row | finished) == (name in EXPECTED[action]), name
+    assert factcheck.policy.stage_refusal(action, _row() | finished) == stage.refusal
+    assert factcheck.policy.stage_refusal(action, _row()) == ""

@@ -52,7 +52,7 @@ def test_points_added_one_by_one_with_and_without_htmx(client):
     w = _setup(client)
     url = f"/inspections/{w['i']}/factcheck/points"
     plain = post_form(client, url, POINT)
-    assert plain.status_code == 303 and "added=1" in plain.headers["location"]
+    assert plain.status_code == 303 and "done=added" in plain.headers["location"]
     assert "Point 1 added" in client.get(plain.headers["location"]).text
     fragment = post_form(client, url, POINT | {"location": "Page 7"}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
@@ -62,7 +62,7 @@ def test_points_added_one_by_one_with_and_without_htmx(client):
         client, url, {"location": "Page 9", "current_text": "kept text"}, headers={"HX-Request": "true"}
     )
     assert bad.status_code == 200
-    assert "Enter a category" in bad.text and "Enter the proposed correction" in bad.text
+    assert "Select a category" in bad.text and "Enter the proposed correction" in bad.text
     assert 'value="Page 9"' in bad.text and "kept text" in bad.text
     assert len(audit_rows("factcheck.point_added")) == 2
 
