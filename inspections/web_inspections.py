@@ -40,6 +40,7 @@ from inspections.operations.recommendations import (
 from inspections.permissions import (
     LEADERS,
     READERS,
+    awaits_hq_copy,
     kept_inspection_row,
     load_for_edit,
     load_inspection,
@@ -360,6 +361,7 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "milestones": milestone_rows(milestones, extensions_by_key(events)),
         "next": next_action(row, milestones, principal, can_edit, today),
         "reads_note": reads_note,
+        "awaits_note_copy": not reads_note and await awaits_hq_copy(principal, row),
         "has_note": await note_exists(inspection_id) if reads_note else False,
         "debrief": debrief,
         "recommendation_count": len(recommendations),
