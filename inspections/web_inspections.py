@@ -28,6 +28,7 @@ from inspections.operations.facts import FactInput, input_problems, record_fact
 from inspections.operations.inspections import (
     create_inspection,
     inspection_problems,
+    irp_warnings,
     raise_urgent_notification,
     update_inspection,
 )
@@ -67,6 +68,7 @@ from inspections.queries import (
 from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from inspections.views import extensions_by_key, milestone_rows, next_action, timeline_items
 from timelines.core.engine import OPEN_STATUSES
+from timelines.core.rules import irp_visit_words
 from timelines.tables import StoredMilestone
 from tracker import spreadsheets, uploads
 from tracker.access import current
@@ -203,6 +205,7 @@ async def _form_context(principal, inspection: dict | None = None) -> dict:
         "follows_choices": follows,
         "stages": stage_defaults(),
         "inspection": inspection,
+        "irp_visit": irp_visit_words(),
     }
 
 
@@ -367,8 +370,16 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "recommendation_count": len(recommendations),
         "follow_up_count": len(follow_ups),
         "un_raised": row["urgent_notification"],
+        "visit_warnings": _visit_warnings(row),
         "sections": await gather(INSPECTION_SECTIONS, request, principal, row),
     }
+
+
+def _visit_warnings(row: dict) -> list[str]:
+    if row["kind"] != "irp":
+        return []
+    inspectors, days = row.get("inspector_count"), row.get("days_on_site")
+    return irp_warnings(row["announced"], inspectors, days, row["start_date"], row["end_date"])
 
 
 # -- recording what happened ----------------------------------------------------------------------
