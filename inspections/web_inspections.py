@@ -24,7 +24,7 @@ from inspections.constants import (
     UN_RECORDABLE,
 )
 from inspections.forms import inspection_prefill, kept, read_inspection
-from inspections.operations.facts import FactInput, input_problems, record_fact
+from inspections.operations.facts import FactInput, input_problems, may_record, record_fact
 from inspections.operations.inspections import (
     create_inspection,
     inspection_problems,
@@ -45,9 +45,9 @@ from inspections.permissions import (
     kept_inspection_row,
     load_for_edit,
     load_inspection,
-    may_edit,
     may_read_note,
     scoped,
+    with_team,
 )
 from inspections.queries import (
     debrief_of,
@@ -77,6 +77,7 @@ from tracker.clock import LONDON, today_london
 from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict, Refused
+from tracker.policy import can
 from tracker.query import parse_id
 from tracker.roles import Role
 from tracker.templating import render, render_part
@@ -336,7 +337,6 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
     inspection_id = row["id"]
     events = await events_with_names(inspection_id)
     milestones = await stored_milestones(inspection_id)
-    can_edit = may_edit(principal, row)
     reads_note = await may_read_note(principal, row)
     follows = None
     if row["follows"]:
@@ -362,7 +362,7 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "followed_by": followed_by,
         "timeline": timeline_items(events),
         "milestones": milestone_rows(milestones, extensions_by_key(events)),
-        "next": next_action(row, milestones, principal, can_edit, today),
+        "next": next_action(row, milestones, principal, _recorder(principal, await with_team(row)), today),
         "reads_note": reads_note,
         "awaits_note_copy": not reads_note and await awaits_hq_copy(principal, row),
         "has_note": await note_exists(inspection_id) if reads_note else False,
@@ -373,6 +373,18 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "visit_warnings": _visit_warnings(row),
         "sections": await gather(INSPECTION_SECTIONS, request, principal, row),
     }
+
+
+def _recorder(principal, row: dict):
+    """Whether this person may record a fact on this inspection (the workflow names the party,
+    the policy who that is; the debrief has its own action)."""
+
+    def may(fact: str) -> bool:
+        if fact == "debrief_held":
+            return can(principal, "debrief.record", row)
+        return may_record(principal, fact, row)
+
+    return may
 
 
 def _visit_warnings(row: dict) -> list[str]:
