@@ -23,6 +23,7 @@ from inspections.constants import (
     TIMED_EVENTS,
     UN_RECORDABLE,
 )
+from inspections.events import workflow_inspection
 from inspections.forms import inspection_prefill, kept, read_inspection
 from inspections.operations.facts import FactInput, input_problems, may_record, record_fact
 from inspections.operations.inspections import (
@@ -47,7 +48,6 @@ from inspections.permissions import (
     load_inspection,
     may_read_note,
     scoped,
-    with_team,
 )
 from inspections.queries import (
     debrief_of,
@@ -69,6 +69,8 @@ from inspections.tables import Establishment, Inspection, InspectionEvent, Inspe
 from inspections.views import extensions_by_key, milestone_rows, next_action, timeline_items
 from timelines.core.engine import OPEN_STATUSES
 from timelines.core.rules import irp_visit_words
+from timelines.core.workflow import check_new_fact, standing_facts
+from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
 from tracker import spreadsheets, uploads
 from tracker.access import current
@@ -337,7 +339,8 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
     inspection_id = row["id"]
     events = await events_with_names(inspection_id)
     milestones = await stored_milestones(inspection_id)
-    reads_note = await may_read_note(principal, row)
+    reads_note = await may_read_note(principal, row)  # and loads the row's team for the policy
+    may_record_now = await _recorder(principal, row, events, today)
     follows = None
     if row["follows"]:
         follows = (
@@ -362,7 +365,7 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "followed_by": followed_by,
         "timeline": timeline_items(events),
         "milestones": milestone_rows(milestones, extensions_by_key(events)),
-        "next": next_action(row, milestones, principal, _recorder(principal, await with_team(row)), today),
+        "next": next_action(row, milestones, principal, may_record_now, today),
         "reads_note": reads_note,
         "awaits_note_copy": not reads_note and await awaits_hq_copy(principal, row),
         "has_note": await note_exists(inspection_id) if reads_note else False,
@@ -375,14 +378,20 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
     }
 
 
-def _recorder(principal, row: dict):
-    """Whether this person may record a fact on this inspection (the workflow names the party,
-    the policy who that is; the debrief has its own action)."""
+async def _recorder(principal, row: dict, events: list[dict], today: date):
+    """Whether this person may record a fact on this inspection today: the policy says who
+    records it (the workflow names the party; the debrief has its own action), and the
+    workflow that it can follow what already stands (no publication before the return, ¶32)."""
+    facts = standing_facts(events)
+    inspection, calendar = workflow_inspection(row), await current_calendar()
 
     def may(fact: str) -> bool:
         if fact == "debrief_held":
-            return can(principal, "debrief.record", row)
-        return may_record(principal, fact, row)
+            allowed = can(principal, "debrief.record", row)
+        else:
+            allowed = may_record(principal, fact, row)
+        possible = check_new_fact(inspection, facts, fact, today, today=today, calendar=calendar) is None
+        return allowed and possible
 
     return may
 

@@ -70,3 +70,17 @@ def test_no_primary_button_when_nothing_is_theirs(client):
         sign_in(client, username)
         page = client.get(f"/inspections/{w['ia']}").text
         assert primary_buttons(page) == [], username
+
+
+def test_nothing_is_offered_that_the_workflow_would_refuse_today(client):
+    """While the Scrutiny Team has the draft, HMIP's next milestones (the publication aim) wait on
+    the return: publishing now would be refused (¶32), so it is not the button."""
+    from tracker.clock import today_london
+
+    w = world()
+    _debrief(w)
+    record_fact(w["ia"], "debrief_note_sent", date(2025, 3, 18))
+    record_fact(w["ia"], "draft_sent", today_london())
+    sign_in(client, "leader")
+    page = client.get(f"/inspections/{w['ia']}").text
+    assert [text for _, text in primary_buttons(page)] == []
