@@ -133,14 +133,22 @@ def test_publishing_without_a_return_empties_the_scrutiny_teams_work(browser, li
     assert axe_violations(scrutiny) == []
 
 
-@pytest.mark.parametrize("username", ["leader", "governor"])
-def test_the_inspection_page_fits_a_phone(browser, live_server, username):
+@pytest.mark.parametrize("username", ["leader", "governor", "scrutiny"])
+@pytest.mark.parametrize("stage", ["after the debrief", "finished"])
+def test_the_inspection_page_fits_a_phone(browser, live_server, username, stage):
     w = world()
-    record_fact(w["ia"], "debrief_held", date(2025, 3, 14))
+    inspection = w["ia"]
+    if stage == "finished":
+        inspection = make_inspection(w["a"], end=date(2024, 12, 20), team_leader_id=w["leader"], title="Done")
+        for kind, on in JOURNEY:
+            record_fact(inspection, kind, on)
+    else:
+        record_fact(inspection, "debrief_held", date(2025, 3, 14))
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     page.set_default_timeout(10000)
     browser_sign_in(page, live_server, username)
-    _open_inspection(page, w["ia"])
+    page.goto(f"{live_server.url}/inspections?show=all")
+    page.locator(f"a[href='/inspections/{inspection}']").click()
     expect(page.locator("#milestone-draft_report")).to_be_attached()
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
