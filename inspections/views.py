@@ -23,6 +23,7 @@ FACT_ACTIONS = {
     "factcheck_returned": ("Return the fact check", "/inspections/{id}/factcheck"),
     "hmip_response_sent": ("Respond to the accuracy points", "/inspections/{id}/factcheck/response"),
     "published": ("Publish the report", "/inspections/{id}/publication"),
+    "action_plan_received": ("Submit the action plan", "/inspections/{id}/action-plan"),
     "un_letter_sent": (
         "Record the letter sent to the Secretary of State",
         "/inspections/{id}/events/new?kind=un_letter_sent",

@@ -15,11 +15,18 @@ def primary_buttons(page: str) -> list[tuple[str, str]]:
     return [(href, text.strip()) for href, text in found]
 
 
+def _each_button_opens(client, page: str) -> None:
+    """No button the viewer may not take: each one opens for them."""
+    for href, text in primary_buttons(page):
+        assert client.get(href).status_code == 200, text
+
+
 def test_the_leader_is_first_asked_to_log_the_debrief(client):
     w = world()
     sign_in(client, "leader")
     page = client.get(f"/inspections/{w['ia']}").text
     assert primary_buttons(page) == [(f"/inspections/{w['ia']}/debrief", "Log the final debrief")]
+    _each_button_opens(client, page)
 
 
 def _debrief(w) -> None:
@@ -42,6 +49,7 @@ def test_after_the_debrief_the_leader_is_asked_to_send_the_note_to_hq(client):
     assert primary_buttons(page) == [
         (f"/inspections/{w['ia']}/events/new?kind=debrief_note_sent", "Send the debrief note to HMPPS HQ")
     ]
+    _each_button_opens(client, page)
     assert "Change the final debrief" in page  # still there, but not the primary button
 
 
@@ -53,6 +61,7 @@ def test_then_the_draft(client):
     sign_in(client, "hmipmanager")
     page = client.get(f"/inspections/{w['ia']}").text
     assert primary_buttons(page) == [(f"/inspections/{w['ia']}/draft", "Send the draft report")]
+    _each_button_opens(client, page)
 
 
 def test_the_scrutiny_team_is_asked_to_return_the_fact_check(client):
@@ -61,6 +70,7 @@ def test_the_scrutiny_team_is_asked_to_return_the_fact_check(client):
     sign_in(client, "scrutiny")
     page = client.get(f"/inspections/{w['ia']}").text
     assert primary_buttons(page) == [(f"/inspections/{w['ia']}/factcheck", "Return the fact check")]
+    _each_button_opens(client, page)
 
 
 def test_no_primary_button_when_nothing_is_theirs(client):
@@ -84,3 +94,15 @@ def test_nothing_is_offered_that_the_workflow_would_refuse_today(client):
     sign_in(client, "leader")
     page = client.get(f"/inspections/{w['ia']}").text
     assert [text for _, text in primary_buttons(page)] == []
+
+
+def test_after_publication_the_governor_is_asked_for_the_action_plan(client):
+    from tests.support import publish_report
+
+    w = world()
+    publish_report(w["ia"], END, date(2025, 6, 20))
+    sign_in(client, "governor")
+    page = client.get(f"/inspections/{w['ia']}").text
+    assert primary_buttons(page) == [(f"/inspections/{w['ia']}/action-plan", "Submit the action plan")]
+    _each_button_opens(client, page)
+    assert client.get(f"/inspections/{w['ia']}/action-plan").status_code == 200
