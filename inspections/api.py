@@ -64,6 +64,8 @@ def _inspection_json(row: dict) -> dict:
         "urgent_notification": row["urgent_notification"],
         "closed": row["closed"],
         "partner_inspectorates": [p for p in (row.get("partner_inspectorates") or "").split(",") if p],
+        "inspector_count": row.get("inspector_count"),
+        "days_on_site": row.get("days_on_site"),
     }
 
 
@@ -163,6 +165,17 @@ def _int(payload: dict, key: str, errors: dict, *, required: bool = False) -> in
     return value
 
 
+def _half_days(payload: dict, key: str, errors: dict) -> float | None:
+    value = payload.get(key)
+    if value is None:
+        return None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not 0.5 <= value <= 21 or value * 2 % 1:
+        errors[key] = f"{key} must be a number of whole or half days, like 2.5"
+        return None
+    return float(value)
+
+
 def _int_list(payload: dict, key: str, errors: dict) -> list[int]:
     value = payload.get(key, [])
     if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
@@ -197,6 +210,8 @@ async def api_create_inspection(request: Request) -> Response:
         stage_overrides={str(k): str(v)[:60] for k, v in (payload.get("stage_overrides") or {}).items()}
         if isinstance(payload.get("stage_overrides"), dict)
         else {},
+        inspector_count=_int(payload, "inspector_count", errors),
+        days_on_site=_half_days(payload, "days_on_site", errors),
     )
     if errors:
         raise Refused(errors)

@@ -295,6 +295,8 @@ async def load_inspections(today: date | None = None) -> None:
             follows=feltham,
             announced=True,
             announced_on=today - timedelta(days=30),
+            inspector_count=4,
+            days_on_site=2.5,
         )
         recs = await recommendations_of(feltham)
         irp_row = await Inspection.select().where(Inspection.id == irp).first()
@@ -320,6 +322,8 @@ async def load_inspections(today: date | None = None) -> None:
             follows=wetherby,
             announced=True,
             announced_on=irp_end - timedelta(days=60),
+            inspector_count=5,
+            days_on_site=2.5,
         )
         await record_facts(irp, [("debrief_held", irp_end)], leader, today)
 

@@ -58,7 +58,26 @@ def read_inspection(form: Form, *, kind: str | None = None) -> InspectionInput:
     data.stage_overrides = {
         key: form.raw(f"stage_{key}")[:60] for key in THEMATIC_STAGE_KEYS if form.raw(f"stage_{key}")
     }
+    if data.kind == "irp":
+        data.inspector_count = form.integer("inspector_count", "the number of inspectors", required=False,
+                                            minimum=1, maximum=30)
+        data.days_on_site = _half_days(form, "days_on_site")
     return data
+
+
+def _half_days(form: Form, name: str) -> float | None:
+    """Days in whole or half days ("2.5"), or None when blank."""
+    raw = form.raw(name)
+    if not raw:
+        return None
+    try:
+        days = float(raw)
+    except ValueError:
+        days = -1.0
+    if not (0.5 <= days <= 21 and (days * 2).is_integer()):
+        form.error(name, "Enter the days on site in whole or half days, like 2.5")
+        return None
+    return days
 
 
 def inspection_prefill(row: dict, team: list[int], visited: list[int]) -> dict:
@@ -78,6 +97,8 @@ def inspection_prefill(row: dict, team: list[int], visited: list[int]) -> dict:
         "follows": str(row["follows"] or ""),
         "visited": [str(v) for v in visited],
         "version": str(row["version"]),
+        "inspector_count": "" if row.get("inspector_count") is None else str(row["inspector_count"]),
+        "days_on_site": "" if row.get("days_on_site") is None else f"{row['days_on_site']:g}",
         **date_fields("start_date", row["start_date"]),
         **date_fields("end_date", row["end_date"]),
         **date_fields("announced_on", row["announced_on"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from litestar.exceptions import NotFoundException
 
-from inspections.tables import Establishment, Inspection, InspectionTeamMember
+from inspections.tables import Establishment, Inspection, InspectionEvent, InspectionTeamMember
 from tracker.access import (
     allow,
     current,
@@ -98,9 +98,26 @@ def may_edit(principal: Principal, row: dict) -> bool:
     return can(principal, "inspection.change", row)
 
 
+async def with_note_copy(row: dict) -> dict:
+    """The row with whether HMIP has recorded the debrief note's copy to HMPPS HQ (¶25), which
+    the policy's "debrief_note.read" reads. A correction replaces the record, never removes it."""
+    if "note_sent_to_hq" not in row:
+        row["note_sent_to_hq"] = await InspectionEvent.exists().where(
+            (InspectionEvent.inspection == row["id"]) & (InspectionEvent.kind == "debrief_note_sent")
+        )
+    return row
+
+
 async def may_read_note(principal: Principal, row: dict) -> bool:
     """MoU ¶25 (inspections.policy, "debrief_note.read")."""
-    return can(principal, "debrief_note.read", await with_team(row))
+    return can(principal, "debrief_note.read", await with_note_copy(await with_team(row)))
+
+
+async def awaits_hq_copy(principal: Principal, row: dict) -> bool:
+    """An HMPPS HQ reader (¶25) who will read the note once HMIP records the copy sent to HQ."""
+    if await may_read_note(principal, row):
+        return False
+    return can(principal, "debrief_note.read", {**row, "note_sent_to_hq": True})
 
 
 async def kept_inspection_row(inspection_id: int) -> dict | None:

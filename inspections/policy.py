@@ -36,6 +36,12 @@ def has_a_debrief(principal: Principal, row: dict) -> bool:
     return row["kind"] in ("full", "irp")
 
 
+def note_sent_to_hq(principal: Principal, row: dict) -> bool:
+    """HMIP has recorded the debrief note's copy to HMPPS HQ (¶25; the row says, see
+    inspections.permissions.with_note_copy)."""
+    return bool(row.get("note_sent_to_hq"))
+
+
 def is_irp(principal: Principal, row: dict) -> bool:
     return row["kind"] == "irp"
 
@@ -94,10 +100,13 @@ POLICY = {
         grant(R.HMPPS_SCRUTINY, when=hmpps_deadline),
         grant(R.HMPPS_MANAGER, when=all_of(hmpps_deadline, their_establishment)),
     ),
+    # ¶25: the Governor gets the note at the debrief; HMPPS HQ (the Scrutiny Team, the HMPPS
+    # managers for the establishment) once HMIP has recorded the copy sent to HQ.
     "debrief_note.read": (
         grant(R.HMIP_MANAGER),
         grant(R.HMIP_TEAM_LEADER, R.HMIP_INSPECTOR, when=on_team),
-        grant(R.HMPPS_SCRUTINY),
-        grant(R.ESTABLISHMENT, R.HMPPS_MANAGER, when=their_establishment),
+        grant(R.ESTABLISHMENT, when=their_establishment),
+        grant(R.HMPPS_SCRUTINY, when=note_sent_to_hq),
+        grant(R.HMPPS_MANAGER, when=all_of(their_establishment, note_sent_to_hq)),
     ),
 }

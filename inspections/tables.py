@@ -7,6 +7,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Real,
     Text,
     Timestamptz,
     Varchar,
@@ -54,6 +55,8 @@ class Inspection(Table, tablename="inspection"):
     stage_overrides = JSON(default="{}")
     urgent_notification = Boolean(default=False)
     closed = Boolean(default=False, index=True)
+    inspector_count = Integer(null=True, default=None)  # an IRP: four or five (MoU ¶49)
+    days_on_site = Real(null=True, default=None)  # an IRP: about 2.5 (MoU ¶49); None: from the dates
     created_at = Timestamptz()
     version = Integer(default=1)
 

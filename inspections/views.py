@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from inspections.constants import EVENT_LABELS, EVENT_SOURCES, OWNER_SHORT, STATUS_TAGS
@@ -11,18 +12,24 @@ from tracker.principal import Principal
 from tracker.roles import Role
 from tracker.templating import govuk_date, govuk_datetime
 
-ACTION_LINKS = {
-    "debrief": ("Log the final debrief", "/inspections/{id}/debrief"),
-    "debrief_note_to_hq": (
-        "Record the debrief note sent to HMPPS HQ",
+FACT_ACTIONS = {
+    # the fact that closes a milestone -> what its recorder does next, and where
+    "debrief_held": ("Log the final debrief", "/inspections/{id}/debrief"),
+    "debrief_note_sent": (
+        "Send the debrief note to HMPPS HQ",
         "/inspections/{id}/events/new?kind=debrief_note_sent",
     ),
-    "un_letter": (
+    "draft_sent": ("Send the draft report", "/inspections/{id}/draft"),
+    "factcheck_returned": ("Return the fact check", "/inspections/{id}/factcheck"),
+    "hmip_response_sent": ("Respond to the accuracy points", "/inspections/{id}/factcheck/response"),
+    "published": ("Publish the report", "/inspections/{id}/publication"),
+    "action_plan_received": ("Submit the action plan", "/inspections/{id}/action-plan"),
+    "un_letter_sent": (
         "Record the letter sent to the Secretary of State",
         "/inspections/{id}/events/new?kind=un_letter_sent",
     ),
-    "un_publication": ("Record the letter published", "/inspections/{id}/events/new?kind=un_published"),
-    "sos_response": (
+    "un_published": ("Record the letter published", "/inspections/{id}/events/new?kind=un_published"),
+    "sos_responded": (
         "Record the Secretary of State's response",
         "/inspections/{id}/events/new?kind=sos_responded",
     ),
@@ -156,22 +163,45 @@ def sides_of(principal: Principal) -> set[str]:
     return sides
 
 
+def closing_fact(milestone: dict) -> str | None:
+    """The fact that meets this milestone, from the rule table."""
+    return next(
+        (r.done_by for r in rules_for(milestone["process"]) if r.key == milestone["key"]), None
+    )
+
+
 def next_action(
-    inspection: dict, milestones: list[dict], principal: Principal, can_edit: bool, today: date
+    inspection: dict,
+    milestones: list[dict],
+    principal: Principal,
+    may_record: Callable[[str], bool],
+    today: date,
 ) -> dict:
-    """The first open milestone this person's side holds, with a link when they can act here."""
+    """The first open milestone this person's side holds and, as the page's one primary button,
+    the first open milestone whose closing fact this person may record (the workflow names who
+    records it, the policy who that is: `may_record(fact)`); no button when none is theirs."""
     if today < inspection["start_date"]:
         return {"text": f"The inspection starts on {govuk_date(inspection['start_date'], True)}.", "href": ""}
-    mine = [m for m in milestones if m["status"] in OPEN_STATUSES and m["owner"] in sides_of(principal)]
-    mine.sort(key=lambda m: m["due"] or date.max)
+    open_ones = sorted(
+        (m for m in milestones if m["status"] in OPEN_STATUSES), key=lambda m: m["due"] or date.max
+    )
+    mine = [m for m in open_ones if m["owner"] in sides_of(principal)]
+    action = next(
+        (
+            FACT_ACTIONS[fact]
+            for m in open_ones
+            if (fact := closing_fact(m)) in FACT_ACTIONS and may_record(fact)
+        ),
+        ("", ""),
+    )
+    link_text, href = action
+    result = {"href": href.format(id=inspection["id"]), "link_text": link_text}
     if not mine:
-        return {"text": "Nothing is waiting on you for this inspection.", "href": ""}
+        return {**result, "text": "Nothing is waiting on you for this inspection."}
     first = mine[0]
-    link_text, href = ACTION_LINKS.get(first["key"], ("", ""))
     return {
+        **result,
         "text": f"{first['label']}: due {due_text(first)}",
         "days": days_text(first),
         "status": first["status"],
-        "href": href.format(id=inspection["id"]) if can_edit and href else "",
-        "link_text": link_text,
     }

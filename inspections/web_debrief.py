@@ -19,8 +19,15 @@ from inspections.constants import (
     SCORES,
 )
 from inspections.forms import debrief_prefill, kept, read_debrief
-from inspections.operations.debrief import check_debrief, save_debrief
-from inspections.permissions import LEADERS, NOTE_READERS, load_for_edit, load_inspection, may_read_note
+from inspections.operations.debrief import NO_NOTE, check_debrief, has_note_file, save_debrief
+from inspections.permissions import (
+    LEADERS,
+    NOTE_READERS,
+    awaits_hq_copy,
+    load_for_edit,
+    load_inspection,
+    may_read_note,
+)
 from inspections.queries import (
     debrief_of,
     follow_up_ids,
@@ -122,6 +129,9 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
         else:
             note_file = (name, checked.media_type, content, result.status)
     version = int(form.raw("version")) if form.raw("version").isdigit() else None
+    if not data.note_text.strip() and note_file is None and "note_file" not in form.errors:
+        if not await has_note_file(inspection_id):
+            form.error("note_text", NO_NOTE)
     if form.ok:
         try:
             await save_debrief(
@@ -168,16 +178,37 @@ async def debrief_done(request: Request, inspection_id: FromPath[int]) -> Templa
     )
 
 
-async def _note_or_404(request: Request, inspection_id: int) -> tuple[dict, dict]:
-    row = await load_inspection(request, inspection_id)
+NOT_YET_SENT = "not yet sent to HMPPS HQ"
+
+
+async def _note_or_404(request: Request, row: dict) -> None:
     if not await may_read_note(current(request), row):
-        await deny_as_not_found(request, "debrief_note", inspection_id)
-    return row, row
+        await deny_as_not_found(request, "debrief_note", row["id"])
+
+
+async def _not_yet_sent(request: Request, row: dict) -> Response:
+    """An HMPPS HQ reader before HMIP has recorded the copy sent to HQ (¶25): said, and audited."""
+    await audit.record(
+        "debrief_note.view",
+        request=request,
+        object_type="inspection",
+        object_id=row["id"],
+        outcome="refused",
+        detail=NOT_YET_SENT,
+    )
+    response = render(
+        request, "inspections/debrief_note_not_sent.html", inspection=row, kinds=INSPECTION_KINDS
+    )
+    response.headers.update(NO_STORE)
+    return response
 
 
 @get("/inspections/{inspection_id:int}/debrief-note", opt=NOTE_READERS)
 async def debrief_note(request: Request, inspection_id: FromPath[int]) -> Response:
-    row, _ = await _note_or_404(request, inspection_id)
+    row = await load_inspection(request, inspection_id)
+    if await awaits_hq_copy(current(request), row):
+        return await _not_yet_sent(request, row)
+    await _note_or_404(request, row)
     note = await note_of(inspection_id)
     debrief = await debrief_of(inspection_id)
     await audit.record(
@@ -198,7 +229,10 @@ async def debrief_note(request: Request, inspection_id: FromPath[int]) -> Respon
 
 @get("/inspections/{inspection_id:int}/debrief-note/file", opt=NOTE_READERS)
 async def debrief_note_file(request: Request, inspection_id: FromPath[int]) -> Response:
-    await _note_or_404(request, inspection_id)
+    row = await load_inspection(request, inspection_id)
+    if await awaits_hq_copy(current(request), row):
+        return await _not_yet_sent(request, row)
+    await _note_or_404(request, row)
     note = await note_of(inspection_id, with_content=True)
     if not note or not note["file_name"]:
         from litestar.exceptions import NotFoundException

@@ -23,11 +23,13 @@ from inspections.constants import (
     TIMED_EVENTS,
     UN_RECORDABLE,
 )
+from inspections.events import workflow_inspection
 from inspections.forms import inspection_prefill, kept, read_inspection
-from inspections.operations.facts import FactInput, input_problems, record_fact
+from inspections.operations.facts import FactInput, input_problems, may_record, record_fact
 from inspections.operations.inspections import (
     create_inspection,
     inspection_problems,
+    irp_warnings,
     raise_urgent_notification,
     update_inspection,
 )
@@ -40,10 +42,10 @@ from inspections.operations.recommendations import (
 from inspections.permissions import (
     LEADERS,
     READERS,
+    awaits_hq_copy,
     kept_inspection_row,
     load_for_edit,
     load_inspection,
-    may_edit,
     may_read_note,
     scoped,
     with_team,
@@ -68,6 +70,9 @@ from inspections.tables import Establishment, Inspection, InspectionEvent, Inspe
 from inspections.views import extensions_by_key, milestone_rows, next_action, timeline_items
 from inspections.web_corrections import correctable
 from timelines.core.engine import OPEN_STATUSES
+from timelines.core.rules import irp_visit_words
+from timelines.core.workflow import check_new_fact, standing_facts
+from timelines.store import current_calendar
 from timelines.tables import StoredMilestone
 from tracker import spreadsheets, uploads
 from tracker.access import current
@@ -76,6 +81,7 @@ from tracker.clock import LONDON, today_london
 from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict, Refused
+from tracker.policy import can
 from tracker.query import parse_id
 from tracker.roles import Role
 from tracker.templating import render, render_part
@@ -204,6 +210,7 @@ async def _form_context(principal, inspection: dict | None = None) -> dict:
         "follows_choices": follows,
         "stages": stage_defaults(),
         "inspection": inspection,
+        "irp_visit": irp_visit_words(),
     }
 
 
@@ -334,8 +341,8 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
     inspection_id = row["id"]
     events = await events_with_names(inspection_id)
     milestones = await stored_milestones(inspection_id)
-    can_edit = may_edit(principal, row)
-    reads_note = await may_read_note(principal, row)
+    reads_note = await may_read_note(principal, row)  # and loads the row's team for the policy
+    may_record_now = await _recorder(principal, row, events, today)
     follows = None
     if row["follows"]:
         follows = (
@@ -360,13 +367,15 @@ async def _inspection_context(request: Request, principal, row: dict, today: dat
         "followed_by": followed_by,
         "timeline": await _timeline(principal, row, events),
         "milestones": milestone_rows(milestones, extensions_by_key(events)),
-        "next": next_action(row, milestones, principal, can_edit, today),
+        "next": next_action(row, milestones, principal, may_record_now, today),
         "reads_note": reads_note,
+        "awaits_note_copy": not reads_note and await awaits_hq_copy(principal, row),
         "has_note": await note_exists(inspection_id) if reads_note else False,
         "debrief": debrief,
         "recommendation_count": len(recommendations),
         "follow_up_count": len(follow_ups),
         "un_raised": row["urgent_notification"],
+        "visit_warnings": _visit_warnings(row),
         "sections": await gather(INSPECTION_SECTIONS, request, principal, row),
     }
 
@@ -377,6 +386,29 @@ async def _timeline(principal, row: dict, events: list[dict]) -> list[dict]:
     for item in items:
         item["correctable"] = not item["corrected"] and correctable(principal, item["kind"], with_its_team)
     return items
+async def _recorder(principal, row: dict, events: list[dict], today: date):
+    """Whether this person may record a fact on this inspection today: the policy says who
+    records it (the workflow names the party; the debrief has its own action), and the
+    workflow that it can follow what already stands (no publication before the return, ¶32)."""
+    facts = standing_facts(events)
+    inspection, calendar = workflow_inspection(row), await current_calendar()
+
+    def may(fact: str) -> bool:
+        if fact == "debrief_held":
+            allowed = can(principal, "debrief.record", row)
+        else:
+            allowed = may_record(principal, fact, row)
+        possible = check_new_fact(inspection, facts, fact, today, today=today, calendar=calendar) is None
+        return allowed and possible
+
+    return may
+
+
+def _visit_warnings(row: dict) -> list[str]:
+    if row["kind"] != "irp":
+        return []
+    inspectors, days = row.get("inspector_count"), row.get("days_on_site")
+    return irp_warnings(row["announced"], inspectors, days, row["start_date"], row["end_date"])
 
 
 # -- recording what happened ----------------------------------------------------------------------

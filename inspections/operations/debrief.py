@@ -21,7 +21,7 @@ from inspections.tables import (
 )
 from tracker import policy
 from tracker.clock import now_utc
-from tracker.operations import Actor, Conflict, change
+from tracker.operations import Actor, Conflict, Refused, change
 from tracker.scanning import ScanResult
 
 
@@ -36,6 +36,14 @@ class DebriefInput:
     progress: dict[str, str] = field(default_factory=dict)
     note_text: str = ""
 
+NO_NOTE = "Enter the debrief note, or upload it as a file"
+"""¶25: the Governor is given a debrief note at the debrief; a debrief without one is not held."""
+
+
+async def has_note_file(inspection_id: int) -> bool:
+    return await DebriefNote.exists().where(
+        (DebriefNote.inspection == inspection_id) & (DebriefNote.file_name != "")
+    )
 
 
 def check_debrief(
@@ -114,6 +122,8 @@ async def save_debrief(
     }
     audited = {"object_type": "inspection", "object_id": inspection_id, "detail": detail}
     async with change(actor, "debrief.save", **audited):
+        if not data.note_text.strip() and note_file is None and not await has_note_file(inspection_id):
+            raise Refused({"note_text": NO_NOTE})
         existing = (
             await Debrief.select(Debrief.id, Debrief.version, Debrief.held_on)
             .where(Debrief.inspection == inspection_id)

@@ -24,6 +24,7 @@ from inspections.tables import (
 from timelines.core.offsets import add_months
 from timelines.core.rules import (
     THEMATIC,
+    irp_visit_warnings,
     rule,
     with_override,
 )
@@ -63,6 +64,8 @@ class InspectionInput:
     follows_id: int | None = None
     visited_ids: list[int] = field(default_factory=list)
     stage_overrides: dict[str, str] = field(default_factory=dict)
+    inspector_count: int | None = None
+    days_on_site: float | None = None
 
 
 
@@ -127,6 +130,7 @@ async def check_inspection(
         errors.setdefault("team", "Select team members from the list")
     if data.kind == "irp":
         await _check_irp(data, establishment, errors, warnings)
+        warnings.extend(irp_warnings(data.announced, data.inspector_count, data.days_on_site, start, end))
     if data.kind == "thematic":
         for key, text in data.stage_overrides.items():
             if key not in THEMATIC_STAGE_KEYS:
@@ -152,6 +156,15 @@ async def check_inspection(
                 data.partners.append(partner)
     return warnings
 
+
+
+def irp_warnings(
+    announced: bool, inspectors: int | None, days_on_site: float | None, start: date | None, end: date | None
+) -> list[str]:
+    """¶49's warnings for an IRP; its days on site, when not given, counted from its dates."""
+    if days_on_site is None and start and end and end >= start:
+        days_on_site = (end - start).days + 1
+    return irp_visit_warnings(announced=announced, inspectors=inspectors, days_on_site=days_on_site)
 
 
 async def _check_irp(data: InspectionInput, establishment, errors, warnings) -> None:
@@ -231,6 +244,8 @@ async def create_inspection(actor: Actor, data: InspectionInput, *, today: date)
             partner_inspectorates=",".join(data.partners),
             follows=data.follows_id if data.kind == "irp" else None,
             stage_overrides=json.dumps(data.stage_overrides if data.kind == "thematic" else {}),
+            inspector_count=data.inspector_count if data.kind == "irp" else None,
+            days_on_site=data.days_on_site if data.kind == "irp" else None,
             created_at=now_utc(),
         )
         await row.save()
@@ -305,6 +320,8 @@ async def update_inspection(
                     Inspection.stage_overrides: json.dumps(
                         data.stage_overrides if data.kind == "thematic" else {}
                     ),
+                    Inspection.inspector_count: data.inspector_count if data.kind == "irp" else None,
+                    Inspection.days_on_site: data.days_on_site if data.kind == "irp" else None,
                     Inspection.version: version + 1,
                 }
             )

@@ -211,6 +211,10 @@ def test_debrief_and_list_work_without_javascript(browser, live_server):
     for test in ("safety", "respect", "purposeful_activity", "preparation_for_release"):
         page.locator(f"input[name='judgement_{test}'][value='3']").check()
     page.get_by_role("button", name="Save the debrief").click()
+    expect(page.locator(".govuk-error-summary")
+        .get_by_role("link", name="Enter the debrief note, or upload it as a file")).to_be_visible()
+    page.get_by_label("Debrief note", exact=True).fill("Key judgements: safety needs attention.")
+    page.get_by_role("button", name="Save the debrief").click()
     expect(page.get_by_text(
         "Debrief note to HMPPS HQ: due Friday 21 March 2025 (the week following)"
     )).to_be_visible()

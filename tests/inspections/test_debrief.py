@@ -5,7 +5,16 @@ from datetime import date
 import pytest
 
 from tests.inspections.helpers import END, save_note, world
-from tests.support import audit_rows, date_fields, make_inspection, post_form, run, sign_in, stored_milestones
+from tests.support import (
+    audit_rows,
+    date_fields,
+    make_inspection,
+    post_form,
+    record_fact,
+    run,
+    sign_in,
+    stored_milestones,
+)
 
 NOTE = "Confidential: serious concerns about segregation on C wing."
 JUDGEMENTS = {
@@ -108,7 +117,7 @@ def test_pgd_attending_needs_no_notice_and_irp_judges_progress(client):
     missing = post_form(
         client,
         f"/inspections/{irp}/debrief",
-        {**date_fields("held_on", date(2025, 12, 3)), "attendees": ["governor", "pgd"]},
+        {**date_fields("held_on", date(2025, 12, 3)), "attendees": ["governor", "pgd"], "note_text": NOTE},
     )
     assert "Select the progress made on this recommendation" in missing.text
     ok = post_form(
@@ -118,6 +127,7 @@ def test_pgd_attending_needs_no_notice_and_irp_judges_progress(client):
             **date_fields("held_on", date(2025, 12, 3)),
             "attendees": ["governor", "pgd"],
             f"progress_{recs[0]['id']}": "reasonable",
+            "note_text": NOTE,
         },
     )
     assert ok.status_code == 302
@@ -190,8 +200,11 @@ def test_the_note_never_appears_in_lists_pages_or_the_api(client):
     ],
 )
 def test_who_may_read_the_note(client, username, status):
+    """Once the copy to HMPPS HQ is recorded (before it: tests/inspections/test_debrief_note_rules.py)."""
     w = world()
     save_note(w["ia"], NOTE)
+    record_fact(w["ia"], "debrief_held", END, today=END)
+    record_fact(w["ia"], "debrief_note_sent", END, today=END)
     sign_in(client, username)
     response = client.get(f"/inspections/{w['ia']}/debrief-note")
     assert response.status_code == status

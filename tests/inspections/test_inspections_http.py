@@ -132,6 +132,8 @@ def test_irp_must_follow_a_full_inspection_of_the_same_establishment_and_is_warn
         "kind": "irp",
         "team_leader": str(w["leader"]),
         "follows": str(w["ia"]),
+        "announced": "yes",  # IRPs are announced visits (MoU ¶49): tests/inspections/test_irp_visit.py
+        **date_fields("announced_on", date(2025, 5, 1)),
         **date_fields("start_date", date(2025, 6, 2)),
         **date_fields("end_date", date(2025, 6, 4)),
     }

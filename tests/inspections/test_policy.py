@@ -50,13 +50,29 @@ EXPECTED = {
     "fact.hmip": {"leads": {L, M}, "on team": {M}, "own establishment": {M}, "elsewhere": {M}},
     "fact.scrutiny": {r: {S} for r in RELATIONS},
     "fact.establishment": {"leads": {E}, "on team": {E}, "own establishment": {E}, "elsewhere": set()},
+    # before HMIP records the copy sent to HMPPS HQ (¶25): HMIP and the establishment only
     "debrief_note.read": {
-        "leads": {L, N, M, S, H, E},
-        "on team": {L, N, M, S, H, E},
-        "own establishment": {M, S, H, E},
-        "elsewhere": {M, S},
+        "leads": {L, N, M, E},
+        "on team": {L, N, M, E},
+        "own establishment": {M, E},
+        "elsewhere": {M},
     },
 }
+
+# once the copy to HMPPS HQ is recorded (¶25): the Scrutiny Team and the establishment's HMPPS managers too
+NOTE_AFTER_COPY = {
+    "leads": {L, N, M, S, H, E},
+    "on team": {L, N, M, S, H, E},
+    "own establishment": {M, S, H, E},
+    "elsewhere": {M, S},
+}
+
+
+@pytest.mark.parametrize("relation", sorted(RELATIONS))
+@pytest.mark.parametrize("role", ALL, ids=lambda r: r.value)
+def test_hq_reads_the_note_once_the_copy_is_recorded(relation, role):
+    sent = {**row(relation), "note_sent_to_hq": True}
+    assert policy.can(person(role), "debrief_note.read", sent) is (role in NOTE_AFTER_COPY[relation])
 
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))

@@ -669,3 +669,37 @@ def deadline_rule(process: str, key: str) -> str:
     """A rule in words with its source, for a page: "15 working days after the draft was received
     — MoU ¶32". Pages say deadlines only through this (no wording typed in a template)."""
     return rule(process, key).describe()
+
+
+# -- what an IRP visit is (MoU ¶49): warnings, never refusals --------------------------------------
+
+IRP_VISIT_SOURCE = "MoU ¶49"
+IRP_INSPECTORS = (4, 5)
+IRP_INSPECTORS_WORDS = "four or five inspectors"
+IRP_DAYS_ON_SITE = 2.5
+IRP_DAYS_LEEWAY = 0.5
+""""About 2.5 days": 2 to 3 days on site (a reading, since a visit's dates count whole days)."""
+
+
+def irp_visit_words() -> str:
+    """¶49 in words, for a hint: "Announced, four or five inspectors, about 2.5 days on site — MoU ¶49"."""
+    return f"Announced, {IRP_INSPECTORS_WORDS}, about {IRP_DAYS_ON_SITE:g} days on site — {IRP_VISIT_SOURCE}"
+
+
+def irp_visit_warnings(*, announced: bool, inspectors: int | None, days_on_site: float | None) -> list[str]:
+    """How an IRP differs from ¶49's "short, announced visits, involving four or five inspectors
+    for 2.5 days", each with its source; unknown numbers (None) are not warned of."""
+    opening, source = "An independent review of progress", IRP_VISIT_SOURCE
+    warnings = []
+    if not announced:
+        warnings.append(f"{opening} is an announced visit, but this one is unannounced — {source}")
+    low, high = IRP_INSPECTORS
+    if inspectors is not None and not low <= inspectors <= high:
+        has = f"but this one has {inspectors}"
+        warnings.append(f"{opening} involves {IRP_INSPECTORS_WORDS}, {has} — {source}")
+    if days_on_site is not None and abs(days_on_site - IRP_DAYS_ON_SITE) > IRP_DAYS_LEEWAY:
+        warnings.append(
+            f"{opening} lasts about {IRP_DAYS_ON_SITE:g} days on site, "
+            f"but this one is {days_on_site:g} days — {source}"
+        )
+    return warnings
