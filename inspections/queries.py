@@ -188,7 +188,7 @@ def facts_of(events: list[dict]) -> dict[str, date]:
 
 
 def stage_of(inspection: dict, facts: dict, today: date) -> str:
-    if inspection.get("closed") or "action_plan_received" in facts:
+    if inspection.get("closed") or "action_plan_available" in facts:
         return "complete"
     if today < inspection["start_date"]:
         return "planned"

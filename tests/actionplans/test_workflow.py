@@ -283,8 +283,13 @@ def test_the_whole_workflow_and_the_milestone(client):
         assert audit_rows(action), action
     # The inspection's timeline shows each stage with who recorded it.
     timeline = client.get(f"/inspections/{w['inspection']}").text
-    for label in ("Action plan received", "Action plan quality assured", "Action plan cleared",
-                  "Action plan available", "Action plan published"):
+    for label in (
+        "Action plan submitted by the establishment",
+        "Action plan quality-assured by the Scrutiny Team",
+        "Action plan cleared by the Executive Director",
+        "Action plan in place and available",
+        "Action plan published on HMIP&#39;s website",
+    ):
         assert label in timeline, label
 
 
