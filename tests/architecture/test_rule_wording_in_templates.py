@@ -19,3 +19,15 @@ def test_no_template_types_a_deadline():
             if RULE_WORDS.search(text):
                 found.append(f"{path.relative_to(TEMPLATES)}:{number}: {text.strip()[:100]}")
     assert not found, found
+
+
+def test_no_template_adds_a_source_to_a_rule_that_already_names_it():
+    """A stored milestone's rule already ends with its source ("… — MoU ¶37"): a page that adds
+    the source again says "MoU ¶37 — MoU ¶37"."""
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\.rule\b.*\.source\b", line)
+    ]
+    assert not found, found
