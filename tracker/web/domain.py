@@ -4,6 +4,7 @@ any domain's."""
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
+from tracker.user_admin import USER_POLICY
 from tracker.web import account, admin, auth, health, home
 
 SHELL = Domain(
@@ -14,4 +15,5 @@ SHELL = Domain(
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
         NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91),
     ],
+    policy=USER_POLICY,
 )
