@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -11,14 +9,13 @@ from litestar.response import Redirect, Template
 
 from tracker import audit, policy
 from tracker.access import MAX_ID, allow, current, deny_as_forbidden
-from tracker.clock import LONDON, now_utc
+from tracker.clock import now_utc
 from tracker.extensions import establishments
 from tracker.forms import Form
 from tracker.operations import Actor, Refused
-from tracker.query import parse_date, whole_number
 from tracker.roles import Role
 from tracker.sessions import api_tokens_of, revoke_api_token
-from tracker.tables import AppUser, AuditEvent, UserRole
+from tracker.tables import AppUser, UserRole
 from tracker.templating import render
 from tracker.user_admin import (
     UserInput,
@@ -243,56 +240,6 @@ async def _role_labels(user_id: int) -> list[str]:
     return sorted(Role(r["role"]).label for r in rows if r["role"] in Role._value2member_map_)
 
 
-def _day_bounds(value: str, end: bool) -> datetime | None:
-    day = parse_date(value)
-    if day is None:
-        return None
-    moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=LONDON)
-    return moment
-
-
-@get("/admin/audit", opt=ADMIN)
-async def audit_log(request: Request) -> Template:
-    q = request.query_params
-    page = whole_number(q.get("page")) or 1
-    page = page if page < 100000 else 1
-    filters = {
-        k: (q.get(k) or "").strip() for k in ("actor", "action", "object_type", "object_id", "from", "to")
-    }
-    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
-    count = AuditEvent.count()
-    conditions = []
-    if filters["actor"]:
-        conditions.append(AuditEvent.actor == filters["actor"].lower())
-    if filters["action"]:
-        conditions.append(AuditEvent.action == filters["action"])
-    if filters["object_type"]:
-        conditions.append(AuditEvent.object_type == filters["object_type"])
-    if filters["object_id"]:
-        conditions.append(AuditEvent.object_id == filters["object_id"])
-    if filters["from"] and (start := _day_bounds(filters["from"], end=False)):
-        conditions.append(AuditEvent.at >= start)
-    if filters["to"] and (finish := _day_bounds(filters["to"], end=True)):
-        conditions.append(AuditEvent.at < finish)
-    for condition in conditions:
-        query = query.where(condition)
-        count = count.where(condition)
-    rows = await query.limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)
-    total = await count
-    await audit.record(
-        "audit.search", request=request, detail=" ".join(f"{k}={v}" for k, v in filters.items() if v)
-    )
-    return render(
-        request,
-        "admin/audit.html",
-        rows=rows,
-        filters=filters,
-        page=page,
-        total=total,
-        page_size=AUDIT_PAGE_SIZE,
-    )
-
-
 ROUTES = [
     list_users,
     new_user,
@@ -307,5 +254,4 @@ ROUTES = [
     deactivate_submit,
     confirm_reactivate,
     reactivate_submit,
-    audit_log,
 ]
