@@ -6,13 +6,20 @@ from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
 from tracker.user_admin import USER_POLICY
-from tracker.web import account, admin, admin_audit, auth, health, home
+from tracker.web import account, admin, admin_audit, auth, footer, health, home
 
 SHELL = Domain(
     name="shell",
-    routes=[*auth.ROUTES, *account.ROUTES, *home.ROUTES, *admin.ROUTES, *admin_audit.ROUTES, *health.ROUTES],
+    routes=[
+        *auth.ROUTES,
+        *account.ROUTES,
+        *home.ROUTES,
+        *footer.ROUTES,
+        *admin.ROUTES,
+        *admin_audit.ROUTES,
+        *health.ROUTES,
+    ],
     navigation=[
-        NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
         NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91),
     ],
