@@ -1,7 +1,8 @@
 """Issue 16: no page offers an action its viewer may not take. As every role of the test world
-(tests/security/world.py), starting from the home page, every same-site link is followed once
-(GET) and every page it leads to is crawled the same way: none may answer 403 (a link to
-something this person may not do) or 500."""
+(tests/security/world.py), starting from the home page, every same-site link (and htmx hx-get) is
+followed once and every page it leads to is crawled the same way: none may answer 403 (a link to
+something this person may not do) or 500. Buttons that POST are not pressed: a change would
+alter the world the other roles crawl."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from tests.security.world import USERS, build_world
 from tests.support import sign_in
 
-HREF = re.compile(r'href="([^"]*)"')
+HREF = re.compile(r'(?:href|hx-get)="([^"]*)"')  # links, and what htmx fetches on a click
 NOT_PAGES = ("/static/", "/assets/")
 LEAVES = ("/signed-out", "/logout")  # following these would end the crawl's own session
 MAX_PAGES_PER_ROLE = 600

@@ -1,4 +1,5 @@
-"""Administrators manage users and search the audit log. No special sight of confidential content."""
+"""Administrators manage users: add, change, deactivate and reactivate them (tracker.user_admin),
+password links and API tokens. No special sight of confidential content (the audit log: admin_audit)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from tracker.user_admin import (
 from tracker.users import PASSWORD_LINK_LIFETIME, UNKNOWN_ESTABLISHMENT, new_password_link, username_problem
 
 ADMIN = allow(Role.ADMIN)
-AUDIT_PAGE_SIZE = 50
 
 
 async def _establishment_choices() -> list[dict]:
