@@ -11,7 +11,15 @@ from datetime import date
 
 import pytest
 
-from tests.support import audit_rows, make_establishment, make_inspection, make_user, principal_of, run, sign_in
+from tests.support import (
+    audit_rows,
+    make_establishment,
+    make_inspection,
+    make_user,
+    principal_of,
+    run,
+    sign_in,
+)
 from tracker.roles import Role
 
 
