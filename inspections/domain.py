@@ -2,6 +2,7 @@
 
 from inspections import (
     api,
+    audit_subjects,
     demo,
     people,
     policy,
@@ -32,4 +33,5 @@ INSPECTIONS = Domain(
     demo_places=demo.load_establishments,
     demo=demo.load,
     establishments=people.ESTABLISHMENTS,
+    audit_subjects=audit_subjects.AUDIT_SUBJECTS,
 )

@@ -283,12 +283,14 @@ def browser_sign_in(page, server: LiveServer, username: str, password: str = PAS
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
-def axe_violations(page) -> list[str]:
-    """WCAG 2.2 A/AA violations on the page as it is now (axe-core, bundled offline).
+def axe_violations(page, *, best_practice: bool = False) -> list[str]:
+    """WCAG 2.2 A/AA violations on the page as it is now (axe-core, bundled offline), and with
+    `best_practice` axe's best-practice rules too (every part of the page in a landmark, …).
     axe runs as JavaScript in the page: call it only in a context with JavaScript enabled."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    tags = [*WCAG_TAGS, "best-practice"] if best_practice else WCAG_TAGS
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
         for v in results.response["violations"]

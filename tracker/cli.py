@@ -249,23 +249,18 @@ async def _require_user(username: str) -> int:
 @user.command("deactivate")
 @click.argument("username")
 def user_deactivate(username: str) -> None:
-    """Deactivate a user and end all their sessions now."""
-    from tracker import audit
-    from tracker.users import deactivate_user
+    """Deactivate a user and end all their sessions now (never the last active administrator)."""
+    from tracker.operations import Actor, Refused
+    from tracker.user_admin import deactivate
 
     async def go():
-        user_id = await _require_user(username)
-        ended = await deactivate_user(user_id)
-        await audit.record(
-            "user.deactivate",
-            actor="cli",
-            object_type="user",
-            object_id=user_id,
-            detail=f"sessions_ended={ended}",
-        )
-        return ended
+        return await deactivate(Actor.system("cli"), await _require_user(username))
 
-    click.echo(f"Deactivated {username}; ended {run(go())} session(s).")
+    try:
+        ended = run(go())
+    except Refused as refused:
+        raise click.ClickException(refused.message) from refused
+    click.echo(f"Deactivated {username}; ended {ended} session(s).")
 
 
 @user.command("roles")

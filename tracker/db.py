@@ -185,3 +185,10 @@ async def migrate() -> None:
     response = await run_forwards(app_name="all", migration_id="all", fake=False)
     if not response.success:
         raise RuntimeError(f"Migration failed: {response.message}")
+
+
+def contains_words(column, words: str):
+    """A Where: the column holds these words, in any capitals (SQLite's LIKE already ignores
+    them; PostgreSQL needs ILIKE, which SQLite lacks)."""
+    pattern = f"%{words}%"
+    return column.ilike(pattern) if column._meta.engine_type == "postgres" else column.like(pattern)

@@ -50,6 +50,8 @@ class Domain:
     fact_writers: Mapping[str, Callable[..., Awaitable[Any]]] = field(default_factory=dict)
     template_globals: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     jobs: Sequence[Job] = ()
+    audit_subjects: Mapping[str, AuditSubjects] = field(default_factory=dict)
+    """object type (as audit rows name it) -> how the audit log names and finds those rows"""
 
 
 @dataclass(frozen=True)
@@ -154,3 +156,16 @@ def fact_writer(fact: str) -> Callable[..., Awaitable[Any]] | None:
 
 
 TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {}
+
+
+@dataclass(frozen=True)
+class AuditSubjects:
+    """How the audit log names the rows of one object type, with a link for a person who may open
+    them, and finds them by name; the domain that owns the rows gives these."""
+
+    # (principal, ids) -> {id: (name, a link if this person may open it, else "")}
+    names: Callable[[Any, list[int]], Awaitable[dict[int, tuple[str, str]]]]
+    matching: Callable[[str], Awaitable[list[int]]]  # the ids of rows whose name contains these words
+
+
+AUDIT_SUBJECTS: dict[str, AuditSubjects] = {}

@@ -57,6 +57,7 @@ class Settings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "inspection-tracker@localhost"
+    support_email: str = ""  # where people ask for help or report a problem (the help page)
     openapi_enabled: bool = True
     sos_receipt_fact: str = "un_letter_sent"
     db_pool: bool = False
@@ -139,6 +140,7 @@ def load_settings() -> Settings:
         smtp_host=os.environ.get("SMTP_HOST", "127.0.0.1"),
         smtp_port=_int("SMTP_PORT", 25),
         smtp_sender=os.environ.get("SMTP_SENDER", "inspection-tracker@localhost"),
+        support_email=os.environ.get("SUPPORT_EMAIL", ""),
         openapi_enabled=_bool("OPENAPI_ENABLED", not production),
         sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
         db_pool=_bool("DB_POOL", True),

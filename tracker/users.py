@@ -4,6 +4,7 @@ own through a one-time link, and a temporary password (local use only) is change
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -19,6 +20,10 @@ from tracker.tokens import new_token, token_hash
 
 PASSWORD_LINK_LIFETIME = timedelta(hours=72)
 UNKNOWN_ESTABLISHMENT = "Choose establishments from the list"
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+USERNAME_RULE = (
+    "Username must only include letters a to z, numbers, full stops, hyphens and underscores, with no spaces"
+)
 
 
 class UserError(ValueError):
@@ -49,7 +54,9 @@ async def create_user(
     password_hash = await hash_password(password)  # slow: before the write lock is taken
     fields = dict(email=email, establishment_ids=establishment_ids, prison_group=prison_group)
     async with write_transaction(AppUser._meta.db):
-        return await _new_user(username, display_name, roles, password_hash, must_change=temporary, **fields)
+        return await insert_user(
+            username, display_name, roles, password_hash, must_change=temporary, **fields
+        )
 
 
 async def invite_user(
@@ -62,13 +69,27 @@ async def invite_user(
     prison_group: str = "",
 ) -> int:
     """A user whose password nobody knows yet: they create it with a link (new_password_link)."""
-    unknowable = await hash_password(new_token())
+    unknowable = await unknowable_password_hash()
     fields = dict(email=email, establishment_ids=establishment_ids, prison_group=prison_group)
     async with write_transaction(AppUser._meta.db):
-        return await _new_user(username, display_name, roles, unknowable, must_change=False, **fields)
+        return await insert_user(username, display_name, roles, unknowable, must_change=False, **fields)
 
 
-async def _new_user(
+async def unknowable_password_hash() -> str:
+    """The stand-in password of a user who has not yet made theirs: nobody knows it."""
+    return await hash_password(new_token())
+
+
+def username_problem(username: str) -> str:
+    """What is wrong with a username (already made lower case), or ""."""
+    if not username:
+        return "Enter a username"
+    if not USERNAME.fullmatch(username):
+        return USERNAME_RULE
+    return ""
+
+
+async def insert_user(
     username: str,
     display_name: str,
     roles: Iterable[Role],
@@ -81,8 +102,8 @@ async def _new_user(
 ) -> int:
     """Inside the caller's write transaction: the user, roles and establishments, or nothing."""
     username = username.strip().lower()
-    if not username:
-        raise UserError("Enter a username")
+    if problem := username_problem(username):
+        raise UserError(problem)
     if await AppUser.exists().where(AppUser.username == username):
         raise UserError(f"A user called {username} already exists")
     user = AppUser(

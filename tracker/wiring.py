@@ -45,6 +45,7 @@ def wire() -> None:
             extensions.provide_establishments(domain.establishments)
         extensions.provide_fact_writers(domain.fact_writers)
         extensions.TEMPLATE_GLOBALS.update(domain.template_globals)
+        extensions.AUDIT_SUBJECTS.update(domain.audit_subjects)
 
 
 def page_routes() -> list:

@@ -33,7 +33,7 @@ def test_admin_searches_the_audit_log(client):
     sign_in(client, "sam")
     client.cookies.clear()
     sign_in(client, "ada")
-    page = client.get("/admin/audit?actor=sam&action=login")
+    page = client.get("/admin/audit?person=sam&action=login")
     assert "1 entry" in page.text
     assert "sam" in page.text
 

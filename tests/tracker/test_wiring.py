@@ -61,7 +61,7 @@ def test_wiring_twice_changes_nothing(settings, db):
     wire()
     create_app(settings, engine=db)
     assert _registered() == once
-    assert [item.label for item in once["navigation"]][:3] == ["Home", "Inspections", "My work"]
+    assert [item.label for item in once["navigation"]][:3] == ["Inspections", "My work", "Establishments"]
     assert [panel.__module__ for panel in once["home panels"]] == [
         "factcheck.web.queue",
         "actionplans.panels",
@@ -104,4 +104,4 @@ def test_importing_a_domain_registers_nothing_and_create_app_wires_them_all(tmp_
     )
     imported, wired = result.stdout.splitlines()
     assert imported.split() == ["0", "0", "0", "0", "0", "0"]
-    assert wired.split() == ["15", "5", "3", "1", "4", "4"]
+    assert wired.split() == ["14", "5", "3", "1", "4", "4"]

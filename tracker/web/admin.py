@@ -1,35 +1,35 @@
-"""Administrators manage users and search the audit log. No special sight of confidential content."""
+"""Administrators manage users: add, change, deactivate and reactivate them (tracker.user_admin),
+password links and API tokens. No special sight of confidential content (the audit log: admin_audit)."""
 
 from __future__ import annotations
-
-from datetime import datetime, time, timedelta
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from tracker import audit
-from tracker.access import MAX_ID, allow
-from tracker.clock import LONDON, now_utc
+from tracker import audit, policy
+from tracker.access import MAX_ID, allow, current, deny_as_forbidden
+from tracker.clock import now_utc
 from tracker.extensions import establishments
 from tracker.forms import Form
-from tracker.query import parse_date, whole_number
+from tracker.operations import Actor, Refused
 from tracker.roles import Role
 from tracker.sessions import api_tokens_of, revoke_api_token
-from tracker.tables import AppUser, AuditEvent, UserRole
+from tracker.tables import AppUser, UserRole
 from tracker.templating import render
-from tracker.users import (
-    PASSWORD_LINK_LIFETIME,
-    UNKNOWN_ESTABLISHMENT,
-    UserError,
-    deactivate_user,
-    invite_user,
-    new_password_link,
+from tracker.user_admin import (
+    UserInput,
+    add_user,
+    deactivate,
+    edit_user,
+    input_problems,
+    reactivate,
+    user_row,
 )
+from tracker.users import PASSWORD_LINK_LIFETIME, UNKNOWN_ESTABLISHMENT, new_password_link, username_problem
 
 ADMIN = allow(Role.ADMIN)
-AUDIT_PAGE_SIZE = 50
 
 
 async def _establishment_choices() -> list[dict]:
@@ -48,76 +48,108 @@ async def list_users(request: Request) -> Template:
     for user in users:
         user["roles"] = sorted(by_user.get(user["id"], []))
     done = request.query_params.get("done") or ""
-    created = done.removeprefix("created:") if done.startswith("created:") else None
-    new_user = next((u for u in users if u["username"] == created and u["active"]), None)
-    return render(request, "admin/users.html", users=users, done=done, new_user=new_user)
+    what, _, who = done.partition(":")
+    new_user = next((u for u in users if what == "created" and u["username"] == who and u["active"]), None)
+    named = next((u for u in users if u["username"] == who), None)
+    return render(request, "admin/users.html", users=users, done=what, named=named, new_user=new_user)
+
+
+async def _form_page(request: Request, template: str, form: dict, errors: dict, **context) -> Template:
+    return render(
+        request,
+        template,
+        form=form,
+        errors=errors,
+        roles=list(Role),
+        establishments=await _establishment_choices(),
+        **context,
+    )
 
 
 @get("/admin/users/new", opt=ADMIN)
 async def new_user(request: Request) -> Template:
-    return render(
-        request,
-        "admin/user_new.html",
-        form={},
-        errors={},
-        roles=list(Role),
-        establishments=await _establishment_choices(),
-    )
+    return await _form_page(request, "admin/user_new.html", {}, {})
+
+
+def _user_input(form: Form, *, adding: bool) -> UserInput:
+    """The form's fields, every problem the form itself sees noted on it (the operation checks
+    the rest, and its problems are shown beside these)."""
+    username = form.text("username", "a username", max_length=150) if adding else ""
+    display_name = form.text("display_name", "the person's name", max_length=200)
+    email = form.text("email", "an email address", required=False, max_length=254)
+    roles = [Role(r) for r in form.values("roles") if r in Role._value2member_map_]
+    chosen = form.values("establishments")
+    establishment_ids = [int(v) for v in chosen if v.isdigit() and int(v) <= MAX_ID]
+    if len(establishment_ids) != len(chosen):
+        form.error("establishments", UNKNOWN_ESTABLISHMENT)
+    prison_group = form.text("prison_group", "the prison group", required=False, max_length=100)
+    return UserInput(display_name, roles, email, establishment_ids, prison_group, username)
 
 
 @post("/admin/users/new", opt=ADMIN)
 async def create_user_submit(request: Request) -> Response:
     form = await Form.from_request(request)
-    username = form.text("username", "a username", max_length=150)
-    display_name = form.text("display_name", "the person's name", max_length=200)
-    email = form.text("email", "an email address", required=False, max_length=254)
-    role_values = form.values("roles")
-    roles = [Role(r) for r in role_values if r in Role._value2member_map_]
-    if not roles:
-        form.error("roles", "Select at least one role")
-    chosen = form.values("establishments")
-    establishment_ids = [int(v) for v in chosen if v.isdigit() and int(v) <= MAX_ID]
-    if len(establishment_ids) != len(chosen):
-        form.error("establishments", UNKNOWN_ESTABLISHMENT)
+    values = _user_input(form, adding=True)
     if form.ok:
         try:
-            user_id = await invite_user(
-                username,
-                display_name,
-                roles,
-                email=email,
-                establishment_ids=establishment_ids,
-                prison_group=form.raw("prison_group"),
-            )
-        except UserError as error:
-            form.error(error.field, str(error))
+            await add_user(Actor(current(request), request), values)
+        except Refused as refused:
+            form.add_errors(refused.errors)
         else:
-            await audit.record(
-                "user.create",
-                request=request,
-                object_type="user",
-                object_id=user_id,
-                detail=f"roles={','.join(sorted(role_values))}",
-            )
             # A redirect, so sending the form twice makes one user (tracker/submissions.py); the
             # list then offers the one-time link, which is shown once and never kept.
-            return Redirect(path=f"/admin/users?done=created:{username.strip().lower()}")
-    return render(
-        request,
-        "admin/user_new.html",
-        form=form.data,
-        errors=form.errors,
-        roles=list(Role),
-        establishments=await _establishment_choices(),
-    )
+            return Redirect(path=f"/admin/users?done=created:{values.username}")
+    else:
+        form.add_errors(input_problems(values))
+        if values.username and (problem := username_problem(values.username.lower())):
+            form.error("username", problem)
+    return await _form_page(request, "admin/user_new.html", form.data, _in_form_order(form.errors))
+
+
+def _in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    """The error summary lists the problems in the order of the fields on the page."""
+    order = ["username", "display_name", "email", "roles", "establishments", "prison_group"]
+    return dict(sorted(errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
+
+
+async def _current_values(user: dict) -> dict:
+    roles = await UserRole.select(UserRole.role).where(UserRole.user == user["id"])
+    members = await establishments().members_of(user["id"])
+    return {
+        "display_name": user["display_name"],
+        "email": user["email"],
+        "prison_group": user["prison_group"],
+        "roles": [r["role"] for r in roles],
+        "establishments": [str(e) for e in sorted(members)],
+    }
+
+
+@get("/admin/users/{user_id:int}/edit", opt=ADMIN)
+async def edit_user_page(request: Request, user_id: FromPath[int]) -> Template:
+    user = await _user_or_404(user_id)
+    return await _form_page(request, "admin/user_edit.html", await _current_values(user), {}, user=user)
+
+
+@post("/admin/users/{user_id:int}/edit", opt=ADMIN)
+async def edit_user_submit(request: Request, user_id: FromPath[int]) -> Response:
+    user = await _user_or_404(user_id)
+    form = await Form.from_request(request)
+    values = _user_input(form, adding=False)
+    if form.ok:
+        try:
+            await edit_user(Actor(current(request), request), user_id, values)
+        except Refused as refused:
+            form.add_errors(refused.errors)
+        else:
+            return Redirect(path=f"/admin/users?done=changed:{user['username']}")
+    else:
+        form.add_errors(input_problems(values))
+    errors = _in_form_order(form.errors)
+    return await _form_page(request, "admin/user_edit.html", form.data, errors, user=user)
 
 
 async def _user_or_404(user_id: int) -> dict:
-    user = (
-        await AppUser.select(AppUser.id, AppUser.username, AppUser.display_name, AppUser.active)
-        .where(AppUser.id == user_id)
-        .first()
-    )
+    user = await user_row(user_id)
     if user is None:
         raise NotFoundException("Page not found")
     return user
@@ -174,71 +206,38 @@ async def revoke_user_token(request: Request, user_id: FromPath[int], token_id: 
 
 @get("/admin/users/{user_id:int}/deactivate", opt=ADMIN)
 async def confirm_deactivate(request: Request, user_id: FromPath[int]) -> Template:
-    return render(request, "admin/user_deactivate.html", user=await _user_or_404(user_id))
+    """Check before deactivating: who, with which roles (the operation refuses the same people)."""
+    user = await _user_or_404(user_id)
+    if not policy.can(current(request), "user.deactivate", user):
+        await deny_as_forbidden(request, "user", user_id, "You cannot deactivate this user")
+    return render(request, "admin/user_deactivate.html", user=user, roles=await _role_labels(user_id))
 
 
 @post("/admin/users/{user_id:int}/deactivate", opt=ADMIN)
-async def deactivate(request: Request, user_id: FromPath[int]) -> Response:
+async def deactivate_submit(request: Request, user_id: FromPath[int]) -> Response:
     user = await _user_or_404(user_id)
-    ended = await deactivate_user(user_id)
-    await audit.record(
-        "user.deactivate",
-        request=request,
-        object_type="user",
-        object_id=user_id,
-        detail=f"sessions_ended={ended}",
-    )
+    await deactivate(Actor(current(request), request), user_id)
     return Redirect(path=f"/admin/users?done=deactivated:{user['username']}")
 
 
-def _day_bounds(value: str, end: bool) -> datetime | None:
-    day = parse_date(value)
-    if day is None:
-        return None
-    moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=LONDON)
-    return moment
+@get("/admin/users/{user_id:int}/reactivate", opt=ADMIN)
+async def confirm_reactivate(request: Request, user_id: FromPath[int]) -> Template:
+    user = await _user_or_404(user_id)
+    if not policy.can(current(request), "user.reactivate", user):
+        await deny_as_forbidden(request, "user", user_id, "This user is already active")
+    return render(request, "admin/user_reactivate.html", user=user, roles=await _role_labels(user_id))
 
 
-@get("/admin/audit", opt=ADMIN)
-async def audit_log(request: Request) -> Template:
-    q = request.query_params
-    page = whole_number(q.get("page")) or 1
-    page = page if page < 100000 else 1
-    filters = {
-        k: (q.get(k) or "").strip() for k in ("actor", "action", "object_type", "object_id", "from", "to")
-    }
-    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
-    count = AuditEvent.count()
-    conditions = []
-    if filters["actor"]:
-        conditions.append(AuditEvent.actor == filters["actor"].lower())
-    if filters["action"]:
-        conditions.append(AuditEvent.action == filters["action"])
-    if filters["object_type"]:
-        conditions.append(AuditEvent.object_type == filters["object_type"])
-    if filters["object_id"]:
-        conditions.append(AuditEvent.object_id == filters["object_id"])
-    if filters["from"] and (start := _day_bounds(filters["from"], end=False)):
-        conditions.append(AuditEvent.at >= start)
-    if filters["to"] and (finish := _day_bounds(filters["to"], end=True)):
-        conditions.append(AuditEvent.at < finish)
-    for condition in conditions:
-        query = query.where(condition)
-        count = count.where(condition)
-    rows = await query.limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)
-    total = await count
-    await audit.record(
-        "audit.search", request=request, detail=" ".join(f"{k}={v}" for k, v in filters.items() if v)
-    )
-    return render(
-        request,
-        "admin/audit.html",
-        rows=rows,
-        filters=filters,
-        page=page,
-        total=total,
-        page_size=AUDIT_PAGE_SIZE,
-    )
+@post("/admin/users/{user_id:int}/reactivate", opt=ADMIN)
+async def reactivate_submit(request: Request, user_id: FromPath[int]) -> Response:
+    user = await _user_or_404(user_id)
+    await reactivate(Actor(current(request), request), user_id)
+    return Redirect(path=f"/admin/users?done=reactivated:{user['username']}")
+
+
+async def _role_labels(user_id: int) -> list[str]:
+    rows = await UserRole.select(UserRole.role).where(UserRole.user == user_id)
+    return sorted(Role(r["role"]).label for r in rows if r["role"] in Role._value2member_map_)
 
 
 ROUTES = [
@@ -249,7 +248,10 @@ ROUTES = [
     make_password_link,
     user_tokens,
     revoke_user_token,
+    edit_user_page,
+    edit_user_submit,
     confirm_deactivate,
-    deactivate,
-    audit_log,
+    deactivate_submit,
+    confirm_reactivate,
+    reactivate_submit,
 ]

@@ -2,12 +2,14 @@
 any domain's."""
 
 from tracker import jobs, jobs_page
+from tracker.audit_log import USER_SUBJECTS
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
 from tracker.sso import web as sso
 from tracker.sso.commands import sso as sso_commands
-from tracker.web import account, admin, auth, health, home
+from tracker.user_admin import USER_POLICY
+from tracker.web import account, admin, admin_audit, auth, footer, health, home
 
 SHELL = Domain(
     name="shell",
@@ -15,17 +17,20 @@ SHELL = Domain(
         *auth.ROUTES,
         *account.ROUTES,
         *home.ROUTES,
+        *footer.ROUTES,
         *admin.ROUTES,
+        *admin_audit.ROUTES,
         *health.ROUTES,
         *jobs_page.ROUTES,
         *sso.ROUTES,
     ],
     navigation=[
-        NavItem("Home", "/", frozenset(Role), order=0),
         NavItem("Users", "/admin/users", frozenset({Role.ADMIN}), order=90),
         NavItem("Audit log", "/admin/audit", frozenset({Role.ADMIN}), order=91),
         NavItem("Jobs", "/admin/jobs", frozenset({Role.ADMIN}), order=93),
     ],
     commands=[jobs.jobs_command, sso_commands],
     jobs=[jobs.RETENTION],
+    policy=USER_POLICY,
+    audit_subjects=USER_SUBJECTS,
 )
