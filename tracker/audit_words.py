@@ -105,6 +105,25 @@ ACTION_WORDS: dict[str, str] = {
     "actionplan.file.upload": "uploaded a file to the action plan",
     "actionplan.file.scan": "had an action plan file scanned",
     "actionplan.file.download": "downloaded an action plan file",
+    # added with the lifecycle, the account page, single sign-on and the jobs
+    "actionplan.submit": "submitted the action plan",
+    "actionplan.available": "made the action plan available",
+    "factcheck.data_published_over_objection": "decided to publish data over HMPPS's objection",
+    "factcheck.photo_published_over_objection": "decided to publish a photograph over HMPPS's objection",
+    "factcheck.photo_consent_withdrawn": "recorded a photograph's consent withdrawn",
+    "factcheck.photo_removed": "removed a photograph from the report",
+    "factcheck.point_edited": "changed an accuracy point",
+    "factcheck.point_withdraw": "withdrew a proposed accuracy point",
+    "factcheck.point_restore": "put back a dropped accuracy point",
+    "factcheck.factcheck_returned.corrected": "corrected the fact-check return",
+    "factcheck.hmip_response_sent.corrected": "corrected HMIP's response",
+    "factcheck.published.corrected": "corrected the publication",
+    "factcheck.draft_sent.corrected": "corrected when the draft was sent",
+    "holiday.fetch": "fetched GOV.UK's bank holidays",
+    "holiday.refresh_apply": "applied GOV.UK's bank holidays",
+    "login.sso": "signed in through single sign-on",
+    "user.sso_link": "linked a user to single sign-on",
+    "user.digest": "chose their reminder emails",
 }
 
 
