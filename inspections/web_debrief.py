@@ -35,6 +35,7 @@ from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict, Refused
+from tracker.query import parse_version
 from tracker.templating import render
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -121,7 +122,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             )
         else:
             note_file = (name, checked.media_type, content, result.status)
-    version = int(form.raw("version")) if form.raw("version").isdigit() else None
+    version = parse_version(form.raw("version"), when_missing=None)
     if form.ok:
         try:
             await save_debrief(

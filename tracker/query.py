@@ -1,4 +1,5 @@
-"""Ids, whole numbers and dates from a URL's query string (filters, page numbers, `?corrects=`).
+"""Ids, whole numbers and dates from a URL's query string (filters, page numbers, `?corrects=`),
+and ids and versions from a form's fields.
 
 Anything there is typed by whoever sent the link, so nothing in it may reach the database as a
 number the database cannot hold or a date Python cannot move by a day (SECURITY.md K10): an id no
@@ -15,6 +16,7 @@ from tracker.access import MAX_ID
 from tracker.forms import MAX_YEAR, MIN_YEAR
 
 NO_ROW = 0  # ids start at 1: the id of no row
+NO_VERSION = -1  # versions start at 0 (none saved yet) or 1: the version of no row
 _LONGEST = 30  # digits; Python refuses int() of more than 4300, and no count or id comes near
 
 
@@ -34,6 +36,21 @@ def parse_id(text: str | None) -> int | None:
     if number is None:
         return None
     return number if number <= MAX_ID else NO_ROW
+
+
+def parse_ids(texts: list[str]) -> list[int]:
+    """The ids among a multi-value field's values (ticked boxes); one beyond any table is NO_ROW,
+    so the operation refuses it as unknown rather than the database failing on it."""
+    return [number for number in map(parse_id, texts) if number is not None]
+
+
+def parse_version(text: str | None, *, when_missing: int | None) -> int | None:
+    """The version a form was loaded with (K5). One that is there but is not a whole number a row
+    could have is a version no row has: the save is a conflict, never a 500 or an unchecked write."""
+    if not (text or "").strip():
+        return when_missing
+    number = whole_number(text)
+    return number if number is not None and number <= MAX_ID else NO_VERSION
 
 
 def query_id(params: Mapping[str, str], name: str) -> int | None:

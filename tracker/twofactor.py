@@ -131,7 +131,7 @@ async def protect_stored_secrets() -> None:
 def matching_step(secret: str, code: str, last_step: int) -> int | None:
     """The time step the code belongs to (now, or one either side), if unused; else None."""
     code = code.replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(now_utc())

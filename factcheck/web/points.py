@@ -25,6 +25,7 @@ from tracker.access import deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.operations import Refused
+from tracker.query import whole_number
 from tracker.templating import plural
 
 IMPORT_LIMIT_MB = 5
@@ -46,7 +47,7 @@ async def _points_page(request: Request, row: dict, *, status_code=200, **extra)
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 @get("/inspections/{inspection_id:int}/factcheck/points", opt=PROPOSERS)

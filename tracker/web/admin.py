@@ -10,11 +10,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tracker import audit
-from tracker.access import MAX_ID, allow
+from tracker.access import allow
 from tracker.clock import LONDON, now_utc
 from tracker.extensions import establishments
 from tracker.forms import Form
-from tracker.query import parse_date, whole_number
+from tracker.query import NO_ROW, parse_date, parse_ids, whole_number
 from tracker.roles import Role
 from tracker.sessions import api_tokens_of, revoke_api_token
 from tracker.tables import AppUser, AuditEvent, UserRole
@@ -76,7 +76,7 @@ async def create_user_submit(request: Request) -> Response:
     if not roles:
         form.error("roles", "Select at least one role")
     chosen = form.values("establishments")
-    establishment_ids = [int(v) for v in chosen if v.isdigit() and int(v) <= MAX_ID]
+    establishment_ids = [number for number in parse_ids(chosen) if number != NO_ROW]
     if len(establishment_ids) != len(chosen):
         form.error("establishments", UNKNOWN_ESTABLISHMENT)
     if form.ok:
