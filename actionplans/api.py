@@ -5,11 +5,12 @@ first), a denial 403 (tracker.errors). Writes need a personal API token (tracker
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 from litestar import Request, Response, get, patch, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
 from actionplans import queries
 from actionplans.operations import rows
@@ -22,9 +23,12 @@ from actionplans.web.common import (
     plan_for_request,
 )
 from tracker import audit
-from tracker.access import current, establishment_scope
+from tracker.access import MAX_ID, current, establishment_scope
+from tracker.api import json_object
 from tracker.clock import today_london
+from tracker.forms import MAX_YEAR, MIN_YEAR
 from tracker.operations import Actor, Conflict, Refused
+from tracker.query import id_or_no_row, in_service_years, version_or_none_such
 
 
 def _action_json(action: dict, today: date) -> dict:
@@ -120,6 +124,30 @@ async def api_overdue(request: Request) -> list[dict]:
     ]
 
 
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class NewAction(msgspec.Struct):
+    """An action against one of the report's recommendations in this plan."""
+
+    recommendation_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+    description: Text
+    owner: Text
+    target_date: date
+    status: Literal[tuple(ACTION_STATUSES)] = "not_started"
+
+
+class ActionChange(msgspec.Struct):
+    """A change to an action: only the fields sent change. `version` is the one you read: if
+    someone changed the action since, the answer is 409 with the action as it is now."""
+
+    version: Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)] | None = None
+    description: Text | None = None
+    owner: Text | None = None
+    target_date: date | None = None
+    status: Literal[tuple(ACTION_STATUSES)] | None = None
+
+
 def _parse_action(data: dict[str, Any], base: dict | None = None) -> ActionInput:
     """The action in the request body (over `base`, the action as it is); Refused (422) with
     every field's problem."""
@@ -142,8 +170,11 @@ def _parse_action(data: dict[str, Any], base: dict | None = None) -> ActionInput
             target = date.fromisoformat(target_raw)
         except ValueError:
             errors["target_date"] = "target_date must be a date as YYYY-MM-DD"
+        if target and not in_service_years(target):
+            errors["target_date"] = f"target_date must be between {MIN_YEAR} and {MAX_YEAR}"
+            target = None
     status = data.get("status", base.get("status", "not_started"))
-    if status not in ACTION_STATUSES:
+    if not isinstance(status, str) or status not in ACTION_STATUSES:
         errors["status"] = "status must be one of " + ", ".join(ACTION_STATUSES)
     values = ActionInput(text("description"), text("owner"), target, status)
     if errors:
@@ -153,12 +184,13 @@ def _parse_action(data: dict[str, Any], base: dict | None = None) -> ActionInput
 
 @post("/action-plans/{plan_id:int}/actions", opt=ESTABLISHMENT, status_code=201)
 async def api_create_action(
-    request: Request, plan_id: FromPath[int], data: JSONBody[dict[str, Any]]
+    request: Request, plan_id: FromPath[int], data: json_object(NewAction)
 ) -> Response:
     await plan_for_request(request, plan_id)
     rec_id = data.get("recommendation_id")
-    if not isinstance(rec_id, int):
+    if isinstance(rec_id, bool) or not isinstance(rec_id, int):
         raise Refused({"recommendation_id": "recommendation_id must be a recommendation of this report"})
+    rec_id = id_or_no_row(rec_id)
     today = today_london()
     action_id = await rows.add_action(
         Actor(current(request), request), plan_id, rec_id, _parse_action(data), today=today
@@ -168,13 +200,14 @@ async def api_create_action(
 
 @patch("/action-plans/{plan_id:int}/actions/{action_id:int}", opt=ESTABLISHMENT)
 async def api_update_action(
-    request: Request, plan_id: FromPath[int], action_id: FromPath[int], data: JSONBody[dict[str, Any]]
+    request: Request, plan_id: FromPath[int], action_id: FromPath[int], data: json_object(ActionChange)
 ) -> Response:
     plan = await plan_for_request(request, plan_id)
     current_action = await action_or_404(request, plan, action_id)
     version = data.get("version")
-    if version is not None and not isinstance(version, int):
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         raise Refused({"version": "version must be a whole number"})
+    version = None if version is None else version_or_none_such(version)
     today = today_london()
     try:
         updated = await rows.update_action(

@@ -9,28 +9,92 @@ of the fact check refuses it), a lost update as 409 with the current values, a d
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
+import msgspec
 from litestar import Request, Response, get, post, put
 from litestar.params import FromPath
 
 from factcheck import queries
 from factcheck.checklist import checklist
-from factcheck.operations import answers, data, photographs, points, publication, returns
+from factcheck.operations import answers, photographs, points, publication, returns
+from factcheck.operations import data as data_items
 from factcheck.operations.photographs import CONSENT_FIELDS
-from factcheck.points import FIELDS, sentence
+from factcheck.points import CATEGORIES, DECISIONS, FIELDS, MAX_LENGTHS, sentence
+from factcheck.queries import DATA_SOURCES
 from factcheck.web.common import HMIP_EDITORS, PROPOSERS, READ_ALL, READERS, SCRUTINY_ONLY, actor, load
-from tracker.access import current, deny_as_not_found
+from tracker.access import MAX_ID, current, deny_as_not_found
+from tracker.api import json_object
 from tracker.clock import today_london
+from tracker.forms import MAX_YEAR, MIN_YEAR
 from tracker.operations import Conflict, Refused
 from tracker.policy import can
+from tracker.query import in_service_years, version_or_none_such
+
+Version = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]
+Text = Annotated[str, msgspec.Meta(max_length=5000)]
 
 
-async def _body(request: Request) -> dict:
-    try:
-        body = await request.json()
-    except Exception:  # noqa: BLE001 - any undecodable body is the caller's error
-        return {}
-    return body if isinstance(body, dict) else {}
+class NewPoint(msgspec.Struct):
+    """An accuracy point (from the establishment: a proposal the Scrutiny Team takes in or not)."""
+
+    location: Annotated[str, msgspec.Meta(max_length=MAX_LENGTHS["location"])]
+    category: Literal[tuple(CATEGORIES)]
+    proposed_correction: Text
+    current_text: Text = ""
+    evidence: Text = ""
+
+
+class ReturnDetails(msgspec.Struct):
+    """The fact-check return's details; `submit` sends the return to HMIP as well."""
+
+    returned_on: date
+    content_to_publish: bool
+    not_content_reason: Text = ""
+    version: Version | None = None
+    submit: bool = False
+
+
+class PointAnswer(msgspec.Struct):
+    """HMIP's answer to an included accuracy point."""
+
+    decision: Literal[tuple(DECISIONS)]
+    version: Version | None = None
+    matter_of_judgement: bool = False
+    reason: Text = ""
+
+
+class NewDataItem(msgspec.Struct):
+    """Unpublished data the report uses, for HMPPS to consent to or object to."""
+
+    description: Annotated[str, msgspec.Meta(max_length=2000)]
+    source: Literal[tuple(DATA_SOURCES)]
+    report_section: Annotated[str, msgspec.Meta(max_length=200)]
+    notified_on: date | None = None
+
+
+class DataResponse(msgspec.Struct):
+    """HMPPS's consent to, or objection to, the use of a data item."""
+
+    response: Literal["consent", "objection"]
+    responded_on: date | None = None
+    objection_reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    consent_reference: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    version: Version | None = None
+
+
+class PublishOverObjection(msgspec.Struct):
+    """HMIP's decision to publish over HMPPS's objection (MoU ¶31), with its reason."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    version: Version | None = None
+
+
+class Publication(msgspec.Struct):
+    """The report's publication: the day and the link to it."""
+
+    published_on: date
+    link: str = ""
 
 
 def _day(value, name: str, errors: dict, *, required: bool = True) -> date | None:
@@ -39,10 +103,25 @@ def _day(value, name: str, errors: dict, *, required: bool = True) -> date | Non
             errors[name] = f"Enter {name.replace('_', ' ')} (YYYY-MM-DD)"
         return None
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         errors[name] = f"{sentence(name.replace('_', ' '))} must be a real date (YYYY-MM-DD)"
         return None
+    if not in_service_years(day):
+        errors[name] = f"{sentence(name.replace('_', ' '))} must be between {MIN_YEAR} and {MAX_YEAR}"
+        return None
+    return day
+
+
+def _version(body: dict, errors: dict, message: str, *, default: int | None = None) -> int | None:
+    """The version the caller read (K5): one no row could have is a conflict, never a 500."""
+    version = body.get("version", default)
+    if version is None:
+        return None
+    if isinstance(version, bool) or not isinstance(version, int):
+        errors["version"] = message
+        return None
+    return version_or_none_such(version)
 
 
 def _point(p: dict) -> dict:
@@ -155,29 +234,30 @@ async def api_factcheck(request: Request, inspection_id: FromPath[int]) -> dict:
 
 
 @post("/inspections/{inspection_id:int}/factcheck/points", opt=PROPOSERS)
-async def api_add_point(request: Request, inspection_id: FromPath[int]) -> Response:
+async def api_add_point(
+    request: Request, inspection_id: FromPath[int], data: json_object(NewPoint)
+) -> Response:
     await load(request, inspection_id, "factcheck.point.add")
-    point = await points.add_point(actor(request), inspection_id, await _body(request))
+    point = await points.add_point(actor(request), inspection_id, data)
     return Response(_point(point), status_code=201)
 
 
 @put("/inspections/{inspection_id:int}/factcheck/return", opt=SCRUTINY_ONLY)
-async def api_return(request: Request, inspection_id: FromPath[int]) -> Response:
+async def api_return(
+    request: Request, inspection_id: FromPath[int], data: json_object(ReturnDetails)
+) -> Response:
     await load(request, inspection_id, "factcheck.return.prepare")
-    body = await _body(request)
     errors: dict[str, str] = {}
-    returned_on = _day(body.get("returned_on"), "returned_on", errors)
-    content = body.get("content_to_publish")
+    returned_on = _day(data.get("returned_on"), "returned_on", errors)
+    content = data.get("content_to_publish")
     if content not in (True, False):
         errors["content_to_publish"] = (
             "Say whether HMPPS is content to publish on the indicative date (true or false)"
         )
-    version = body.get("version")
-    if version is not None and not isinstance(version, int):
-        errors["version"] = "Give the return's version as a whole number"
+    version = _version(data, errors, "Give the return's version as a whole number")
     if errors:
         raise Refused(errors)
-    reason = str(body.get("not_content_reason") or "").strip()
+    reason = str(data.get("not_content_reason") or "").strip()
     try:
         await returns.save_return_details(
             actor(request),
@@ -192,7 +272,7 @@ async def api_return(request: Request, inspection_id: FromPath[int]) -> Response
         raise Refused(
             {_API_FIELDS.get(k, k): v for k, v in refused.errors.items()}, state=refused.state
         ) from None
-    if body.get("submit"):
+    if data.get("submit"):
         await returns.submit_return(actor(request), inspection_id, today=today_london())
     details = await queries.return_row(inspection_id)
     return Response(
@@ -208,24 +288,26 @@ _API_FIELDS = {"returned": "returned_on", "content": "content_to_publish", "resp
 
 
 @put("/inspections/{inspection_id:int}/factcheck/points/{point_id:int}/answer", opt=HMIP_EDITORS)
-async def api_answer(request: Request, inspection_id: FromPath[int], point_id: FromPath[int]) -> Response:
+async def api_answer(
+    request: Request, inspection_id: FromPath[int], point_id: FromPath[int], data: json_object(PointAnswer)
+) -> Response:
     await load(request, inspection_id, "factcheck.point.answer")
     point = await queries.point_row(inspection_id, point_id)
     if point is None or point["state"] != "included":
         await deny_as_not_found(request, "accuracy_point", point_id)
-    body = await _body(request)
-    version = body.get("version", point["version"])
-    if not isinstance(version, int):
-        raise Refused({"version": "Give the point's version as a whole number"})
+    errors: dict[str, str] = {}
+    version = _version(data, errors, "Give the point's version as a whole number", default=point["version"])
+    if errors or version is None:
+        raise Refused(errors or {"version": "Give the point's version as a whole number"})
     try:
         saved = await answers.answer_point(
             actor(request),
             inspection_id,
             point_id,
             version,
-            str(body.get("decision") or ""),
-            bool(body.get("matter_of_judgement")),
-            str(body.get("reason") or "").strip(),
+            str(data.get("decision") or ""),
+            bool(data.get("matter_of_judgement")),
+            str(data.get("reason") or "").strip(),
         )
     except Conflict as conflict:
         return Response(
@@ -236,40 +318,38 @@ async def api_answer(request: Request, inspection_id: FromPath[int], point_id: F
 
 
 @post("/inspections/{inspection_id:int}/data", opt=HMIP_EDITORS)
-async def api_add_data_item(request: Request, inspection_id: FromPath[int]) -> Response:
+async def api_add_data_item(
+    request: Request, inspection_id: FromPath[int], data: json_object(NewDataItem)
+) -> Response:
     await load(request, inspection_id, "factcheck.data.add")
-    body = await _body(request)
     errors: dict[str, str] = {}
-    notified = _day(body.get("notified_on"), "notified_on", errors, required=False)
-    errors |= data.data_item_problems(body)[1]
+    notified = _day(data.get("notified_on"), "notified_on", errors, required=False)
+    errors |= data_items.data_item_problems(data)[1]
     if errors:
         raise Refused(errors)
-    item = await data.add_data_item(actor(request), inspection_id, body, notified, today=today_london())
+    item = await data_items.add_data_item(actor(request), inspection_id, data, notified, today=today_london())
     return Response({"id": item["id"]}, status_code=201)
 
 
 @put("/inspections/{inspection_id:int}/data/{item_id:int}/response", opt=SCRUTINY_ONLY)
 async def api_data_response(
-    request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
+    request: Request, inspection_id: FromPath[int], item_id: FromPath[int], data: json_object(DataResponse)
 ) -> Response:
     await load(request, inspection_id, "factcheck.data.respond")
     if await queries.data_item(inspection_id, item_id) is None:
         await deny_as_not_found(request, "data_item", item_id)
-    body = await _body(request)
     errors: dict[str, str] = {}
-    responded = _day(body.get("responded_on") or today_london().isoformat(), "responded_on", errors)
-    version = body.get("version")
-    if version is not None and not isinstance(version, int):
-        errors["version"] = "Give the data item's version as a whole number"
+    responded = _day(data.get("responded_on") or today_london().isoformat(), "responded_on", errors)
+    version = _version(data, errors, "Give the data item's version as a whole number")
     if errors:
         raise Refused(errors)
-    item = await data.respond_to_data_item(
+    item = await data_items.respond_to_data_item(
         actor(request),
         inspection_id,
         item_id,
-        str(body.get("response") or ""),
-        str(body.get("objection_reason") or "").strip(),
-        str(body.get("consent_reference") or "").strip(),
+        str(data.get("response") or ""),
+        str(data.get("objection_reason") or "").strip(),
+        str(data.get("consent_reference") or "").strip(),
         responded,
         today=today_london(),
         version=version,
@@ -278,12 +358,13 @@ async def api_data_response(
 
 
 @post("/inspections/{inspection_id:int}/publication", opt=HMIP_EDITORS)
-async def api_publication(request: Request, inspection_id: FromPath[int]) -> Response:
+async def api_publication(
+    request: Request, inspection_id: FromPath[int], data: json_object(Publication)
+) -> Response:
     await load(request, inspection_id, "factcheck.record.published")
-    body = await _body(request)
     errors: dict[str, str] = {}
-    published = _day(body.get("published_on"), "published_on", errors)
-    link = str(body.get("link") or "").strip()
+    published = _day(data.get("published_on"), "published_on", errors)
+    link = str(data.get("link") or "").strip()
     if errors:
         raise Refused(errors)
     try:
@@ -297,11 +378,10 @@ async def api_publication(request: Request, inspection_id: FromPath[int]) -> Res
 
 
 async def _publish_over(
-    request: Request, inspection_id: int, publish, what: dict | None, kind: str, id_: int
+    request: Request, inspection_id: int, publish, what: dict | None, kind: str, id_: int, body: dict
 ):
     if what is None:
         await deny_as_not_found(request, kind, id_)
-    body = await _body(request)
     version = body.get("version")
     if version is not None and not isinstance(version, int):
         raise Refused("Give the version as a whole number", "version")
@@ -315,13 +395,16 @@ async def _publish_over(
     status_code=200,
 )
 async def api_data_over_objection(
-    request: Request, inspection_id: FromPath[int], item_id: FromPath[int]
+    request: Request,
+    inspection_id: FromPath[int],
+    item_id: FromPath[int],
+    data: json_object(PublishOverObjection),
 ) -> Response:
     """HMIP publishes over HMPPS's objection to non-Hub data (MoU ¶31), with its reason."""
     await load(request, inspection_id, "factcheck.data.override")
     item = await queries.data_item(inspection_id, item_id)
     return await _publish_over(
-        request, inspection_id, data.publish_over_objection, item, "data_item", item_id
+        request, inspection_id, data_items.publish_over_objection, item, "data_item", item_id, data
     )
 
 
@@ -331,13 +414,16 @@ async def api_data_over_objection(
     status_code=200,
 )
 async def api_photo_over_objection(
-    request: Request, inspection_id: FromPath[int], photo_id: FromPath[int]
+    request: Request,
+    inspection_id: FromPath[int],
+    photo_id: FromPath[int],
+    data: json_object(PublishOverObjection),
 ) -> Response:
     """HMIP publishes over HMPPS's objection to a photograph (MoU ¶31), with its reason."""
     await load(request, inspection_id, "factcheck.photo.override")
     photo = await queries.photograph(inspection_id, photo_id)
     return await _publish_over(
-        request, inspection_id, photographs.publish_over_objection, photo, "photograph", photo_id
+        request, inspection_id, photographs.publish_over_objection, photo, "photograph", photo_id, data
     )
 
 

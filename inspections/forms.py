@@ -9,6 +9,7 @@ from inspections.operations.debrief import DebriefInput
 from inspections.operations.inspections import InspectionInput
 from inspections.queries import THEMATIC_STAGE_KEYS
 from tracker.forms import Form, date_parts
+from tracker.query import parse_id, parse_ids
 
 MULTI = ("team", "partners", "visited", "attendees", "recommendations")
 
@@ -21,8 +22,6 @@ def kept(form: Form) -> dict:
     return data
 
 
-def ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
 
 
 def date_fields(prefix: str, value: date | None) -> dict:
@@ -33,7 +32,7 @@ def read_inspection(form: Form, *, kind: str | None = None) -> InspectionInput:
     data = InspectionInput()
     if kind is None:
         establishment = form.raw("establishment")
-        data.establishment_id = int(establishment) if establishment.isdigit() else None
+        data.establishment_id = parse_id(establishment)
         data.kind = form.choice("kind", "the kind of inspection", ("full", "irp", "thematic"))
     else:
         data.kind = kind
@@ -45,16 +44,16 @@ def read_inspection(form: Form, *, kind: str | None = None) -> InspectionInput:
     if data.announced:
         data.announced_on = form.date("announced_on", "the date the establishment was told of the inspection")
     leader = form.raw("team_leader")
-    data.team_leader_id = int(leader) if leader.isdigit() else None
-    data.team_ids = ids(form.values("team"))
+    data.team_leader_id = parse_id(leader)
+    data.team_ids = parse_ids(form.values("team"))
     data.partners = form.values("partners")
     data.coordinator = form.text("coordinator", "the HMIP co-ordinator", required=False, max_length=200)
     data.liaison_officer = form.text(
         "liaison_officer", "the establishment liaison officer", required=False, max_length=200
     )
     follows = form.raw("follows")
-    data.follows_id = int(follows) if follows.isdigit() else None
-    data.visited_ids = ids(form.values("visited"))
+    data.follows_id = parse_id(follows)
+    data.visited_ids = parse_ids(form.values("visited"))
     data.stage_overrides = {
         key: form.raw(f"stage_{key}")[:60] for key in THEMATIC_STAGE_KEYS if form.raw(f"stage_{key}")
     }

@@ -42,6 +42,7 @@ from tracker.access import current, deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict, Refused
+from tracker.query import parse_version
 from tracker.templating import render
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -128,7 +129,7 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             )
         else:
             note_file = (name, checked.media_type, content, result.status)
-    version = int(form.raw("version")) if form.raw("version").isdigit() else None
+    version = parse_version(form.raw("version"), when_missing=None)
     if not data.note_text.strip() and note_file is None and "note_file" not in form.errors:
         if not await has_note_file(inspection_id):
             form.error("note_text", NO_NOTE)

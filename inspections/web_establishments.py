@@ -37,6 +37,7 @@ from tracker.clock import today_london
 from tracker.extensions import ESTABLISHMENT_SECTIONS, gather
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict
+from tracker.query import NO_VERSION, parse_version
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -190,7 +191,7 @@ async def establishment_update(request: Request, establishment_id: FromPath[int]
     form = await Form.from_request(request)
     values = _read_establishment(form)
     form.add_errors(await name_problem(values, except_id=establishment_id))
-    version = int(form.raw("version")) if form.raw("version").isdigit() else 0
+    version = parse_version(form.raw("version"), when_missing=NO_VERSION)
     if form.ok:
         try:
             await update_establishment(Actor(current(request), request), establishment_id, values, version)

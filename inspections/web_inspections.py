@@ -82,7 +82,7 @@ from tracker.extensions import INSPECTION_SECTIONS, gather
 from tracker.forms import Form
 from tracker.operations import Actor, Conflict, Refused
 from tracker.policy import can
-from tracker.query import parse_id
+from tracker.query import NO_VERSION, parse_id, parse_ids, parse_version, query_id
 from tracker.roles import Role
 from tracker.templating import render, render_part
 
@@ -221,9 +221,9 @@ async def inspection_new(request: Request) -> Template:
         "team_leader": str(principal.user_id) if principal.has(Role.HMIP_TEAM_LEADER) else "",
         "announced": "no",
     }
-    establishment = request.query_params.get("establishment", "")
-    if establishment.isdigit():
-        form["establishment"] = establishment
+    establishment = query_id(request.query_params, "establishment")
+    if establishment:
+        form["establishment"] = str(establishment)
     if request.query_params.get("kind") in INSPECTION_KINDS:
         form["kind"] = request.query_params["kind"]
     return render(
@@ -279,7 +279,7 @@ async def inspection_update(request: Request, inspection_id: FromPath[int]) -> R
     data.establishment_id = row["establishment"]
     errors, warnings = await inspection_problems(actor, data, today=today, inspection_id=inspection_id)
     form.add_errors(errors)
-    version = int(form.raw("version")) if form.raw("version").isdigit() else 0
+    version = parse_version(form.raw("version"), when_missing=NO_VERSION)
     if form.ok and (not warnings or form.raw("confirm") == "yes"):
         try:
             await update_inspection(actor, inspection_id, data, version=version, today=today)
@@ -647,7 +647,7 @@ async def follow_ups_save(request: Request, inspection_id: FromPath[int]) -> Res
         return Redirect(path=f"/inspections/{inspection_id}")
     chosen = form.values("recommendations")
     try:
-        await set_follow_ups(Actor(current(request), request), row, [int(c) for c in chosen if c.isdigit()])
+        await set_follow_ups(Actor(current(request), request), row, parse_ids(chosen))
         return Redirect(path=f"/inspections/{inspection_id}?done=follow_ups")
     except Refused as refusal:
         form.add_errors(refusal.errors)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Request, Response, get
+from litestar.params import Parameter
 
 from timelines.store import current_calendar
 from timelines.work import SIDES, open_items, scope_for, sort_items
@@ -31,16 +34,28 @@ def _json(item: dict) -> dict:
     }
 
 
+def _filter(description: str, choices: tuple[str, ...] = ()) -> object:
+    """A query filter, read as text (the handler answers 400 naming what is wrong), described in
+    the OpenAPI schema with its choices."""
+    extra = {"enum": list(choices)} if choices else None
+    return Annotated[str | None, Parameter(description=description, schema_extra=extra)]
+
+
 @get("/milestones", opt=signed_in())
-async def milestones(request: Request) -> dict | Response:
+async def milestones(
+    request: Request,
+    status: _filter("Default open", API_STATUSES) = None,
+    owner: _filter("Whose move it is", SIDES) = None,
+    key: _filter("A milestone's key, such as fact_check_return") = None,
+    establishment: _filter("An establishment's id") = None,
+) -> dict | Response:
     """Open milestones you may see. Filters: status (overdue, due_today, due_soon, not_yet_due,
     open; default open), establishment (id), owner (hmip, scrutiny, establishment, hmpps, sos), key."""
     principal = current(request)
-    params = request.query_params
-    status = params.get("status") or "open"
-    owner = params.get("owner") or ""
-    key = params.get("key") or ""
-    establishment = params.get("establishment") or ""
+    status = status or "open"
+    owner = owner or ""
+    key = key or ""
+    establishment = establishment or ""
     problems = []
     if status not in API_STATUSES:
         problems.append(f"status must be one of {', '.join(API_STATUSES)}")

@@ -97,14 +97,18 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
             version="1",
             path="/api/v1/schema",
             render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/api/v1/schema", route_handlers=[], opt=signed_in()),
+            openapi_router=Router(
+                path="/api/v1/schema", route_handlers=[], opt=signed_in(), include_in_schema=False
+            ),
         )
         if settings.openapi_enabled
         else None
     )
 
+    # The OpenAPI schema describes the JSON API only: pages take forms, not JSON (SECURITY.md K10).
+    pages = Router(path="/", route_handlers=page_routes(), include_in_schema=False)
     app = Litestar(
-        route_handlers=[*page_routes(), api_router(api_routes()), static, assets],
+        route_handlers=[pages, api_router(api_routes()), static, assets],
         guards=[access_guard],
         middleware=[DefineMiddleware(ContextMiddleware, settings=settings), SubmissionMiddleware],
         before_send=[security_headers_hook(settings)],

@@ -190,7 +190,7 @@ async def _retention_start() -> dict[int, str]:
         .order_by(AuditEvent.id, ascending=False)
         .first()
     )
-    if not cut or not cut["object_id"].isdigit():
+    if not cut or not (cut["object_id"].isascii() and cut["object_id"].isdigit()):
         return {}
     return {int(cut["object_id"]): cut["detail"].rsplit(" ", 1)[-1]}
 

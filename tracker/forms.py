@@ -15,6 +15,11 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 
 
+def _without_nul(value: Any) -> Any:
+    """A typed value without the NUL character: invisible, and PostgreSQL cannot store it (K10)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 @dataclass
 class Form:
     """The submitted values (kept, so nothing is lost on bad input) and the errors found."""
@@ -29,7 +34,7 @@ class Form:
         form = await request.form()
         data: dict[str, Any] = {}
         for key in form:
-            values = form.getall(key)
+            values = [_without_nul(v) for v in form.getall(key)]
             data[key] = values if len(values) > 1 else values[0]
         token = data.pop(submissions.FIELD, "")
         if isinstance(token, str) and token:

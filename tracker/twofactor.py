@@ -39,6 +39,7 @@ MAX_WRONG_CODES = 5  # per user, across challenges, in tracker.throttle.WINDOW
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE = re.compile(r"[0-9a-f]{10}")
 SEED_PREFIX = "aesgcm:"
+NO_SEED = ""  # what a column holding no seed holds
 _ARGON2_PREFIX = "$argon2"
 
 
@@ -108,15 +109,14 @@ async def protect_stored_secrets() -> None:
     challenges holding a plain pending seed end, and recovery codes kept as an unsalted SHA-256
     are hashed again with argon2 (so codes are hashed as argon2 of their SHA-256, new ones too)."""
     plain = await AppUser.select(AppUser.id, AppUser.totp_secret).where(
-        (AppUser.totp_secret != "") & AppUser.totp_secret.not_like(f"{SEED_PREFIX}%")
+        (AppUser.totp_secret != NO_SEED) & AppUser.totp_secret.not_like(f"{SEED_PREFIX}%")
     )
     for row in plain:
         await AppUser.update({AppUser.totp_secret: encrypt_seed(row["totp_secret"])}).where(
             AppUser.id == row["id"]
         )
-    await LoginChallenge.delete().where(
-        (LoginChallenge.pending_secret != "") & LoginChallenge.pending_secret.not_like(f"{SEED_PREFIX}%")
-    )
+    pending = LoginChallenge.pending_secret
+    await LoginChallenge.delete().where((pending != NO_SEED) & pending.not_like(f"{SEED_PREFIX}%"))
     unsalted = await RecoveryCode.select(RecoveryCode.id, RecoveryCode.code_hash).where(
         RecoveryCode.code_hash.not_like(f"{_ARGON2_PREFIX}%")
     )
@@ -131,7 +131,7 @@ async def protect_stored_secrets() -> None:
 def matching_step(secret: str, code: str, last_step: int) -> int | None:
     """The time step the code belongs to (now, or one either side), if unused; else None."""
     code = code.replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(now_utc())

@@ -69,7 +69,7 @@ async def record_draft(
         await hold_row(Inspection, inspection_id)
         existing = await DraftReport.objects().where(DraftReport.inspection == inspection_id).first()
         if version is not None and version != (existing.version if existing else 0):
-            raise Conflict(existing.to_dict())
+            raise Conflict(existing.to_dict() if existing else {})  # none saved yet: nothing to show
         previous_event = standing(await events_for(inspection_id), "draft_sent")
         if existing is None:
             existing = DraftReport(inspection=inspection_id, recorded_at=now_utc(), version=0)

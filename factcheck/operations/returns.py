@@ -53,7 +53,7 @@ async def save_return_details(
         await hold_row(Inspection, inspection_id)
         existing = await FactCheckReturn.objects().where(FactCheckReturn.inspection == inspection_id).first()
         if version is not None and version != (existing.version if existing else 0):
-            raise Conflict(existing.to_dict())
+            raise Conflict(existing.to_dict() if existing else {})  # none saved yet: nothing to show
         if existing is None:
             existing = FactCheckReturn(inspection=inspection_id, version=0)
         existing.returned_on = returned_on

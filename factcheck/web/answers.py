@@ -27,6 +27,7 @@ from tracker.access import deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.operations import Conflict, Refused
+from tracker.query import parse_version
 
 ANSWER = "factcheck.point.answer"
 RESPONSE = "factcheck.record.hmip_response_sent"
@@ -62,7 +63,7 @@ async def answer_submit(request: Request, inspection_id: FromPath[int], point_id
         form.boolean("matter_of_judgement"),
         form.raw("reason"),
     )
-    version = int(form.raw("version")) if form.raw("version").isdigit() else point["version"]
+    version = parse_version(form.raw("version"), when_missing=point["version"])
     try:
         await ops.answer_point(actor(request), inspection_id, point_id, version, decision, judgement, reason)
     except Conflict as conflict:

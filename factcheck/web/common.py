@@ -19,6 +19,7 @@ from tracker.access import allow, current, deny_as_forbidden, deny_as_not_found,
 from tracker.forms import Form
 from tracker.operations import Actor
 from tracker.policy import can
+from tracker.query import parse_version
 from tracker.roles import Role
 from tracker.templating import govuk_date, render
 
@@ -111,8 +112,7 @@ def query_string(filters: dict, **change) -> str:
 
 def version_of(form: Form) -> int | None:
     """The version of the record the form was loaded with (K5: a second writer gets a conflict)."""
-    value = form.raw("version")
-    return int(value) if value.isdigit() else None
+    return parse_version(form.raw("version"), when_missing=None)
 
 
 def establishment_view(request: Request, row: dict) -> bool:

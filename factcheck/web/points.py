@@ -29,6 +29,7 @@ from tracker.access import deny_as_not_found
 from tracker.clock import today_london
 from tracker.forms import Form
 from tracker.operations import Conflict, Refused
+from tracker.query import whole_number
 from tracker.templating import plural
 
 IMPORT_LIMIT_MB = 5
@@ -77,7 +78,7 @@ async def _points_page(
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 @get("/inspections/{inspection_id:int}/factcheck/points", opt=PROPOSERS)

@@ -36,14 +36,21 @@ HOSTILE = [
 INDIRECT = {"actor", "action", "object_type", "object_id", "from", "to", "stage", "group", "side", "sort"}
 INDIRECT |= {"rule", "start-day", "start-month", "start-year"}
 READ = re.compile(r"""(?:query_params|\bq|\bparams)(?:\.get\(|\[)\s*["']([\w-]+)["']""")
+READ_ID = re.compile(r"""query_id\([\w.]+,\s*["']([\w-]+)["']""")
+NOT_QUERY = {"request", "data", "self"}
 
 
 def query_names(app) -> set[str]:
-    """Every name the route handlers' modules read from a query string."""
+    """Every name the route handlers' modules read from a query string, and the query parameters
+    the handlers declare (the API's filters)."""
     modules = {sys.modules[route.handler.fn.__module__] for route in routes(app)}
     names = set(INDIRECT)
     for module in modules:
-        names |= set(READ.findall(inspect.getsource(module)))
+        source = inspect.getsource(module)
+        names |= set(READ.findall(source)) | set(READ_ID.findall(source))
+    for route in routes(app):
+        in_path = {name for name, _ in route.params}
+        names |= set(inspect.signature(route.handler.fn).parameters) - in_path - NOT_QUERY
     return names
 
 

@@ -9,11 +9,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tracker import audit, policy
-from tracker.access import MAX_ID, allow, current, deny_as_forbidden
+from tracker.access import allow, current, deny_as_forbidden
 from tracker.clock import now_utc
 from tracker.extensions import establishments
 from tracker.forms import Form
 from tracker.operations import Actor, Refused
+from tracker.query import NO_ROW, parse_ids
 from tracker.roles import Role
 from tracker.sessions import api_tokens_of, revoke_api_token
 from tracker.tables import AppUser, UserRole
@@ -79,7 +80,7 @@ def _user_input(form: Form, *, adding: bool) -> UserInput:
     email = form.text("email", "an email address", required=False, max_length=254)
     roles = [Role(r) for r in form.values("roles") if r in Role._value2member_map_]
     chosen = form.values("establishments")
-    establishment_ids = [int(v) for v in chosen if v.isdigit() and int(v) <= MAX_ID]
+    establishment_ids = [number for number in parse_ids(chosen) if number != NO_ROW]
     if len(establishment_ids) != len(chosen):
         form.error("establishments", UNKNOWN_ESTABLISHMENT)
     prison_group = form.text("prison_group", "the prison group", required=False, max_length=100)
