@@ -24,6 +24,9 @@ FACT_ACTIONS = {
     "hmip_response_sent": ("Respond to the accuracy points", "/inspections/{id}/factcheck/response"),
     "published": ("Publish the report", "/inspections/{id}/publication"),
     "action_plan_received": ("Submit the action plan", "/inspections/{id}/action-plan"),
+    "action_plan_quality_assured": ("Quality-assure the action plan", "/inspections/{id}/action-plan"),
+    "action_plan_cleared": ("Clear the action plan", "/inspections/{id}/action-plan"),
+    "action_plan_available": ("Make the action plan available", "/inspections/{id}/action-plan"),
     "un_letter_sent": (
         "Record the letter sent to the Secretary of State",
         "/inspections/{id}/events/new?kind=un_letter_sent",
@@ -170,6 +173,24 @@ def closing_fact(milestone: dict) -> str | None:
     )
 
 
+PLAN_STAGES = (
+    "action_plan_received",
+    "action_plan_quality_assured",
+    "action_plan_cleared",
+    "action_plan_available",
+)
+"""The action plan milestone is met only at the end of these stages (MoU ¶37)."""
+
+
+def facts_towards(milestone: dict) -> list[str]:
+    """The facts that lead to meeting this milestone, earliest first: its closing fact, and for
+    the action plan every stage up to it (whoever holds the plan now has the next one)."""
+    fact = closing_fact(milestone)
+    if fact in PLAN_STAGES:
+        return list(PLAN_STAGES[: PLAN_STAGES.index(fact) + 1])
+    return [fact] if fact in FACT_ACTIONS else []
+
+
 def next_action(
     inspection: dict,
     milestones: list[dict],
@@ -187,11 +208,7 @@ def next_action(
     )
     mine = [m for m in open_ones if m["owner"] in sides_of(principal)]
     action = next(
-        (
-            FACT_ACTIONS[fact]
-            for m in open_ones
-            if (fact := closing_fact(m)) in FACT_ACTIONS and may_record(fact)
-        ),
+        (FACT_ACTIONS[fact] for m in open_ones for fact in facts_towards(m) if may_record(fact)),
         ("", ""),
     )
     link_text, href = action

@@ -208,8 +208,8 @@ def test_the_action_plan_journey(page, live_server, tmp_path, monkeypatch):
         expect(row).to_contain_text(f"recorded by {who}")
     no_violations(page)
     page.goto(f"{url}/inspections/{inspection}")
-    expect(page.get_by_role("heading", name="Action plan available")).to_be_visible()
-    expect(page.get_by_role("heading", name="Action plan published")).to_be_visible()
+    expect(page.get_by_role("heading", name="Action plan in place and available")).to_be_visible()
+    expect(page.get_by_role("heading", name="Action plan published on HMIP's website")).to_be_visible()
     sign_out(page)
 
     # 8. Months later the establishment records progress.

@@ -35,6 +35,18 @@ def _holiday_change() -> int:
     return change_id
 
 
+def _applied_holidays_version() -> int:
+    from timelines.tables import BankHolidaysVersion
+    from tracker.clock import now_utc
+
+    now = now_utc()
+    row = BankHolidaysVersion(
+        fetched_at=now, checked_at=now, source="test", content_hash="0" * 64, body="{}", applied_at=now
+    )
+    run(row.save())
+    return row.id
+
+
 def _programme_import() -> int:
     from timelines.tables import ProgrammeImport
     from tracker.clock import now_utc
@@ -80,6 +92,10 @@ ROUTES = [
     ),
     ("POST", "/admin/holidays/remove", {"day": "2025-12-25", "reason": "Y"}, ADMIN, 302),
     ("GET", lambda: f"/admin/holidays/changes/{_holiday_change()}", None, ADMIN, 200),
+    ("GET", "/admin/holidays/refresh", None, ADMIN, 200),
+    ("POST", "/admin/holidays/refresh/check", {}, ADMIN, 302),
+    ("POST", "/admin/holidays/refresh", {"version": "1", "changes": ""}, ADMIN, 200),
+    ("GET", lambda: f"/admin/holidays/refresh/applied/{_applied_holidays_version()}", None, ADMIN, 200),
     ("GET", "/programme/import", None, HMIP_MANAGER, 200),
     ("POST", "/programme/import", "upload", HMIP_MANAGER, 302),
     ("GET", lambda: f"/programme/import/{_programme_import()}", None, HMIP_MANAGER, 200),
@@ -142,6 +158,7 @@ def test_every_timelines_route_is_in_the_matrix(app):
     covered = {(m, (p if isinstance(p, str) else "").split("?")[0]) for m, p, *_ in ROUTES}
     covered |= {
         ("GET", "/admin/holidays/changes/{change_id:int}"),
+        ("GET", "/admin/holidays/refresh/applied/{version_id:int}"),
         ("GET", "/programme/import/{import_id:int}"),
         ("POST", "/programme/import/{import_id:int}/apply"),
         ("GET", "/feeds/{filename:str}"),
