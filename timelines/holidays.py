@@ -17,7 +17,13 @@ from litestar.response import Redirect, Template
 
 from timelines.core.calendar import default_calendar
 from timelines.holiday_refresh import SourceError, differences, holidays_in, since
-from timelines.operations.holidays import applied_reason, apply_bank_holidays, change_calendar, change_reason
+from timelines.operations.holidays import (
+    applied_reason,
+    apply_bank_holidays,
+    change_calendar,
+    change_reason,
+    problem_with_day,
+)
 from timelines.store import current_calendar
 from timelines.tables import BankHolidaysVersion, CalendarChange, Holiday, MilestoneChange
 from tracker import clock
@@ -121,6 +127,8 @@ async def holiday_add(request: Request) -> Response:
     day = form.date("day", "the date of the holiday")
     name = form.text("name", "the name of the holiday", max_length=200)
     reason = form.text("reason", "the reason for the change", max_length=1000)
+    if day is not None and "day" not in form.errors and (problem := await problem_with_day("added", day)):
+        form.error("day", problem)  # beside the other fields' errors, all at once
     if form.ok:
         try:
             change_id, _ = await change_calendar(

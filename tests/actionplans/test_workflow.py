@@ -3,6 +3,7 @@ clearance, availability (meeting the three-month milestone, MoU ¶37), publicati
 website (after a check page) and progress."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 from actionplans import queries
 from actionplans.operations import rows
@@ -563,3 +564,20 @@ def test_the_governors_home_names_each_inspection_that_needs_a_plan_once(client)
     home = client.get("/").text
     assert f"full inspection ending {first_end.day} {first_end:%B %Y}" not in home
     assert home.count(">Start the action plan<") == 1
+
+
+def _heading_levels(html: str) -> list[int]:
+    import re
+
+    main = html.split('<main', 1)[1].split("</main>", 1)[0]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
+
+
+def test_the_check_pages_headings_go_down_one_level_at_a_time(client):
+    """axe's heading-order: under the page's h1 the plan opens an h2 before its h3s."""
+    w = world()
+    fill_plan(w["plan"], w["recs"])
+    sign_in(client, "governor")
+    levels = _heading_levels(client.get(f"/action-plans/{w['plan']}/submit").text)
+    assert levels[0] == 1 and 3 in levels
+    assert all(below - above <= 1 for above, below in pairwise(levels)), levels

@@ -148,3 +148,16 @@ def test_refresh_all_agrees_with_one_at_a_time(db):
         for r in run(StoredMilestone.select())
     }
     assert batch == single
+
+
+def test_every_holiday_error_is_shown_at_once(client, today):
+    from tests.support import make_user
+    from tracker.roles import Role
+
+    make_user("ada", Role.ADMIN)
+    sign_in(client, "ada")
+    response = post_form(client, "/admin/holidays", {**date_fields("day", date(2025, 3, 29)), "name": "", "reason": ""})
+    assert response.status_code == 200
+    summary = response.text.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    for message in ("must be a weekday", "Enter the name of the holiday", "Enter the reason for the change"):
+        assert message in summary, message

@@ -24,7 +24,19 @@ ADMIN_PAGES = (
     "/admin/audit",
     "/admin/audit?from-day=40",
 )
-MANAGER_PAGES = ("/", "/privacy")  # /establishments overflows at 390 px: its template is not ours (reported)
+MANAGER_PAGES = (
+    "/",
+    "/privacy",
+    "/my-work?within=all",
+    "/dashboard?status=open",
+    "/establishments",
+    "/inspections",
+    "/recurring",
+    "/programme",
+    "/action-plans",
+    "/factcheck",
+    "/inspections/1",
+)
 
 
 def problems_on(page, url: str) -> list[str]:

@@ -24,6 +24,23 @@ def change_reason(change_id: int, action: str, day: date) -> str:
     return f"calendar change #{change_id}: bank holiday {action} on {day.isoformat()}"
 
 
+def day_problem(action: str, day: date, holidays) -> str | None:
+    """Why this day cannot be added or removed as a bank holiday, or None."""
+    if action == "added":
+        if day.weekday() >= 5:
+            return "The holiday must be a weekday: weekends are never working days"
+        if day in holidays:
+            return f"{long_date(day)} is already a bank holiday"
+    elif day not in holidays:
+        return f"{long_date(day)} is not a bank holiday"
+    return None
+
+
+async def problem_with_day(action: str, day: date) -> str | None:
+    """The same check against the calendar now, for a form to show beside its other errors."""
+    return day_problem(action, day, (await current_calendar()).holidays)
+
+
 async def change_calendar(
     actor: Actor, action: str, day: date, *, name: str, reason: str, today: date, field: str = "day"
 ) -> tuple[int, list[dict]]:
@@ -37,11 +54,9 @@ async def change_calendar(
     async with change(actor, AUDIT_ACTIONS[action], object_type="calendar_change") as entry:
         calendar = await current_calendar()
         existing = await Holiday.select().where(Holiday.day == day).first()
+        if problem := day_problem(action, day, calendar.holidays):
+            raise Refused({field: problem})
         if action == "added":
-            if day.weekday() >= 5:
-                raise Refused({field: "The holiday must be a weekday: weekends are never working days"})
-            if day in calendar.holidays:
-                raise Refused({field: f"{long_date(day)} is already a bank holiday"})
             if existing:  # a computed holiday an administrator had removed: restore it
                 await Holiday.delete().where(Holiday.day == day)
             else:
@@ -56,8 +71,6 @@ async def change_calendar(
                     )
                 )
         else:
-            if day not in calendar.holidays:
-                raise Refused({field: f"{long_date(day)} is not a bank holiday"})
             if existing:  # an administrator's own addition: take it away
                 await Holiday.delete().where(Holiday.day == day)
             else:
