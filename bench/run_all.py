@@ -145,8 +145,11 @@ def main() -> None:
         "run started (other people's work shares this machine).\n"
     )
 
-    if not args.sqlite.exists():
-        url = f"sqlite:///{args.sqlite}"
+    url = f"sqlite:///{args.sqlite}"
+    if args.sqlite.exists():
+        # a file built by an earlier version: bring its schema up to date (migrations are idempotent)
+        sh(str(ROOT / ".venv/bin/tracker"), "migrate", env={"DATABASE_URL": url})
+    else:
         print(f"building {args.sqlite} ({args.inspections:,} inspections)…", file=sys.stderr)
         sh(str(ROOT / ".venv/bin/tracker"), "migrate", env={"DATABASE_URL": url})
         build = time.monotonic()
