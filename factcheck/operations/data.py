@@ -28,6 +28,25 @@ def override_problems(reason: str) -> dict[str, str]:
     return {}
 
 
+async def set_override(actor: Actor, table, row: dict, reason: str, version: int | None) -> None:
+    """Record HMIP's decision to publish over HMPPS's objection on a data item or photograph row
+    (both tables have the same override columns), in the caller's change()."""
+    if row["response"] != "objection" or row["resolution"]:
+        raise Refused("Only an unresolved objection can be published over", "reason", state=True)
+    if errors := override_problems(reason):
+        raise Refused(errors)
+    if version is not None and version != row["version"]:
+        raise Conflict(row)
+    await table.update(
+        {
+            table.override_reason: reason.strip(),
+            table.overridden_by: actor.user_id,
+            table.overridden_at: now_utc(),
+            table.version: table.version + 1,
+        }
+    ).where(table.id == row["id"])
+
+
 def data_item_problems(values: dict) -> tuple[dict, dict[str, str]]:
     clean = {
         "description": str(values.get("description") or "").strip(),
@@ -198,7 +217,6 @@ async def publish_over_objection(
 ) -> None:
     """HMIP decides to publish data HMPPS objected to (MoU ¶31: the decision to publish is HMIP's),
     with its reason. Not Performance Hub data: that needs D&A's consent (Annex B ¶4.3)."""
-    errors = override_problems(reason)
     async with change(
         actor, "factcheck.data_published_over_objection", object_type="data_item", object_id=item_id
     ) as entry:
@@ -206,18 +224,5 @@ async def publish_over_objection(
         item = await _item(inspection_id, item_id)
         if item["source"] == "hub":
             raise Refused(HUB_NEEDS_CONSENT, "reason", state=True)
-        if item["response"] != "objection" or item["resolution"]:
-            raise Refused("Only an unresolved objection can be published over", "reason", state=True)
-        if errors:
-            raise Refused(errors)
-        if version is not None and version != item["version"]:
-            raise Conflict(item)
-        await DataItem.update(
-            {
-                DataItem.override_reason: reason.strip(),
-                DataItem.overridden_by: actor.user_id,
-                DataItem.overridden_at: now_utc(),
-                DataItem.version: DataItem.version + 1,
-            }
-        ).where(DataItem.id == item_id)
+        await set_override(actor, DataItem, item, reason, version)
         entry.detail = f"inspection={inspection_id}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from factcheck.operations.common import not_after_today, row_for
-from factcheck.operations.data import RESOLUTIONS, override_problems
+from factcheck.operations.data import RESOLUTIONS, set_override
 from factcheck.queries import IDENTITY_CHECKS, photograph
 from factcheck.tables import Photograph
 from tracker.clock import now_utc
@@ -191,26 +191,12 @@ async def publish_over_objection(
     actor: Actor, inspection_id: int, photo_id: int, reason: str, *, version: int | None = None
 ) -> None:
     """HMIP decides to publish a photograph HMPPS objected to (MoU ¶31), with its reason."""
-    errors = override_problems(reason)
     async with change(
         actor, "factcheck.photo_published_over_objection", object_type="photograph", object_id=photo_id
     ) as entry:
         await row_for(actor, inspection_id, "factcheck.photo.override", "reason")
         photo = await _photo(inspection_id, photo_id)
-        if photo["response"] != "objection" or photo["resolution"]:
-            raise Refused("Only an unresolved objection can be published over", "reason", state=True)
-        if errors:
-            raise Refused(errors)
-        if version is not None and version != photo["version"]:
-            raise Conflict(photo)
-        await Photograph.update(
-            {
-                Photograph.override_reason: reason.strip(),
-                Photograph.overridden_by: actor.user_id,
-                Photograph.overridden_at: now_utc(),
-                Photograph.version: Photograph.version + 1,
-            }
-        ).where(Photograph.id == photo_id)
+        await set_override(actor, Photograph, photo, reason, version)
         entry.detail = f"inspection={inspection_id}"
 
 
