@@ -16,7 +16,7 @@ from timelines import (
 from timelines.core.rules import deadline_rule
 from timelines.tables import SentReminder
 from tracker.extensions import Domain, Retained
-from tracker.navigation import NavItem
+from tracker.navigation import ADMINISTRATION, YOUR_ACCOUNT, NavItem
 from tracker.roles import Role
 
 TIMELINES = Domain(
@@ -39,14 +39,44 @@ TIMELINES = Domain(
             order=21,
         ),
         NavItem(
-            "Performance",
+            "On-time performance",
             "/performance",
             frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY}),
             order=22,
+            under="/dashboard",
         ),
-        NavItem("Import programme", "/programme/import", frozenset({Role.HMIP_MANAGER}), order=60),
-        NavItem("Calculator", "/calculator", frozenset(Role), order=80),
-        NavItem("Holidays", "/admin/holidays", frozenset({Role.ADMIN}), order=92),
+        NavItem(
+            "Recurring obligations",
+            "/recurring",
+            frozenset({Role.HMIP_MANAGER, Role.HMPPS_MANAGER, Role.HMPPS_SCRUTINY}),
+            order=23,
+            under="/dashboard",
+        ),
+        NavItem(
+            "Import the inspection programme",
+            "/programme/import",
+            frozenset({Role.HMIP_MANAGER}),
+            order=60,
+            under="/programme",
+        ),
+        NavItem("Deadline calculator", "/calculator", frozenset(Role), order=80, under="/my-work"),
+        NavItem(
+            "Bank holidays",
+            "/admin/holidays",
+            frozenset({Role.ADMIN}),
+            order=92,
+            under=ADMINISTRATION,
+            description="The working-day calendar every deadline is counted with: add, remove or refresh "
+            "bank holidays.",
+        ),
+        NavItem(
+            "Reminder emails",
+            "/account/emails",
+            frozenset(Role),
+            order=103,
+            under=YOUR_ACCOUNT,
+            description="Which emails remind you of the deadlines you own.",
+        ),
     ],
     home_panels=[pages.home_panel],
     home_order=40,  # the deadlines summary, after the fact checks and action plans

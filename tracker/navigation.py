@@ -1,4 +1,8 @@
-"""The service navigation: what each role sees in the header."""
+"""The service navigation: what each role sees in the header, and the pages listed on another page.
+
+An entry with `under` is not in the header: the page at that href lists it (the Administration
+and Your account pages, a link from the Programme page), and the header item of that page is
+marked while the person is on it. The header stays one row at desktop width (issue 16)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from dataclasses import dataclass
 from tracker.principal import Principal
 from tracker.roles import Role
 
+ADMINISTRATION = "/admin"  # the page listing the administrators' pages (tracker.web.hubs)
+YOUR_ACCOUNT = "/account"  # the page listing a person's own settings, linked beside "Signed in as"
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -14,6 +21,8 @@ class NavItem:
     href: str
     roles: frozenset[Role]
     order: int = 50
+    under: str = ""  # the href of the page that lists this one; "" for the header
+    description: str = ""  # what the listing page says it is for
 
 
 _ITEMS: list[NavItem] = []
@@ -27,12 +36,46 @@ def register(*items: NavItem) -> None:
     _ITEMS.sort(key=lambda i: i.order)
 
 
-def items_for(principal: Principal | None, current_path: str) -> list[dict]:
+def _visible(principal: Principal | None) -> list[NavItem]:
     if principal is None:
         return []
-    visible = [item for item in _ITEMS if principal.roles & item.roles]
-    active = _longest_match(visible, current_path)
-    return [{"text": i.label, "href": i.href, "active": i is active} for i in visible]
+    return [item for item in _ITEMS if principal.roles & item.roles]
+
+
+def items_for(principal: Principal | None, current_path: str) -> list[dict]:
+    """The header's items for this person; the one the page is in is marked: aria-current="page"
+    on that very page, "true" on a page inside it."""
+    visible = _visible(principal)
+    header = [item for item in visible if not item.under]
+    section = _header_item_of(_longest_match(visible, current_path), visible)
+    return [
+        {
+            "text": i.label,
+            "href": i.href,
+            "active": i is section,
+            "current": i is section and i.href == current_path,
+        }
+        for i in header
+    ]
+
+
+def pages_under(principal: Principal | None, href: str) -> list[dict]:
+    """The pages the page at `href` lists for this person, in order."""
+    return [
+        {"text": i.label, "href": i.href, "description": i.description}
+        for i in _visible(principal)
+        if i.under == href
+    ]
+
+
+def _header_item_of(item: NavItem | None, visible: list[NavItem]) -> NavItem | None:
+    """The header item a page belongs to: itself, or the item of the page that lists it."""
+    by_href = {i.href: i for i in visible}
+    seen = set()
+    while item is not None and item.under and item.href not in seen:
+        seen.add(item.href)
+        item = by_href.get(item.under)
+    return item
 
 
 def _longest_match(items: list[NavItem], path: str) -> NavItem | None:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from tracker import extensions, policy, submissions
 from tracker.clock import LONDON
-from tracker.navigation import items_for
+from tracker.navigation import items_for, pages_under
 from tracker.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -85,6 +85,13 @@ def can_in_template(context, action: str, row=None) -> bool:
     return policy.can(principal, action, row)
 
 
+@pass_context
+def pages_under_in_template(context, href: str) -> list[dict]:
+    """`pages_under(href)` in a template: the pages the page at href lists for this person."""
+    request = context.get("request")
+    return pages_under(request.scope.get("user") if request is not None else None, href)
+
+
 def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     loader = ChoiceLoader(
         [
@@ -106,6 +113,7 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     env.globals["plural"] = plural
     env.globals["errors_list"] = errors_list
     env.globals["nav_items"] = items_for
+    env.globals["pages_under"] = pages_under_in_template
     env.globals["service_name"] = SERVICE_NAME
     env.globals["Markup"] = Markup
     env.globals["form_token"] = submissions.new_token

@@ -113,7 +113,8 @@ def test_governor_sees_only_their_establishment(page, live_server, today):
 def test_admin_adds_a_bank_holiday_and_sees_the_deadlines_it_moved(page, live_server, today):
     build_world()
     browser_sign_in(page, live_server, "ada")
-    page.get_by_role("link", name="Holidays").click()
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Bank holidays").click()
     _clean(page)
     page.get_by_role("button", name="Add the holiday and recompute deadlines").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
@@ -138,7 +139,8 @@ def test_hmip_manager_imports_the_programme(page, live_server, today, tmp_path):
         "HMP Leeds,full,2025-06-02,2025-06-06,no,lead\n"
     )
     browser_sign_in(page, live_server, "boss")
-    page.get_by_role("link", name="Import programme").click()
+    page.get_by_role("link", name="Programme", exact=True).click()
+    page.get_by_role("link", name="Import the inspection programme").click()
     _clean(page)
     page.get_by_label("Upload a file").set_input_files(str(path))
     page.get_by_role("button", name="Check the file").click()

@@ -84,7 +84,7 @@ def test_home_page_for_every_role(client, role):
     page = client.get("/")
     assert page.status_code == 200
     assert role.label in page.text
-    assert ("Users" in page.text) == (role == Role.ADMIN)
+    assert ("Administration" in page.text) == (role == Role.ADMIN)
 
 
 def test_denied_request_is_audited(client):

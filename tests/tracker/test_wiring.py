@@ -104,4 +104,4 @@ def test_importing_a_domain_registers_nothing_and_create_app_wires_them_all(tmp_
     )
     imported, wired = result.stdout.splitlines()
     assert imported.split() == ["0", "0", "0", "0", "0", "0"]
-    assert wired.split() == ["14", "5", "3", "1", "4", "4"]
+    assert wired.split() == ["20", "5", "3", "1", "4", "4"]
