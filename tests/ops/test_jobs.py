@@ -125,7 +125,8 @@ def test_admins_see_each_job_and_its_runs(client, db):
         "RuntimeError: the mail server said no",
     ):
         assert text in page.text
-    assert 'href="/admin/jobs"' in client.get("/").text
+    assert 'href="/admin"' in client.get("/").text  # Administration, in the header
+    assert 'href="/admin/jobs"' in client.get("/admin").text
 
 
 def tracker(*args: str, env: dict) -> subprocess.Popen:
