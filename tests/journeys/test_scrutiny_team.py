@@ -100,7 +100,11 @@ def plan_waiting_for_quality_assurance(leader: int) -> None:
     inspection = make_inspection(oldtown, end=end, team_leader_id=leader, today=TODAY)
     publish_report(inspection, end, date(2025, 1, 10), today=TODAY)
     recommendation = Recommendation(
-        inspection=inspection, reference="R1", text="Leaders should reduce violence.", area="Safety", position=1
+        inspection=inspection,
+        reference="R1",
+        text="Leaders should reduce violence.",
+        area="Safety",
+        position=1,
     )
     run(recommendation.save())
     plan = run(workflow.start_plan(by(governor), inspection))
@@ -144,7 +148,13 @@ def rows_of(page, table) -> list[str]:
 def spreadsheet(tmp_path, name: str, categories: list[str]) -> str:
     """The team's comments: one row a point, with the given categories."""
     rows = [
-        [f"Paragraph {5 + n // 3}.{n + 1}", category, f"Figure {n + 10}", f"It was {n + 20}, not {n + 10}", ""]
+        [
+            f"Paragraph {5 + n // 3}.{n + 1}",
+            category,
+            f"Figure {n + 10}",
+            f"It was {n + 20}, not {n + 10}",
+            "",
+        ]
         for n, category in enumerate(categories)
     ]
     path = tmp_path / name
@@ -180,11 +190,15 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
     # 2. Opens the HMP Example fact check: draft arrived 4 March, return due 25 March.
     checks.get_by_role("link", name="HMP Example").click()
     expect(page.get_by_role("heading", name="Fact check", exact=True)).to_be_visible()
-    deadline = page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text="Fact check returned"))
+    deadline = page.locator(
+        ".govuk-summary-list__row", has=page.locator("dt", has_text="Fact check returned")
+    )
     expect(deadline).to_contain_text("Due Tuesday 25 March 2025")
     expect(deadline).to_contain_text("15 working days after the draft was received — MoU ¶32")
     expect(deadline).to_contain_text("3 working days left")
-    sent = page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text="Sent to the Scrutiny Team"))
+    sent = page.locator(
+        ".govuk-summary-list__row", has=page.locator("dt", has_text="Sent to the Scrutiny Team")
+    )
     expect(sent).to_contain_text("Tuesday 4 March 2025")
     look(page)
 
@@ -250,7 +264,9 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
     categories = ["Data", "Names or titles", "Description of process", "Description of events", "Other"] * 2
     bad = list(categories)
     bad[1] = bad[6] = ""
-    page.get_by_label("Spreadsheet of accuracy points").set_input_files(spreadsheet(tmp_path, "bad.xlsx", bad))
+    page.get_by_label("Spreadsheet of accuracy points").set_input_files(
+        spreadsheet(tmp_path, "bad.xlsx", bad)
+    )
     page.get_by_role("button", name="Import the points").click()
     problems = page.locator("#row-errors")
     expect(problems).to_contain_text("Nothing has been added.")
@@ -296,7 +312,9 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
     # 6. Submits; sees the confirmation and the inspection move to HMIP.
     page.get_by_role("button", name="Submit the return").click()
     expect(page.get_by_role("heading", name="Fact check returned")).to_be_visible()
-    expect(page.get_by_text("HMP Example: 12 accuracy points returned to HMIP on 20 March 2025")).to_be_visible()
+    expect(
+        page.get_by_text("HMP Example: 12 accuracy points returned to HMIP on 20 March 2025")
+    ).to_be_visible()
     expect(page.get_by_text("The inspection is now with HMIP, who answer each point.")).to_be_visible()
     look(page)
     page.locator("#main-content").get_by_role("link", name="Back to the fact check").click()
