@@ -214,11 +214,12 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
     governor = governor_context.new_page()
     browser_sign_in(governor, live_server, "governor")
     look(governor)
-    governor.get_by_role("link", name="Inspections").click()
-    look(governor)
-    governor.get_by_role("link", name="HMP Example").first.click()
-    look(governor)
-    governor.get_by_role("link", name="Read the draft and propose corrections").click()
+    shared = governor.locator("section", has=governor.get_by_role("heading", name="Draft reports to check"))
+    expect(shared).to_contain_text(
+        "HMP Example, full inspection: the Scrutiny Team shared the draft report with you on 20 March 2025."
+        " They return the fact check to HMIP by Tuesday 25 March 2025."
+    )
+    shared.get_by_role("link", name="Read the draft and propose corrections").click()
     look(governor)
     for location, category, correction in (
         ("Paragraph 1.4", "Names or titles", "The head of safety is Ms Patel"),
