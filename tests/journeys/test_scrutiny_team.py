@@ -141,6 +141,11 @@ def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
 
+def row_named(page, label: str):
+    """The summary list row whose key is `label`."""
+    return page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text=label))
+
+
 def rows_of(page, table) -> list[str]:
     return [" ".join(text.split()) for text in table.locator("tbody tr").all_inner_texts()]
 
@@ -190,15 +195,11 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
     # 2. Opens the HMP Example fact check: draft arrived 4 March, return due 25 March.
     checks.get_by_role("link", name="HMP Example").click()
     expect(page.get_by_role("heading", name="Fact check", exact=True)).to_be_visible()
-    deadline = page.locator(
-        ".govuk-summary-list__row", has=page.locator("dt", has_text="Fact check returned")
-    )
+    deadline = row_named(page, "Fact check returned")
     expect(deadline).to_contain_text("Due Tuesday 25 March 2025")
     expect(deadline).to_contain_text("15 working days after the draft was received — MoU ¶32")
     expect(deadline).to_contain_text("3 working days left")
-    sent = page.locator(
-        ".govuk-summary-list__row", has=page.locator("dt", has_text="Sent to the Scrutiny Team")
-    )
+    sent = row_named(page, "Sent to the Scrutiny Team")
     expect(sent).to_contain_text("Tuesday 4 March 2025")
     look(page)
 
@@ -302,12 +303,15 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
 
     # ... and records that HMPPS is content to publish on the indicative date.
     page.get_by_role("link", name="Check and submit the return").click()
+    expect(page.get_by_text("Is HMPPS content to publish on 29 April 2025?")).to_be_visible()
     look(page)
     fill_date(page, "returned", TODAY)
     page.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Check the return before submitting it")).to_be_visible()
     expect(page.get_by_text("12 points")).to_be_visible()
+    content = row_named(page, "Content to publish on 29 April 2025")
+    expect(content.locator("dd").first).to_have_text("Yes")
     look(page)
 
     # 6. Submits; sees the confirmation and the inspection move to HMIP.
@@ -317,9 +321,11 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
         page.get_by_text("HMP Example: 12 accuracy points returned to HMIP on 20 March 2025")
     ).to_be_visible()
     expect(page.get_by_text("The inspection is now with HMIP, who answer each point.")).to_be_visible()
+    expect(row_named(page, "HMIP response to accuracy points")).to_contain_text("Due Thursday 3 April 2025")
     look(page)
     page.locator("#main-content").get_by_role("link", name="Back to the fact check").click()
     page.get_by_role("link", name="Back to the inspection").click()
-    stage = page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text="Stage"))
+    stage = row_named(page, "Stage")
     expect(stage).to_contain_text("HMIP answering accuracy points")
+    expect(page.locator(".moj-timeline__title").first).to_have_text(re.compile("[Ff]act check returned"))
     look(page)
