@@ -192,8 +192,18 @@ def test_the_scrutiny_team_journey(page, browser, live_server, clock_at_journey_
     expect(page.get_by_role("link", name="HMP Oldtown")).to_be_visible()
     look(page)
 
+    # ... and narrows the list of every fact check to those due within 3 working days.
+    page.get_by_role("link", name="See and filter all fact checks").click()
+    expect(page.get_by_role("table").get_by_text("3 fact checks")).to_be_visible()
+    look(page)
+    page.get_by_role("link", name="Due within 3 working days").click()
+    queue = page.get_by_role("table", name=re.compile("2 fact checks"))
+    expect(queue.locator("tbody tr")).to_have_count(2)
+    expect(queue.locator("tbody tr").first).to_contain_text("HMP Elsewhere")
+    look(page)
+
     # 2. Opens the HMP Example fact check: draft arrived 4 March, return due 25 March.
-    checks.get_by_role("link", name="HMP Example").click()
+    queue.get_by_role("link", name="HMP Example").click()
     expect(page.get_by_role("heading", name="Fact check", exact=True)).to_be_visible()
     deadline = row_named(page, "Fact check returned")
     expect(deadline).to_contain_text("Due Tuesday 25 March 2025")
