@@ -2,7 +2,7 @@
 
 from factcheck import api, cli, demo, policy, routes
 from factcheck.operations.facts import WRITERS
-from factcheck.web.queue import inspection_section, scrutiny_home_panel
+from factcheck.web.queue import establishment_home_panel, inspection_section, scrutiny_home_panel
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
 from tracker.roles import Role
@@ -14,7 +14,7 @@ FACTCHECK = Domain(
     navigation=[
         NavItem("Fact checks", "/factcheck", frozenset({Role.HMPPS_SCRUTINY, Role.HMIP_MANAGER}), order=30)
     ],
-    home_panels=[scrutiny_home_panel],
+    home_panels=[scrutiny_home_panel, establishment_home_panel],
     home_order=20,  # what people come for first
     inspection_sections=[inspection_section],
     commands=cli.COMMANDS,

@@ -91,6 +91,26 @@ async def scrutiny_home_panel(request: Request, principal) -> dict | None:
     }
 
 
+async def establishment_home_panel(request: Request, principal) -> dict | None:
+    """The drafts shared with the person's establishments while their fact check is under way:
+    where to propose corrections, and by when the Scrutiny Team returns the fact check."""
+    if not principal.has(Role.ESTABLISHMENT):
+        return None
+    shared = []
+    for establishment in principal.establishment_ids:
+        for row in await queries.fact_checks_under_way(today_london(), establishment=establishment):
+            full = await queries.factcheck_row(row["inspection"])
+            if full and full["shared"] and can(principal, READ, full):
+                shared.append(row | {"shared_at": full["draft"]["shared_at"]})
+    if not shared:
+        return None
+    return {
+        "template": "factcheck/_home_establishment.html",
+        "fc_shared": shared,
+        "fc_kind_labels": KIND_LABELS,
+    }
+
+
 async def inspection_section(request: Request, principal, row: dict) -> dict | None:
     # the page's row has every column and name this section reads (inspections.permissions)
     full = dict(row) if "team_leader_name" in row else await queries.inspection_row(row["id"])
