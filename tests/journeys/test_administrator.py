@@ -102,6 +102,7 @@ def _adds_a_liaison_officer(page) -> str:
     look(page)
     page.get_by_role("button", name="Make their password link").click()
     expect(page.get_by_role("heading", name="Password link for liaison")).to_be_visible()
+    expect(page.get_by_text("It works once, for")).to_be_visible()
     link = page.locator("code.app-password-link").inner_text().strip()
     look(page)
     return link
@@ -125,6 +126,10 @@ def _new_user_sets_password_and_two_step(browser, link: str, live_server) -> Non
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as Lia Ison")).to_be_visible()
+    look(page)
+    _open(page, "Establishments")  # scoped to their establishment
+    expect(page.get_by_role("link", name="HMP Example")).to_be_visible()
+    expect(page.get_by_text("HMP Leeds")).to_have_count(0)
     look(page)
     _open(page, "Two-step sign-in")
     expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
