@@ -25,7 +25,7 @@ from tests.support import (
 )
 from tracker.roles import Role
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TODAY = date(2025, 3, 24)
 NEW_PASSWORD = "lantern-orchard-pebble-42"

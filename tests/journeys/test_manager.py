@@ -15,7 +15,7 @@ from tracker.roles import Role
 
 smtp = timelines_fixtures.smtp  # the fixture: a loopback SMTP server that keeps what it receives
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MONDAY = date(2025, 3, 24)
 
