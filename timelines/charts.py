@@ -48,7 +48,8 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: li
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float | None, str]]) -> Markup:
     """Horizontal bars of percentages: (label, value 0-100 or None, text shown at the bar's end)."""
-    label_width, bar_width, row = 200, 330, 30
+    # 630 px wide: the two-thirds column of a desktop page, with the table beside it
+    label_width, bar_width, row = 170, 330, 30
     width, height = label_width + bar_width + 130, max(row * len(bars) + 30, 60)
     described = "; ".join(f"{label}: {text}" for label, _v, text in bars) or "No figures"
     body = [el("line", x1=label_width, y1=0, x2=label_width, y2=height - 20, stroke=DARK, stroke_width=1)]

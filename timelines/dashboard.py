@@ -56,6 +56,23 @@ def query(filters: Mapping[str, str], **changes: str) -> str:
     return urlencode({k: v for k, v in merged.items() if v})
 
 
+ORGANISATIONS = {
+    "hmip": "HMIP",
+    "scrutiny": "HMPPS",
+    "establishment": "HMPPS",
+    "hmpps": "HMPPS",
+    "sos": "the Secretary of State",
+}
+
+
+def by_organisation(rows: list[dict]) -> str:
+    """Who holds the ball, organisation by organisation ("4 with HMIP, 3 with HMPPS"): the
+    Scrutiny Team and the establishments are both HMPPS."""
+    counts = Counter(ORGANISATIONS.get(r["owner"], r["owner"]) for r in rows)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{count} with {who}" for who, count in ordered)
+
+
 def breakdowns(rows: list[dict], filters: Mapping[str, str]) -> list[dict]:
     """Counts of the filtered rows by stage, establishment, prison group and side, as links."""
     by_stage = Counter((r["key"], r["label"]) for r in rows)
