@@ -69,12 +69,15 @@ def build_world() -> dict:
     return {"example": example, "inspection": inspection}
 
 
-def _open(page, link: str) -> None:
-    """A header link, as a person clicks it (on a phone, behind the Menu button)."""
+def _open(page, link: str, *then: str) -> None:
+    """A header link, as a person clicks it (on a phone, behind the Menu button), then each of
+    `then` on the pages it leads to (a page that lists others: Administration, Your account)."""
     menu = page.get_by_role("button", name="Menu")
     if menu.count() and menu.first.is_visible():
         menu.first.click()
     page.get_by_role("link", name=link, exact=True).click()
+    for name in then:
+        page.locator("main").get_by_role("link", name=name, exact=True).click()
 
 
 def _user_row(page, username: str):
@@ -82,7 +85,7 @@ def _user_row(page, username: str):
 
 
 def _adds_a_liaison_officer(page) -> str:
-    _open(page, "Users")
+    _open(page, "Administration", "Users")
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     look(page)
     page.get_by_role("link", name="Add a user").click()
@@ -131,7 +134,7 @@ def _new_user_sets_password_and_two_step(browser, link: str, live_server) -> Non
     expect(page.get_by_role("link", name="HMP Example")).to_be_visible()
     expect(page.get_by_text("HMP Leeds")).to_have_count(0)
     look(page)
-    _open(page, "Two-step sign-in")
+    _open(page, "Your account", "Two-step sign-in")
     expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     look(page)
     secret = page.locator("code.app-secret").inner_text().replace(" ", "")
@@ -150,7 +153,7 @@ def _new_user_sets_password_and_two_step(browser, link: str, live_server) -> Non
 
 
 def _changes_roles(page) -> None:
-    _open(page, "Users")
+    _open(page, "Administration", "Users")
     page.get_by_role("link", name="Change mover’s details").click()
     page.get_by_label("HMIP team leader").check()
     look(page)
@@ -187,7 +190,7 @@ def _reactivates_a_returner(page) -> None:
 
 
 def _adds_a_bank_holiday(page) -> None:
-    _open(page, "Holidays")
+    _open(page, "Administration", "Bank holidays")
     expect(page.get_by_role("heading", name="Bank holidays")).to_be_visible()
     look(page)
     page.get_by_label("Day", exact=True).fill("28")
@@ -209,7 +212,7 @@ def _finds_who_read_the_debrief_note(page) -> None:
     from tracker.templating import govuk_datetime
 
     read = audit_rows("debrief_note.view")[0]
-    _open(page, "Audit log")
+    _open(page, "Administration", "Audit log")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     look(page)
     page.get_by_label("About", exact=True).fill("HMP Example")

@@ -133,12 +133,15 @@ def build_world() -> dict:
     return {"place": place, "users": users}
 
 
-def _open(page, link: str) -> None:
-    """A header link, as a person clicks it (on a phone, behind the Menu button)."""
+def _open(page, link: str, *then: str) -> None:
+    """A header link, as a person clicks it (on a phone, behind the Menu button), then each of
+    `then` on the pages it leads to (a page that lists others: Administration, Your account)."""
     menu = page.get_by_role("button", name="Menu")
     if menu.count() and menu.first.is_visible():
         menu.first.click()
     page.get_by_role("link", name=link, exact=True).click()
+    for name in then:
+        page.locator("main").get_by_role("link", name=name, exact=True).click()
 
 
 def _dashboard_clicks_through_to_each_overdue_item(page, world) -> None:
@@ -183,7 +186,7 @@ def _dashboard_clicks_through_to_each_overdue_item(page, world) -> None:
 def _last_business_year_on_time_and_in_excel(page, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    _open(page, "Performance")
+    _open(page, "Dashboard", "On-time performance")
     page.get_by_label("Business year").select_option(label="April 2023 to March 2024")
     expect(page.get_by_role("heading", name="April 2023 to March 2024")).to_be_visible()
     chart = page.get_by_role("region", name="Chart: Draft reports within 32 working days")
@@ -234,7 +237,7 @@ def _the_programme(page) -> None:
 
 
 def _chooses_the_weekly_email(page) -> None:
-    _open(page, "Reminder emails")
+    _open(page, "Your account", "Reminder emails")
     expect(page.get_by_role("heading", name="Reminder emails")).to_be_visible()
     look(page)
     page.get_by_label("Weekly, on Monday").check()
