@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from tracker.audit_words import codes_for, in_words
+from tracker.audit_words import codes_for, in_words, subject_in_words
 from tracker.clock import LONDON
 from tracker.db import contains_words
 from tracker.extensions import AUDIT_SUBJECTS, AuditSubjects
@@ -119,10 +119,8 @@ async def _subject_names(rows: list[dict], principal: Principal | None) -> dict[
 
 
 def _plain(row: dict) -> tuple[str, str]:
-    """A subject no domain names: its kind in words and its id (a route, a dashboard, …)."""
-    if not row["object_type"]:
-        return ("", "")
-    return (f"{row['object_type'].replace('_', ' ')} {row['object_id']}".strip(), "")
+    """A subject no domain names (a page, a dashboard, …), or a row no longer there."""
+    return (subject_in_words(row["object_type"], row["object_id"]), "")
 
 
 def as_csv(rows: list[dict]) -> bytes:
@@ -161,4 +159,14 @@ async def users_matching(words: str) -> list[int]:
     return [row["id"] for row in rows]
 
 
-USER_SUBJECTS = {"user": AuditSubjects(user_names, users_matching)}
+async def feed_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """A person's calendar feed link (its audit rows carry the person's id)."""
+    return {
+        i: (f"Calendar feed of {name}", "") for i, (name, _link) in (await user_names(principal, ids)).items()
+    }
+
+
+USER_SUBJECTS = {
+    "user": AuditSubjects(user_names, users_matching),
+    "calendar_feed": AuditSubjects(feed_names, users_matching),
+}

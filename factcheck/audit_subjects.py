@@ -1,0 +1,180 @@
+"""How the audit log names the fact check's rows: accuracy points and proposals, unpublished data
+items, photographs and the draft report's files ("Photograph 'Cell on A wing' for HMP Leeds,
+inspection March 2026"), each linked to its part of the fact check for a reader the policy lets
+open it, and found by the establishment's name, the inspection's title or the row's own words.
+
+Each kind names all its rows on a page in a few queries whatever their number: the rows with
+their inspection, then (for a person who may be shown links) the inspections' teams and shared
+drafts, which factcheck.policy's read actions ask about."""
+
+from __future__ import annotations
+
+from factcheck.queries import with_shown_numbers
+from factcheck.tables import AccuracyPoint, DataItem, DraftFile, DraftReport, Photograph
+from inspections.audit_subjects import about_inspection, inspection_columns, inspection_words
+from inspections.tables import InspectionTeamMember
+from tracker.db import contains_words
+from tracker.extensions import AuditSubjects
+from tracker.policy import can
+from tracker.principal import Principal
+
+READ = "factcheck.read"
+READ_ALL = "factcheck.read_all"
+LONGEST = 60  # characters of a description before it is cut short
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LONGEST else text[: LONGEST - 1].rstrip() + "…"
+
+
+async def _policy_rows(principal: Principal | None, rows: list[dict]) -> dict[int, dict]:
+    """inspection id -> the row factcheck.policy's read actions ask about (its team, whether the
+    draft is shared), for every inspection of these rows, in two queries; none without a person."""
+    if principal is None or not rows:
+        return {}
+    ids = sorted({row["inspection"] for row in rows})
+    teams: dict[int, set[int]] = {}
+    for member in await InspectionTeamMember.select(
+        InspectionTeamMember.inspection, InspectionTeamMember.user
+    ).where(InspectionTeamMember.inspection.is_in(ids)):
+        teams.setdefault(member["inspection"], set()).add(member["user"])
+    shared = await DraftReport.select(DraftReport.inspection).where(
+        DraftReport.inspection.is_in(ids), DraftReport.shared_with_establishment.eq(True)
+    )
+    shared_ids = {draft["inspection"] for draft in shared}
+    return {
+        row["inspection"]: {
+            "id": row["inspection"],
+            "establishment": row["establishment"],
+            "team_leader": row["team_leader"],
+            "team": frozenset(teams.get(row["inspection"], ())),
+            "shared": row["inspection"] in shared_ids,
+        }
+        for row in rows
+    }
+
+
+def _linker(principal: Principal | None, policy_rows: dict[int, dict]):
+    def link(row: dict, part: str, action: str = READ_ALL) -> str:
+        inspection = policy_rows.get(row["inspection"])
+        if inspection is None or not can(principal, action, inspection):
+            return ""
+        return f"/inspections/{row['inspection']}/factcheck#{part}"
+
+    return link
+
+
+# -- accuracy points ------------------------------------------------------------------------------
+
+POINT_NAMES = {
+    "included": "Accuracy point {n} in the return for {of}",
+    "proposed": "Proposal {n} from the establishment for {of}",
+    "dropped": "Proposal {n} not taken forward, for {of}",
+    "withdrawn": "Proposal {n} withdrawn by the establishment, for {of}",
+}
+
+
+async def point_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Numbered as the fact check shows them now: the return's points 1, 2, 3; the proposals 1, 2."""
+    rows = await AccuracyPoint.select(
+        AccuracyPoint.id, AccuracyPoint.origin, *inspection_columns(AccuracyPoint.inspection)
+    ).where(AccuracyPoint.id.is_in(ids))
+    inspections = sorted({row["inspection"] for row in rows})
+    siblings: dict[int, list[dict]] = {}
+    if inspections:
+        for point in await AccuracyPoint.select(
+            AccuracyPoint.id, AccuracyPoint.inspection, AccuracyPoint.number, AccuracyPoint.state
+        ).where(AccuracyPoint.inspection.is_in(inspections)):
+            siblings.setdefault(point["inspection"], []).append(point)
+    shown = {p["id"]: p for points in siblings.values() for p in with_shown_numbers(points)}
+    link = _linker(principal, await _policy_rows(principal, rows))
+
+    def named(row: dict) -> tuple[str, str]:
+        point = shown[row["id"]]
+        words = POINT_NAMES.get(point["state"], POINT_NAMES["included"])
+        own = row["origin"] == "establishment" and link(row, "points", READ)  # their own proposal
+        return words.format(n=point["shown"], of=about_inspection(row)), link(row, "points") or own or ""
+
+    return {row["id"]: named(row) for row in rows}
+
+
+async def points_matching(words: str) -> list[int]:
+    rows = await AccuracyPoint.select(AccuracyPoint.id).where(
+        inspection_words(AccuracyPoint.inspection, words)
+    )
+    return [row["id"] for row in rows]
+
+
+# -- unpublished data items, photographs, the draft's files -----------------------------------------
+
+
+async def data_item_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = await DataItem.select(
+        DataItem.id, DataItem.description, *inspection_columns(DataItem.inspection)
+    ).where(DataItem.id.is_in(ids))
+    link = _linker(principal, await _policy_rows(principal, rows))
+    return {
+        row["id"]: (
+            f"Unpublished data '{_short(row['description'])}' for {about_inspection(row)}",
+            link(row, "data"),
+        )
+        for row in rows
+    }
+
+
+async def data_items_matching(words: str) -> list[int]:
+    rows = await DataItem.select(DataItem.id).where(
+        inspection_words(DataItem.inspection, words) | contains_words(DataItem.description, words)
+    )
+    return [row["id"] for row in rows]
+
+
+async def photograph_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = await Photograph.select(
+        Photograph.id, Photograph.caption, *inspection_columns(Photograph.inspection)
+    ).where(Photograph.id.is_in(ids))
+    link = _linker(principal, await _policy_rows(principal, rows))
+    return {
+        row["id"]: (
+            f"Photograph '{_short(row['caption'])}' for {about_inspection(row)}",
+            link(row, "photographs"),
+        )
+        for row in rows
+    }
+
+
+async def photographs_matching(words: str) -> list[int]:
+    rows = await Photograph.select(Photograph.id).where(
+        inspection_words(Photograph.inspection, words) | contains_words(Photograph.caption, words)
+    )
+    return [row["id"] for row in rows]
+
+
+async def draft_file_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = await DraftFile.select(
+        DraftFile.id, DraftFile.filename, *inspection_columns(DraftFile.inspection)
+    ).where(DraftFile.id.is_in(ids))
+    link = _linker(principal, await _policy_rows(principal, rows))
+    return {
+        row["id"]: (
+            f"Draft report '{_short(row['filename'])}' for {about_inspection(row)}",
+            link(row, "draft", READ),
+        )
+        for row in rows
+    }
+
+
+async def draft_files_matching(words: str) -> list[int]:
+    rows = await DraftFile.select(DraftFile.id).where(
+        inspection_words(DraftFile.inspection, words) | contains_words(DraftFile.filename, words)
+    )
+    return [row["id"] for row in rows]
+
+
+AUDIT_SUBJECTS = {
+    "accuracy_point": AuditSubjects(point_names, points_matching),
+    "data_item": AuditSubjects(data_item_names, data_items_matching),
+    "photograph": AuditSubjects(photograph_names, photographs_matching),
+    "draft_file": AuditSubjects(draft_file_names, draft_files_matching),
+}
