@@ -4,8 +4,8 @@ inspection March 2026"), each linked to its part of the fact check for a reader 
 open it, and found by the establishment's name, the inspection's title or the row's own words.
 
 Each kind names all its rows on a page in a few queries whatever their number: the rows with
-their inspection, then (for a person who may be shown links) the inspections' teams and shared
-drafts, which factcheck.policy's read actions ask about."""
+their inspection, then, where the reader's roles make them matter, the inspections' teams and
+shared drafts, which factcheck.policy's read actions ask about."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from inspections.audit_subjects import about_inspection, inspection_columns, ins
 from inspections.tables import InspectionTeamMember
 from tracker.db import contains_words
 from tracker.extensions import AuditSubjects
-from tracker.policy import can
+from tracker.policy import can, roles_for
 from tracker.principal import Principal
+from tracker.roles import Role
 
 READ = "factcheck.read"
 READ_ALL = "factcheck.read_all"
@@ -29,27 +30,31 @@ def _short(text: str) -> str:
 
 
 async def _policy_rows(principal: Principal | None, rows: list[dict]) -> dict[int, dict]:
-    """inspection id -> the row factcheck.policy's read actions ask about (its team, whether the
-    draft is shared), for every inspection of these rows, in two queries; none without a person."""
-    if principal is None or not rows:
-        return {}
+    """inspection id -> the row factcheck.policy's read actions ask about, for every inspection of
+    these rows: its team only for HMIP team leaders and inspectors, whether the draft is shared
+    only for establishment users (the only ones those predicates matter to), a query each."""
+    if principal is None or not rows or not principal.roles & roles_for(READ):
+        return {}  # an administrator only, say: no link to give
     ids = sorted({row["inspection"] for row in rows})
     teams: dict[int, set[int]] = {}
-    for member in await InspectionTeamMember.select(
-        InspectionTeamMember.inspection, InspectionTeamMember.user
-    ).where(InspectionTeamMember.inspection.is_in(ids)):
-        teams.setdefault(member["inspection"], set()).add(member["user"])
-    shared = await DraftReport.select(DraftReport.inspection).where(
-        DraftReport.inspection.is_in(ids), DraftReport.shared_with_establishment.eq(True)
-    )
-    shared_ids = {draft["inspection"] for draft in shared}
+    if principal.has(Role.HMIP_TEAM_LEADER, Role.HMIP_INSPECTOR):
+        for member in await InspectionTeamMember.select(
+            InspectionTeamMember.inspection, InspectionTeamMember.user
+        ).where(InspectionTeamMember.inspection.is_in(ids)):
+            teams.setdefault(member["inspection"], set()).add(member["user"])
+    shared: set[int] = set()
+    if principal.has(Role.ESTABLISHMENT):
+        drafts = await DraftReport.select(DraftReport.inspection).where(
+            DraftReport.inspection.is_in(ids), DraftReport.shared_with_establishment.eq(True)
+        )
+        shared = {draft["inspection"] for draft in drafts}
     return {
         row["inspection"]: {
             "id": row["inspection"],
             "establishment": row["establishment"],
             "team_leader": row["team_leader"],
             "team": frozenset(teams.get(row["inspection"], ())),
-            "shared": row["inspection"] in shared_ids,
+            "shared": row["inspection"] in shared,
         }
         for row in rows
     }

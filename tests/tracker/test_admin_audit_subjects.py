@@ -171,3 +171,19 @@ def test_pages_feeds_and_the_debrief_note_are_said_in_words(client, log):
     note = f"Debrief note of the inspection of HMP Example, {log['plan_when']}"
     assert f'href="/inspections/{log["inspection"]}">{note}</a>' in rows
     assert "Calendar feed of Leader (leader)" in rows
+
+
+def test_a_team_leader_who_administers_gets_links_only_for_their_teams_inspections(client, log):
+    from inspections.tables import InspectionTeamMember
+
+    on_team = make_user("tom", [Role.ADMIN, Role.HMIP_TEAM_LEADER])
+    run(InspectionTeamMember.insert(InspectionTeamMember(inspection=log["checked"], user=on_team)))
+    make_user("tim", [Role.ADMIN, Role.HMIP_TEAM_LEADER])  # on no team at HMP Example
+    photo = f'href="/inspections/{log["checked"]}/factcheck#photographs">Photograph'
+    plan = f'href="/action-plans/{log["plan"]}">Action plan for HMP Example'  # a later team reads it
+    for username, linked in (("tom", True), ("tim", False)):
+        client.cookies.clear()
+        sign_in(client, username)
+        rows = table(client.get("/admin/audit").text)
+        assert (photo in rows, plan in rows) == (linked, linked), username
+        assert "Photograph 'Cell on A wing' for HMP Example" in rows
