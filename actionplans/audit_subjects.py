@@ -39,9 +39,8 @@ async def plan_names(principal: Principal | None, ids: list[int]) -> dict[int, t
     }
 
 
-async def plans_matching(words: str) -> list[int]:
-    rows = await ActionPlan.select(ActionPlan.id).where(inspection_words(ActionPlan.inspection, words))
-    return [row["id"] for row in rows]
+def plans_matching(words: str):
+    return ActionPlan.select(ActionPlan.id).where(inspection_words(ActionPlan.inspection, words))
 
 
 async def action_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -61,9 +60,8 @@ async def action_names(principal: Principal | None, ids: list[int]) -> dict[int,
     return {row["id"]: named(row) for row in rows}
 
 
-async def actions_matching(words: str) -> list[int]:
-    rows = await PlanAction.select(PlanAction.id).where(inspection_words(PlanAction.plan.inspection, words))
-    return [row["id"] for row in rows]
+def actions_matching(words: str):
+    return PlanAction.select(PlanAction.id).where(inspection_words(PlanAction.plan.inspection, words))
 
 
 async def file_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -84,11 +82,10 @@ async def file_names(principal: Principal | None, ids: list[int]) -> dict[int, t
     return {row["id"]: named(row) for row in rows}
 
 
-async def files_matching(words: str) -> list[int]:
-    rows = await PlanFile.select(PlanFile.id).where(
+def files_matching(words: str):
+    return PlanFile.select(PlanFile.id).where(
         inspection_words(PlanFile.plan.inspection, words) | contains_words(PlanFile.original_name, words)
     )
-    return [row["id"] for row in rows]
 
 
 AUDIT_SUBJECTS = {

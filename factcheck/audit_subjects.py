@@ -104,11 +104,8 @@ async def point_names(principal: Principal | None, ids: list[int]) -> dict[int, 
     return {row["id"]: named(row) for row in rows}
 
 
-async def points_matching(words: str) -> list[int]:
-    rows = await AccuracyPoint.select(AccuracyPoint.id).where(
-        inspection_words(AccuracyPoint.inspection, words)
-    )
-    return [row["id"] for row in rows]
+def points_matching(words: str):
+    return AccuracyPoint.select(AccuracyPoint.id).where(inspection_words(AccuracyPoint.inspection, words))
 
 
 # -- unpublished data items, photographs, the draft's files -----------------------------------------
@@ -128,11 +125,10 @@ async def data_item_names(principal: Principal | None, ids: list[int]) -> dict[i
     }
 
 
-async def data_items_matching(words: str) -> list[int]:
-    rows = await DataItem.select(DataItem.id).where(
+def data_items_matching(words: str):
+    return DataItem.select(DataItem.id).where(
         inspection_words(DataItem.inspection, words) | contains_words(DataItem.description, words)
     )
-    return [row["id"] for row in rows]
 
 
 async def photograph_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -149,11 +145,10 @@ async def photograph_names(principal: Principal | None, ids: list[int]) -> dict[
     }
 
 
-async def photographs_matching(words: str) -> list[int]:
-    rows = await Photograph.select(Photograph.id).where(
+def photographs_matching(words: str):
+    return Photograph.select(Photograph.id).where(
         inspection_words(Photograph.inspection, words) | contains_words(Photograph.caption, words)
     )
-    return [row["id"] for row in rows]
 
 
 async def draft_file_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -170,11 +165,10 @@ async def draft_file_names(principal: Principal | None, ids: list[int]) -> dict[
     }
 
 
-async def draft_files_matching(words: str) -> list[int]:
-    rows = await DraftFile.select(DraftFile.id).where(
+def draft_files_matching(words: str):
+    return DraftFile.select(DraftFile.id).where(
         inspection_words(DraftFile.inspection, words) | contains_words(DraftFile.filename, words)
     )
-    return [row["id"] for row in rows]
 
 
 AUDIT_SUBJECTS = {

@@ -98,18 +98,14 @@ async def recommendation_names(principal: Principal | None, ids: list[int]) -> d
     }
 
 
-async def recommendations_matching(words: str) -> list[int]:
-    rows = await Recommendation.select(Recommendation.id).where(
-        inspection_words(Recommendation.inspection, words)
-    )
-    return [row["id"] for row in rows]
+def recommendations_matching(words: str):
+    return Recommendation.select(Recommendation.id).where(inspection_words(Recommendation.inspection, words))
 
 
-async def inspections_matching(words: str) -> list[int]:
-    rows = await Inspection.select(Inspection.id).where(
+def inspections_matching(words: str):
+    return Inspection.select(Inspection.id).where(
         contains_words(Inspection.establishment.name, words) | contains_words(Inspection.title, words)
     )
-    return [row["id"] for row in rows]
 
 
 async def establishment_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -122,9 +118,8 @@ async def establishment_names(principal: Principal | None, ids: list[int]) -> di
     return {row["id"]: (row["name"], link(row)) for row in rows}
 
 
-async def establishments_matching(words: str) -> list[int]:
-    rows = await Establishment.select(Establishment.id).where(contains_words(Establishment.name, words))
-    return [row["id"] for row in rows]
+def establishments_matching(words: str):
+    return Establishment.select(Establishment.id).where(contains_words(Establishment.name, words))
 
 
 AUDIT_SUBJECTS = {
