@@ -1,6 +1,7 @@
 """How the audit log names action plans, their actions and their files ("Action for R3 in the
 action plan for HMP Leeds, inspection March 2026"), each linked for a reader the policy lets
-read the plan ("plan.read"), and finds them by the establishment's name or the inspection's title.
+read the plan ("plan.read"; a file's name only to them), and finds them by the establishment's
+name or the inspection's title.
 
 Each kind names all its rows on a page in a query, plus at most two for who may read
 (actionplans.queries.plan_reader), whatever their number."""
@@ -11,7 +12,6 @@ from actionplans.queries import plan_reader
 from actionplans.tables import ActionPlan, PlanAction, PlanFile
 from actionplans.web.common import plan_url
 from inspections.audit_subjects import about_inspection, inspection_columns, inspection_words
-from tracker.db import contains_words
 from tracker.extensions import AuditSubjects
 from tracker.principal import Principal
 
@@ -75,17 +75,19 @@ async def file_names(principal: Principal | None, ids: list[int]) -> dict[int, t
     link = await _linker(principal)
 
     def named(row: dict) -> tuple[str, str]:
-        file = f"File '{row['original_name']}' (version {row['number']})"
-        words = f"{file} of the action plan for {about_inspection(row)}"
-        return words, link(row, f"/action-plans/{row['plan']}/files")
+        url = link(row, f"/action-plans/{row['plan']}/files")
+        file = (
+            f"File '{row['original_name']}' (version {row['number']})"
+            if url
+            else f"File (version {row['number']})"
+        )
+        return f"{file} of the action plan for {about_inspection(row)}", url
 
     return {row["id"]: named(row) for row in rows}
 
 
 def files_matching(words: str):
-    return PlanFile.select(PlanFile.id).where(
-        inspection_words(PlanFile.plan.inspection, words) | contains_words(PlanFile.original_name, words)
-    )
+    return PlanFile.select(PlanFile.id).where(inspection_words(PlanFile.plan.inspection, words))
 
 
 AUDIT_SUBJECTS = {

@@ -1,7 +1,8 @@
 """How the audit log names the fact check's rows: accuracy points and proposals, unpublished data
 items, photographs and the draft report's files ("Photograph 'Cell on A wing' for HMP Leeds,
 inspection March 2026"), each linked to its part of the fact check for a reader the policy lets
-open it, and found by the establishment's name, the inspection's title or the row's own words.
+open it (only then with what it holds: a caption, a description, a file's name), and found by
+the establishment's name or the inspection's title, never by what it holds.
 
 Each kind names all its rows on a page in a few queries whatever their number: the rows with
 their inspection, then, where the reader's roles make them matter, the inspections' teams and
@@ -13,7 +14,6 @@ from factcheck.queries import with_shown_numbers
 from factcheck.tables import AccuracyPoint, DataItem, DraftFile, DraftReport, Photograph
 from inspections.audit_subjects import about_inspection, inspection_columns, inspection_words
 from inspections.tables import InspectionTeamMember
-from tracker.db import contains_words
 from tracker.extensions import AuditSubjects
 from tracker.policy import can, roles_for
 from tracker.principal import Principal
@@ -111,24 +111,29 @@ def points_matching(words: str):
 # -- unpublished data items, photographs, the draft's files -----------------------------------------
 
 
+def _held(link: str, with_what_it_holds: str, by_its_id: str) -> tuple[str, str]:
+    """A caption, a description or a file's name is for those who may open the fact check (the
+    link says they may); anyone else reads which row it was, of which inspection."""
+    return (with_what_it_holds, link) if link else (by_its_id, "")
+
+
 async def data_item_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
     rows = await DataItem.select(
         DataItem.id, DataItem.description, *inspection_columns(DataItem.inspection)
     ).where(DataItem.id.is_in(ids))
     link = _linker(principal, await _policy_rows(principal, rows))
     return {
-        row["id"]: (
-            f"Unpublished data '{_short(row['description'])}' for {about_inspection(row)}",
+        row["id"]: _held(
             link(row, "data"),
+            f"Unpublished data '{_short(row['description'])}' for {about_inspection(row)}",
+            f"Unpublished data item {row['id']} for {about_inspection(row)}",
         )
         for row in rows
     }
 
 
 def data_items_matching(words: str):
-    return DataItem.select(DataItem.id).where(
-        inspection_words(DataItem.inspection, words) | contains_words(DataItem.description, words)
-    )
+    return DataItem.select(DataItem.id).where(inspection_words(DataItem.inspection, words))
 
 
 async def photograph_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -137,18 +142,17 @@ async def photograph_names(principal: Principal | None, ids: list[int]) -> dict[
     ).where(Photograph.id.is_in(ids))
     link = _linker(principal, await _policy_rows(principal, rows))
     return {
-        row["id"]: (
-            f"Photograph '{_short(row['caption'])}' for {about_inspection(row)}",
+        row["id"]: _held(
             link(row, "photographs"),
+            f"Photograph '{_short(row['caption'])}' for {about_inspection(row)}",
+            f"Photograph {row['id']} for {about_inspection(row)}",
         )
         for row in rows
     }
 
 
 def photographs_matching(words: str):
-    return Photograph.select(Photograph.id).where(
-        inspection_words(Photograph.inspection, words) | contains_words(Photograph.caption, words)
-    )
+    return Photograph.select(Photograph.id).where(inspection_words(Photograph.inspection, words))
 
 
 async def draft_file_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -157,18 +161,17 @@ async def draft_file_names(principal: Principal | None, ids: list[int]) -> dict[
     ).where(DraftFile.id.is_in(ids))
     link = _linker(principal, await _policy_rows(principal, rows))
     return {
-        row["id"]: (
-            f"Draft report '{_short(row['filename'])}' for {about_inspection(row)}",
+        row["id"]: _held(
             link(row, "draft", READ),
+            f"Draft report '{_short(row['filename'])}' for {about_inspection(row)}",
+            f"Draft report file for {about_inspection(row)}",
         )
         for row in rows
     }
 
 
 def draft_files_matching(words: str):
-    return DraftFile.select(DraftFile.id).where(
-        inspection_words(DraftFile.inspection, words) | contains_words(DraftFile.filename, words)
-    )
+    return DraftFile.select(DraftFile.id).where(inspection_words(DraftFile.inspection, words))
 
 
 AUDIT_SUBJECTS = {

@@ -71,12 +71,14 @@ def log(client):
     run(store_draft_file(by(leader), checked, "draft.pdf", "application/pdf", PDF, scan_status="clean"))
     add_point(checked, scrutiny)
     add_point(checked, scrutiny, proposal=True, location="Page 4")
-    add_data_item(checked, leader)
-    add_photo(checked, leader)
+    item = add_data_item(checked, leader)
+    photo = add_photo(checked, leader)
     make_user("ada", [Role.ADMIN, Role.HMIP_MANAGER])
     sign_in(client, "ada")
     return places | {
         "checked": checked,
+        "item": item["id"],
+        "photo": photo["id"],
         "file": _add_plan_file(places["plan"], "Our plan.pdf"),
         "plan_when": _when(places["inspection"]),
         "check_when": _when(checked),
@@ -124,13 +126,28 @@ def test_the_fact_checks_points_data_photographs_and_draft_are_named_and_linked(
     assert f"href=\"{page}#draft\">Draft report 'draft.pdf' for {of}</a>" in draft
 
 
-def test_a_reader_who_may_not_open_them_sees_the_names_without_links(client, log):
+def test_a_reader_who_may_not_open_them_sees_neutral_names_without_links(client, log):
+    """What a fact check or a plan holds (a caption, a description, a file's name) is named only
+    to a reader who may open it; another reads which row it was, of which inspection."""
     client.cookies.clear()
     sign_in(client, "admin")  # an administrator and nothing else: opens no plan or fact check
     rows = table(client.get("/admin/audit").text)
+    of = f"HMP Example, inspection {log['check_when']}"
     assert f"Action plan for HMP Example, inspection {log['plan_when']}" in rows
-    assert "Photograph 'Cell on A wing' for HMP Example" in rows
+    assert f"Photograph {log['photo']} for {of}" in rows
+    assert f"Unpublished data item {log['item']} for {of}" in rows
+    assert f"File (version 1) of the action plan for HMP Example, inspection {log['plan_when']}" in rows
+    assert f"Draft report file for {of}" in rows
+    for held in ("Cell on A wing", "Use of force", "Our plan.pdf", "draft.pdf"):
+        assert held not in rows, held
     assert 'href="/action-plans/' not in rows and "/factcheck" not in rows
+
+
+def test_searching_for_what_a_fact_check_holds_finds_nothing(client, log):
+    """The search matches the establishment's and the inspection's names, not captions or
+    descriptions, so nobody can find out what a fact check holds by searching for it."""
+    for words in ("Cell+on+A+wing", "Use+of+force", "Our+plan"):
+        assert "0 entries" in client.get(f"/admin/audit?subject={words}").text, words
 
 
 def test_searching_for_the_establishment_finds_rows_about_its_plans_and_fact_check(client, log):
@@ -186,4 +203,5 @@ def test_a_team_leader_who_administers_gets_links_only_for_their_teams_inspectio
         sign_in(client, username)
         rows = table(client.get("/admin/audit").text)
         assert (photo in rows, plan in rows) == (linked, linked), username
-        assert "Photograph 'Cell on A wing' for HMP Example" in rows
+        assert ("Photograph 'Cell on A wing' for HMP Example" in rows) == linked, username
+        assert (f"Photograph {log['photo']} for HMP Example" in rows) == (not linked), username
