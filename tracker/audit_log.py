@@ -124,8 +124,11 @@ async def _subject_names(rows: list[dict], principal: Principal | None) -> dict[
 
 
 def _plain(row: dict) -> tuple[str, str]:
-    """A subject no domain names (a page, a dashboard, …), or a row no longer there."""
-    return (subject_in_words(row["object_type"], row["object_id"]), "")
+    """A subject no domain names (a page, a dashboard, …), or a row a domain would name but that
+    is not there (removed since, or an id someone tried that never was)."""
+    words = subject_in_words(row["object_type"], row["object_id"])
+    missing = row["object_type"] in AUDIT_SUBJECTS and row["object_id"].isdigit()
+    return (f"{words} (not found)" if missing else words, "")
 
 
 def as_csv(rows: list[dict]) -> bytes:

@@ -155,7 +155,7 @@ def subject_in_words(object_type: str, object_id: str) -> str:
     """A subject no domain names: its kind in words and its id ("Page /admin/audit")."""
     if not object_type:
         return ""
-    words = SUBJECT_WORDS.get(object_type) or object_type.replace("_", " ")
+    words = SUBJECT_WORDS.get(object_type) or object_type.replace("_", " ").capitalize()
     return f"{words} {object_id}".strip()
 
 

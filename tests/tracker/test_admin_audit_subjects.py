@@ -205,3 +205,12 @@ def test_a_team_leader_who_administers_gets_links_only_for_their_teams_inspectio
         assert (photo in rows, plan in rows) == (linked, linked), username
         assert ("Photograph 'Cell on A wing' for HMP Example" in rows) == linked, username
         assert (f"Photograph {log['photo']} for HMP Example" in rows) == (not linked), username
+
+
+def test_a_row_no_longer_held_is_said_to_be_not_found(client, log):
+    from factcheck.operations.points import set_point_state
+
+    point = add_point(log["checked"], _user("scrutiny"), location="Page 9")
+    run(set_point_state(by(_user("scrutiny")), log["checked"], point["id"], "remove"))
+    rows = rows_for(client, "action=removed+an+accuracy+point")
+    assert f"Accuracy point {point['id']} (not found)" in rows
