@@ -1,6 +1,6 @@
 """The actionplans domain as the shell wires it in (tracker.wiring)."""
 
-from actionplans import api, cli, demo, panels, policy, web
+from actionplans import api, audit_subjects, cli, demo, panels, policy, web
 from actionplans.operations.facts import WRITERS
 from tracker.extensions import Domain
 from tracker.navigation import NavItem
@@ -35,4 +35,5 @@ ACTIONPLANS = Domain(
     policy=policy.POLICY,
     fact_writers=WRITERS,
     demo=demo.load,
+    audit_subjects=audit_subjects.AUDIT_SUBJECTS,
 )

@@ -1,6 +1,6 @@
 """The factcheck domain as the shell wires it in (tracker.wiring)."""
 
-from factcheck import api, cli, demo, policy, routes
+from factcheck import api, audit_subjects, cli, demo, policy, routes
 from factcheck.operations.facts import WRITERS
 from factcheck.web.queue import establishment_home_panel, inspection_section, scrutiny_home_panel
 from tracker.extensions import Domain
@@ -21,4 +21,5 @@ FACTCHECK = Domain(
     policy=policy.POLICY,
     fact_writers=WRITERS,
     demo=demo.load,
+    audit_subjects=audit_subjects.AUDIT_SUBJECTS,
 )

@@ -9,7 +9,9 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from tracker.audit_words import codes_for, in_words
+from piccolo.querystring import QueryString
+
+from tracker.audit_words import codes_for, in_words, subject_in_words
 from tracker.clock import LONDON
 from tracker.db import contains_words
 from tracker.extensions import AUDIT_SUBJECTS, AuditSubjects
@@ -45,7 +47,7 @@ async def _conditions(search: Search) -> list:
     if search.person:
         conditions.append(AuditEvent.actor.is_in(await _usernames_like(search.person)))
     if search.subject:
-        conditions.append(await _about(search.subject))
+        conditions.append(_about(search.subject))
     if search.action:
         codes = codes_for(search.action)
         conditions.append(AuditEvent.action.is_in(codes) if codes else _nothing())
@@ -64,16 +66,19 @@ async def _usernames_like(words: str) -> list[str]:
     return [row["username"] for row in rows] + [words.lower()]  # and "cli", "retention", …
 
 
-async def _about(words: str):
-    found = None
+def _about(words: str):
+    """Rows about a subject whose name holds these words: each kind's matching rows a subquery,
+    so no query is asked per kind and no number of matches is too many."""
+    found = _nothing()
     for object_type, subjects in AUDIT_SUBJECTS.items():
-        ids = await subjects.matching(words)
-        if ids:
-            condition = (AuditEvent.object_type == object_type) & AuditEvent.object_id.is_in(
-                [str(i) for i in ids]
-            )
-            found = condition if found is None else found | condition
-    return found if found is not None else _nothing()
+        ids = _as_text(subjects.matching(words))
+        found = found | ((AuditEvent.object_type == object_type) & AuditEvent.object_id.is_in(ids))
+    return found
+
+
+def _as_text(ids) -> QueryString:
+    """A Select of ids as the audit row's object_id holds them: text."""
+    return QueryString("SELECT CAST(matched.id AS VARCHAR) FROM ({}) AS matched", ids.querystrings[0])
 
 
 async def find(search: Search, *, page: int = 1, limit: int = PAGE_SIZE) -> tuple[list[dict], int]:
@@ -119,10 +124,11 @@ async def _subject_names(rows: list[dict], principal: Principal | None) -> dict[
 
 
 def _plain(row: dict) -> tuple[str, str]:
-    """A subject no domain names: its kind in words and its id (a route, a dashboard, …)."""
-    if not row["object_type"]:
-        return ("", "")
-    return (f"{row['object_type'].replace('_', ' ')} {row['object_id']}".strip(), "")
+    """A subject no domain names (a page, a dashboard, …), or a row a domain would name but that
+    is not there (removed since, or an id someone tried that never was)."""
+    words = subject_in_words(row["object_type"], row["object_id"])
+    missing = row["object_type"] in AUDIT_SUBJECTS and row["object_id"].isdigit()
+    return (f"{words} (not found)" if missing else words, "")
 
 
 def as_csv(rows: list[dict]) -> bytes:
@@ -154,11 +160,20 @@ async def user_names(principal: Principal | None, ids: list[int]) -> dict[int, t
     }
 
 
-async def users_matching(words: str) -> list[int]:
-    rows = await AppUser.select(AppUser.id).where(
+def users_matching(words: str):
+    return AppUser.select(AppUser.id).where(
         contains_words(AppUser.username, words) | contains_words(AppUser.display_name, words)
     )
-    return [row["id"] for row in rows]
 
 
-USER_SUBJECTS = {"user": AuditSubjects(user_names, users_matching)}
+async def feed_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """A person's calendar feed link (its audit rows carry the person's id)."""
+    return {
+        i: (f"Calendar feed of {name}", "") for i, (name, _link) in (await user_names(principal, ids)).items()
+    }
+
+
+USER_SUBJECTS = {
+    "user": AuditSubjects(user_names, users_matching),
+    "calendar_feed": AuditSubjects(feed_names, users_matching),
+}

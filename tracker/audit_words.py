@@ -126,12 +126,37 @@ ACTION_WORDS: dict[str, str] = {
     "user.digest": "chose their reminder emails",
 }
 
+SUBJECT_WORDS: dict[str, str] = {
+    # What the audit log calls a subject no domain names (Domain.audit_subjects names the rows
+    # it can look up): a page, a run, an export, or a row only its own screen shows. The row's
+    # id, if any, follows the words: "Page /admin/audit", "Programme import 3".
+    "route": "Page",
+    "retention": "Records past their retention period",
+    "audit_event": "Audit row",
+    "api_token": "API token",
+    "my_work": "My work",
+    "dashboard": "The dashboard",
+    "performance": "Performance against the MoU",
+    "recurring": "Recurring obligation",
+    "calendar_change": "Bank holiday change",
+    "bank_holidays_version": "GOV.UK bank holidays, version",
+    "programme_import": "Programme import",
+}
+
 
 def in_words(action: str, detail: str = "") -> str:
     """The action in words; a refusal names what was refused when the row says."""
     if action == "denied" and detail in ACTION_WORDS:
         return f"was refused: {ACTION_WORDS[detail]}"
     return ACTION_WORDS.get(action) or action.replace("_", " ").replace(".", ": ")
+
+
+def subject_in_words(object_type: str, object_id: str) -> str:
+    """A subject no domain names: its kind in words and its id ("Page /admin/audit")."""
+    if not object_type:
+        return ""
+    words = SUBJECT_WORDS.get(object_type) or object_type.replace("_", " ").capitalize()
+    return f"{words} {object_id}".strip()
 
 
 def codes_for(words: str) -> list[str]:

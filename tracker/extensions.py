@@ -165,7 +165,9 @@ class AuditSubjects:
 
     # (principal, ids) -> {id: (name, a link if this person may open it, else "")}
     names: Callable[[Any, list[int]], Awaitable[dict[int, tuple[str, str]]]]
-    matching: Callable[[str], Awaitable[list[int]]]  # the ids of rows whose name contains these words
+    # words -> a query (not run: a Select of one column, the id) of the rows whose name holds
+    # these words; the audit log's search runs it as a subquery of its own
+    matching: Callable[[str], Any]
 
 
 AUDIT_SUBJECTS: dict[str, AuditSubjects] = {}

@@ -77,7 +77,7 @@ async def action_or_404(request: Request, plan: dict, action_id: int) -> dict:
     """Another plan's action under this plan is missing, and the attempt audited (K14)."""
     action = await queries.get_action(plan["id"], action_id)
     if action is None:
-        await deny_as_not_found(request, "action", action_id)
+        await deny_as_not_found(request, "plan_action", action_id)
     return action
 
 
