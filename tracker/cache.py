@@ -115,9 +115,26 @@ async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
     return value
 
 
+_slow: dict[Hashable, tuple[float, Any]] = {}
+
+
+async def kept_for(key: Hashable, seconds: float, make: Callable[[], Awaitable[Any]]) -> Any:
+    """A value made at most ``seconds`` ago, whatever has been written since. Only for figures that
+    by their nature move slowly (a median over a business year that has ended), never for what a
+    page lists: an audited read, or any write, would otherwise make every request build it again."""
+    now = time.monotonic()
+    entry = _slow.get(key)
+    if entry is not None and now - entry[0] < seconds:
+        return entry[1]
+    value = await make()
+    _slow[key] = (now, value)
+    return value
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _slow.clear()
 
 
 # -- one request's reads ----------------------------------------------------------------------------
