@@ -66,8 +66,30 @@ async def data_version() -> tuple:
     engine = AppUser._meta.db  # every table is on the one engine (tracker.db.bind_engine)
     if is_sqlite(engine):
         return _sqlite_version(engine.connection_kwargs["database"])
+    seen = _request_version.get()
+    if seen:
+        return seen[0]
     rows = await AppUser.raw("SELECT pg_current_snapshot()::text AS snapshot")
-    return (id(engine), rows[0]["snapshot"])
+    version = (id(engine), rows[0]["snapshot"])
+    if seen is not None:
+        seen.append(version)
+    return version
+
+
+_request_version: ContextVar[list | None] = ContextVar("tracker_request_version", default=None)
+
+
+@contextmanager
+def one_version_per_request() -> Iterator[None]:
+    """Inside a GET, PostgreSQL's snapshot is read once: the session, the person and the page then
+    ask one query, not three. A GET writes nothing a page shows (its audit rows, a session's
+    last-seen time), so what it reads at the version it began with is what it would have shown
+    a moment earlier; anything it keeps is only ever served at that version."""
+    token = _request_version.set([])
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
 
 
 async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
