@@ -86,7 +86,9 @@ async def _plan_json(plan: dict) -> dict:
 @get("/action-plans/{plan_id:int}", opt=READ)
 async def api_plan(request: Request, plan_id: FromPath[int]) -> dict:
     plan = await plan_for_request(request, plan_id)
-    await audit.record("actionplan.api.read", request=request, object_type="action_plan", object_id=plan_id)
+    await audit.record_read(
+        "actionplan.api.read", request=request, object_type="action_plan", object_id=plan_id
+    )
     return await _plan_json(plan)
 
 

@@ -11,9 +11,10 @@ memory (VmHWM) of each server process. A script that prints figures, never a pas
 --tool auto (default) uses wrk when it is installed (`make bench` installs it where it can) and
 otherwise bench/python_load.py, a Python load generator; the table says which one measured.
 
---serve uvicorn (default) serves bench.floor_app (the app plus the floor page) with uvicorn;
---serve tracker runs `tracker serve --workers N` in production mode (TRACKER_ENV=production),
-which has no floor page: the share column is then left empty.
+The floor is a bare Litestar app rendering a 50-row Jinja table (bench/floor_app.py), served by its
+own uvicorn process with one worker and measured in the same run, before the pages at each number of
+clients. --serve uvicorn (default) serves the service with uvicorn (`tracker.app:create_app`);
+--serve tracker runs `tracker serve --workers N` in production mode (TRACKER_ENV=production).
 
 The database must already hold data (see `tracker demo --inspections N`). Each user is signed
 in by starting a session in the database (tracker.sessions.start_session), so any user works,
@@ -44,14 +45,18 @@ from bench.python_load import python_load  # noqa: E402
 
 # (label, who opens it, path template). Ids, users and the feed token are filled from the database:
 # {busy_leader} is the scale data's team leader with the most open milestones.
+FLOOR = ("floor: bare Litestar, 50-row Jinja table", None, "/bench/floor")
 PAGES = [
-    ("floor: 50-row table", "hmipmanager", "/bench/floor"),
+    ("signed-in shell (accessibility statement)", "hmipmanager", "/accessibility"),
     ("overdue dashboard", "hmipmanager", "/dashboard"),
+    ("my work (HMIP manager)", "hmipmanager", "/my-work"),
     ("my work (busiest team leader)", "{busy_leader}", "/my-work"),
     ("inspection page", "hmipmanager", "/inspections/{inspection_id}"),
+    ("deadline calculator form", "hmipmanager", "/calculator"),
     ("establishment list", "hmipmanager", "/establishments"),
     ("action plan page", "hmipmanager", "/action-plans/{plan_id}"),
     ("dashboard export (CSV, overdue)", "hmipmanager", "/dashboard/export?status=overdue&format=csv"),
+    ("dashboard export (Excel, overdue)", "hmipmanager", "/dashboard/export?status=overdue&format=xlsx"),
     ("calendar feed (busiest team leader)", None, "/feeds/{feed_token}.ics"),
 ]
 
@@ -60,6 +65,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_floor(port: int) -> subprocess.Popen:
+    return wait_until_up(uvicorn("bench.floor_app:create", port, 1, dict(os.environ)), port, 1)
+
+
+def uvicorn(factory: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv/bin/uvicorn"),
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+    )
 
 
 def start_server(database_url: str, port: int, workers: int, serve: str) -> subprocess.Popen:
@@ -72,24 +101,15 @@ def start_server(database_url: str, port: int, workers: int, serve: str) -> subp
             ALLOWED_HOSTS="127.0.0.1,localhost",
         )
         command = [str(ROOT / ".venv/bin/tracker"), "serve", "--port", str(port), "--workers", str(workers)]
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+        )
     else:
-        command = [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "bench.floor_app:create",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-    process = subprocess.Popen(  # noqa: S603
-        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
-    )
+        process = uvicorn("tracker.app:create_app", port, workers, env)
+    return wait_until_up(process, port, workers)
+
+
+def wait_until_up(process: subprocess.Popen, port: int, workers: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -231,18 +251,20 @@ def main() -> None:
 
     production = args.serve == "tracker"
     ids, cookies = prepare(args.database_url, production)
-    pages = [p for p in PAGES if not (production and p[2] == "/bench/floor")]
+    pages = PAGES
     if args.only:
         words = args.only.split(",")
-        pages = [p for p in pages if p[2] == "/bench/floor" or any(w in p[0] for w in words)]
-    port = free_port()
+        pages = [p for p in pages if any(w in p[0] for w in words)]
+    port, floor_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(args.database_url, port, args.workers, args.serve)
+    floor_server = start_floor(floor_port)
     rows, floor_rps = [], {}
     try:
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
-            for label, user, template in pages:
-                url = base + template.format(**ids)
+            for label, user, template in [FLOOR, *pages]:
+                host = f"http://127.0.0.1:{floor_port}" if template == FLOOR[2] else base
+                url = host + template.format(**ids)
                 cookie = cookies[user.format(**ids)] if user else None
                 headers = {"Cookie": cookie} if cookie else {}
                 status = httpx.get(url, headers=headers, timeout=60).status_code
@@ -252,14 +274,15 @@ def main() -> None:
                 load_with(url, cookie, concurrency, 2)  # warm up
                 load = load_average()
                 figures = load_with(url, cookie, concurrency, args.duration)
-                if template == "/bench/floor":
+                if template == FLOOR[2]:
                     floor_rps[concurrency] = figures["rps"]
                 rows.append((label, concurrency, figures, "", load))
                 print(f"  {label}, {concurrency} clients: {figures['rps']:.0f} req/s", file=sys.stderr)
         rss = peak_rss_mb(server)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        for process in (server, floor_server):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
 
     how = (
         f"`tracker serve --workers {args.workers}` (production mode)"

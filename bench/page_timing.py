@@ -50,13 +50,13 @@ def main() -> None:
 
     import httpx
 
-    from bench.floor_app import create
     from tests.performance.helpers import count_queries
     from tracker import cache
+    from tracker.app import create_app
 
-    app = create()
+    app = create_app()
     engine = app.state.engine
-    pages = [p for p in PAGES if p[2] != "/bench/floor"]
+    pages = PAGES
     if args.only:
         pages = [p for p in pages if any(w in p[0] for w in args.only.split(","))]
     if args.profile:

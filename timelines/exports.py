@@ -106,7 +106,14 @@ def export_title(what: str, details: Iterable[str] = ()) -> str:
 def export_response(data: pd.DataFrame, fmt: str, name: str, title: str = "") -> Response:
     """The file; an Excel file's first row is ``title`` (what it holds, and when it was made).
     A CSV file starts with its header row, for machines."""
-    body = to_xlsx(data, title=title) if fmt == "xlsx" else to_csv(data)
+    return file_response(export_file(data, fmt, title), fmt, name)
+
+
+def export_file(data: pd.DataFrame, fmt: str, title: str = "") -> bytes:
+    return to_xlsx(data, title=title) if fmt == "xlsx" else to_csv(data)
+
+
+def file_response(body: bytes, fmt: str, name: str) -> Response:
     return Response(
         body,
         media_type=MEDIA_TYPES[fmt],

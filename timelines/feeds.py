@@ -26,6 +26,7 @@ from timelines.tables import CalendarFeedToken
 from timelines.work import my_items, my_recurring
 from tracker import audit, clock
 from tracker.access import current, public, signed_in
+from tracker.cache import cached
 from tracker.clock import now_utc
 from tracker.sessions import load_principal
 from tracker.tables import AuditEvent
@@ -258,6 +259,15 @@ async def _record_miss(request: Request, misses: FeedMisses, client: str, now: d
     )
 
 
+async def _kept_feed(user_id: int) -> bytes | None:
+    """The feed is kept (tracker.cache) until anything is written, within the minute its stamp
+    names: a calendar app polling it does not build it again each time."""
+    today, minute = clock.today_london(), clock.now_utc().replace(second=0, microsecond=0)
+    return await cached(
+        ("calendar feed", user_id, today, minute), lambda: feed_for_user(user_id, today=today)
+    )
+
+
 @get("/feeds/{filename:str}", opt=public())
 async def feed(request: Request, filename: FromPath[str]) -> Response:
     misses, client, now = _feed_misses(request), audit.client_address(request), clock.now_utc()
@@ -268,12 +278,12 @@ async def feed(request: Request, filename: FromPath[str]) -> Response:
         )
     token = filename.removesuffix(".ics")
     user_id = await user_for_token(token) if filename.endswith(".ics") and token else None
-    body = await feed_for_user(user_id, today=clock.today_london()) if user_id else None
+    body = await _kept_feed(user_id) if user_id else None
     if body is None:
         misses.miss(client, now)
         await _record_miss(request, misses, client, now)
         raise NotFoundException("Page not found")
-    await audit.record(
+    await audit.record_read(
         "feed.read", request=request, object_type="calendar_feed", object_id=user_id, actor="feed"
     )
     return Response(

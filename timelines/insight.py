@@ -72,7 +72,7 @@ async def performance_export(request: Request) -> Response:
     fmt = fmt if fmt in FORMATS else "csv"
     period = business_year_label(year) if year else "All years"
     rows = performance.export_rows(summary, total_label=period)
-    await audit.record(
+    await audit.record_read(
         "export",
         request=request,
         object_type="performance",

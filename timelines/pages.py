@@ -10,7 +10,15 @@ from markupsafe import Markup
 from timelines import calculator, dashboard, risk
 from timelines.core.engine import DUE_SOON_WORKING_DAYS
 from timelines.core.rules import RECURRING, rules_for
-from timelines.exports import FORMATS, MILESTONE_COLUMNS, export_response, export_title, frame
+from timelines.exports import (
+    FORMATS,
+    MILESTONE_COLUMNS,
+    export_file,
+    export_response,
+    export_title,
+    file_response,
+    frame,
+)
 from timelines.operations.recurring import mark_recurring_done
 from timelines.store import current_calendar
 from timelines.work import (
@@ -106,7 +114,7 @@ async def my_work_export(request: Request) -> Response:
         principal, today=clock.today_london(), calendar=await current_calendar(), within=within
     )
     fmt = _format(request)
-    await audit.record(
+    await audit.record_read(
         "export",
         request=request,
         object_type="my_work",
@@ -200,24 +208,33 @@ async def dashboard_page(request: Request) -> Template:
     return render(request, "timelines/dashboard.html", fragment="timelines/_dashboard_cached.html", body=body)
 
 
-@get("/dashboard/export", opt=DASHBOARD_ROLES)
-async def dashboard_export(request: Request) -> Response:
-    filters = await _dashboard_filters(request)
-    scope = await scope_for(current(request))
-    rows = await _dashboard_items(filters, scope, clock.today_london())
-    fmt = _format(request)
-    await audit.record(
-        "export",
-        request=request,
-        object_type="dashboard",
-        detail=f"format={fmt} rows={len(rows)} " + dashboard.query(filters),
-    )
+async def _dashboard_file(filters: dict, scope: Scope, today, fmt: str) -> tuple[bytes, int]:
+    rows = await _dashboard_items(filters, scope, today)
     active = dashboard.describe(filters, await open_item_options(scope)) if fmt == "xlsx" else []
     title = export_title(
         f"Deadlines dashboard: {dashboard.STATUS_CHOICES[filters['status']].lower()}",
         [", ".join(a["label"] for a in active)],
     )
-    return export_response(frame(rows, MILESTONE_COLUMNS), fmt, "overdue-dashboard", title)
+    return export_file(frame(rows, MILESTONE_COLUMNS), fmt, title), len(rows)
+
+
+@get("/dashboard/export", opt=DASHBOARD_ROLES)
+async def dashboard_export(request: Request) -> Response:
+    """The file is kept (tracker.cache) until anything is written, within the minute its title
+    says it was exported: building it was most of the request."""
+    filters = await _dashboard_filters(request)
+    scope = await scope_for(current(request))
+    today, fmt = clock.today_london(), _format(request)
+    minute = clock.now_utc().replace(second=0, microsecond=0)
+    key = ("dashboard export", fmt, today, minute, scope, tuple(sorted(filters.items())))
+    body, count = await cached(key, lambda: _dashboard_file(filters, scope, today, fmt))
+    await audit.record_read(
+        "export",
+        request=request,
+        object_type="dashboard",
+        detail=f"format={fmt} rows={count} " + dashboard.query(filters),
+    )
+    return file_response(body, fmt, "overdue-dashboard")
 
 
 # -- recurring obligations --------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from timelines import performance
 from timelines.core.calendar import WorkingCalendar
 from timelines.core.engine import DUE_SOON, DUE_TODAY, NOT_YET_DUE
 from timelines.core.years import business_year, business_year_dates, business_year_label
-from tracker.cache import cached
+from tracker.cache import kept_for
 
 MIN_CASES = 5
+TYPICAL_KEPT_SECONDS = 3600
 DEFAULT_TYPICAL = {"working days": 5, "days": 7}
 """Used when a stage has too few cases: the "due soon" window in working days, a week in days."""
 JUDGED_STATUSES = (DUE_TODAY, DUE_SOON, NOT_YET_DUE)
@@ -101,7 +102,9 @@ async def typical_for(today: date, calendar: WorkingCalendar) -> dict[tuple[str,
         data = await performance.done_milestones(None, done_from=first, done_to=last)
         return typical_times(performance.summarise(data, calendar, year=year), year)
 
-    return await cached(("typical_stage_times", year), compute)
+    # A finished year's medians: kept for an hour through writes (a correction to last year's
+    # facts shows within the hour), so an audited read does not rebuild them on every request.
+    return await kept_for(("typical_stage_times", year, calendar.version), TYPICAL_KEPT_SECONDS, compute)
 
 
 async def flag_items(items: list[dict], today: date, calendar: WorkingCalendar) -> list[dict]:

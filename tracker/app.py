@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
         middleware=[DefineMiddleware(ContextMiddleware, settings=settings), SubmissionMiddleware],
         before_send=[security_headers_hook(settings)],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=template_config(),
+        template_config=template_config(reload=settings.environment == "local"),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",

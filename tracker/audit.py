@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Request
@@ -125,6 +125,46 @@ async def oldest_rows_before(moment: datetime):
         await AuditEvent.select(AuditEvent.id).where(AuditEvent.at >= moment).order_by(AuditEvent.id).first()
     )
     return AuditEvent.id < first_kept["id"] if first_kept else AuditEvent.id.is_not_null()
+
+
+READ_ROW_EVERY = timedelta(minutes=1)
+_reads: dict[tuple, tuple[datetime, int]] = {}
+
+
+async def record_read(
+    action: str,
+    *,
+    request: Request | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    detail: str = "",
+    actor: str = "",
+) -> None:
+    """An audited read that a program repeats (a calendar app polling its feed, a spreadsheet
+    refreshing an export): at most one row a minute for the same reader, thing and detail in each
+    worker, and the next row counts the reads in between. A row on every fetch was a write on
+    every fetch, which also emptied every worker's page cache (tracker.cache). Never for the
+    debrief note, whose every read is a row."""
+    principal = request.scope.get("user") if request is not None else None
+    key = (action, principal.user_id if principal else actor, object_type, str(object_id), detail)
+    now = now_utc()
+    last, skipped = _reads.get(key, (None, 0))
+    if last is not None and now - last < READ_ROW_EVERY:
+        _reads[key] = (last, skipped + 1)
+        return
+    if len(_reads) > 10_000:
+        _reads.clear()
+    _reads[key] = (now, 0)
+    if skipped:
+        detail = f"{detail} (and {skipped} more reads since the row before)".strip()
+    await record(
+        action, request=request, object_type=object_type, object_id=object_id, detail=detail, actor=actor
+    )
+
+
+def forget_reads() -> None:
+    """Start counting repeated reads afresh (a new database: each test's)."""
+    _reads.clear()
 
 
 async def record_retention_cut() -> None:

@@ -66,8 +66,30 @@ async def data_version() -> tuple:
     engine = AppUser._meta.db  # every table is on the one engine (tracker.db.bind_engine)
     if is_sqlite(engine):
         return _sqlite_version(engine.connection_kwargs["database"])
+    seen = _request_version.get()
+    if seen:
+        return seen[0]
     rows = await AppUser.raw("SELECT pg_current_snapshot()::text AS snapshot")
-    return (id(engine), rows[0]["snapshot"])
+    version = (id(engine), rows[0]["snapshot"])
+    if seen is not None:
+        seen.append(version)
+    return version
+
+
+_request_version: ContextVar[list | None] = ContextVar("tracker_request_version", default=None)
+
+
+@contextmanager
+def one_version_per_request() -> Iterator[None]:
+    """Inside a GET, PostgreSQL's snapshot is read once: the session, the person and the page then
+    ask one query, not three. A GET writes nothing a page shows (its audit rows, a session's
+    last-seen time), so what it reads at the version it began with is what it would have shown
+    a moment earlier; anything it keeps is only ever served at that version."""
+    token = _request_version.set([])
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
 
 
 async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
@@ -115,9 +137,26 @@ async def cached(key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
     return value
 
 
+_slow: dict[Hashable, tuple[float, Any]] = {}
+
+
+async def kept_for(key: Hashable, seconds: float, make: Callable[[], Awaitable[Any]]) -> Any:
+    """A value made at most ``seconds`` ago, whatever has been written since. Only for figures that
+    by their nature move slowly (a median over a business year that has ended), never for what a
+    page lists: an audited read, or any write, would otherwise make every request build it again."""
+    now = time.monotonic()
+    entry = _slow.get(key)
+    if entry is not None and now - entry[0] < seconds:
+        return entry[1]
+    value = await make()
+    _slow[key] = (now, value)
+    return value
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _slow.clear()
 
 
 # -- one request's reads ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from tracker.cache import one_version_per_request
 from tracker.errors import refuse_host
 from tracker.logs import PROBE_PATHS, bind_user
 from tracker.sessions import principal_for_api_token, principal_for_session
@@ -67,6 +68,13 @@ class ContextMiddleware:
             return
         path = scope["path"]
         anonymous = path.startswith(STATIC_PREFIXES) or path in PROBE_PATHS
+        if scope["method"] not in ("GET", "HEAD"):
+            await self._serve(scope, receive, send, anonymous)
+            return
+        with one_version_per_request():
+            await self._serve(scope, receive, send, anonymous)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, anonymous: bool) -> None:
         scope["user"] = None if anonymous else await self._principal(scope)
         bind_user(scope["user"].user_id if scope["user"] else None)
         await self.app(scope, receive, send)

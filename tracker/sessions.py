@@ -44,13 +44,7 @@ async def end_all_sessions(user_id: int, keep: int | None = None) -> int:
 
 
 async def principal_for_session(token: str, settings: Settings) -> Principal | None:
-    row = (
-        await UserSession.select(
-            UserSession.id, UserSession.user, UserSession.created_at, UserSession.last_seen_at
-        )
-        .where((UserSession.token_hash == token_hash(token)) & UserSession.ended_at.is_null())
-        .first()
-    )
+    row = await _open_session(token_hash(token))
     if row is None:
         return None
     now = now_utc()
@@ -65,6 +59,24 @@ async def principal_for_session(token: str, settings: Settings) -> Principal | N
     if now - row["last_seen_at"] > LAST_SEEN_RESOLUTION:
         await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
     return principal
+
+
+async def _open_session(hashed: str) -> dict | None:
+    """The open session with this token's hash. Kept (tracker.cache) until anything is written to
+    the database: ending a session, or moving its last-seen time, is a write, so the idle and
+    absolute limits below are checked against what is stored now, on every request."""
+    from tracker.cache import cached
+
+    async def read() -> dict | None:
+        return (
+            await UserSession.select(
+                UserSession.id, UserSession.user, UserSession.created_at, UserSession.last_seen_at
+            )
+            .where((UserSession.token_hash == hashed) & UserSession.ended_at.is_null())
+            .first()
+        )
+
+    return await cached(("session", hashed), read)
 
 
 async def touch_session(session_id: int | None) -> None:

@@ -92,7 +92,24 @@ def pages_under_in_template(context, href: str) -> list[dict]:
     return pages_under(request.scope.get("user") if request is not None else None, href)
 
 
-def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
+_rendered: dict[str, Markup] = {}
+MAX_RENDERED = 1024
+
+
+def once(macro, params: dict) -> Markup:
+    """`once(govukFooter, {...})` in a template: a GOV.UK component macro's HTML, rendered once per
+    process for each distinct set of params. Those macros are pure functions of their params, and
+    the page's frame (header, navigation, footer) was most of a simple page's time."""
+    key = f"{macro.name}:{params!r}"  # repr tells Markup from str, which the macros escape differently
+    html = _rendered.get(key)
+    if html is None:
+        if len(_rendered) >= MAX_RENDERED:
+            _rendered.clear()
+        html = _rendered[key] = macro(params)  # a Markup: the macro escaped what it must
+    return html
+
+
+def build_environment(directory: Path = TEMPLATE_DIR, *, reload: bool = True) -> Environment:
     loader = ChoiceLoader(
         [
             FileSystemLoader(str(directory)),
@@ -104,6 +121,7 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=reload,  # off in production: no file checks on every render
     )
     env.filters["govuk_date"] = govuk_date
     env.filters["govuk_datetime"] = govuk_datetime
@@ -116,12 +134,13 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     env.globals["pages_under"] = pages_under_in_template
     env.globals["service_name"] = SERVICE_NAME
     env.globals["Markup"] = Markup
+    env.globals["once"] = once
     env.globals["form_token"] = submissions.new_token
     return env
 
 
-def template_config() -> TemplateConfig:
-    environment = build_environment()
+def template_config(*, reload: bool = True) -> TemplateConfig:
+    environment = build_environment(reload=reload)
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
 
 

@@ -55,9 +55,10 @@ async def inspection_for_request(request: Request, inspection_id: int) -> dict:
     return inspection
 
 
-async def plan_for_request(request: Request, plan_id: int) -> dict:
-    """The plan (with its inspection), if this person may read it; else 404 (audited)."""
-    plan = await queries.plan_row(plan_id)
+async def plan_for_request(request: Request, plan_id: int, plan: dict | None = None) -> dict:
+    """The plan (with its inspection), if this person may read it; else 404 (audited). `plan`:
+    its row read already (queries.plan_row), by a page that keeps its reads (tracker.cache)."""
+    plan = plan or await queries.plan_row(plan_id)
     if plan is None:
         raise NotFoundException("Page not found")
     if not policy.can(current(request), "plan.read", plan):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -19,6 +21,7 @@ from actionplans.web.common import (
 )
 from tracker import audit
 from tracker.access import current, establishment_scope
+from tracker.cache import cached
 from tracker.clock import today_london
 from tracker.operations import Actor, Refused
 from tracker.templating import render
@@ -65,7 +68,7 @@ async def plan_list(request: Request) -> Template:
         row["plan"] = plan
         row["overdue_actions"] = overdue_by_plan.get(plan["id"], 0) if plan else 0
         shown.append(row)
-    await audit.record("actionplan.list", request=request, detail=f"rows={len(shown)}")
+    await audit.record_read("actionplan.list", request=request, detail=f"rows={len(shown)}")
     return render(
         request,
         "actionplans/list.html",
@@ -105,21 +108,39 @@ async def start_plan(request: Request, inspection_id: FromPath[int]) -> Response
     return Redirect(path=plan_url(plan_id), status_code=303)
 
 
+async def _plan_page_reads(plan_id: int, today: date) -> dict | None:
+    plan = await queries.plan_row(plan_id)
+    if plan is None:
+        return None
+    return {
+        "plan": plan,
+        "detail": await queries.plan_detail(plan, today=today),
+        "milestone": await queries.milestone(plan["inspection"]),
+        "published_on": await queries.published_on(plan["inspection"]),
+        "events": await queries.events(plan_id),
+        "stages": await queries.stages(plan["inspection"]),
+        "comment": await queries.latest_comment(plan_id) if plan["status"] == "returned" else None,
+        "files": await queries.files(plan_id),
+    }
+
+
 @get("/action-plans/{plan_id:int}", opt=READ)
 async def plan_page(request: Request, plan_id: FromPath[int]) -> Template:
-    plan = await plan_for_request(request, plan_id)
-    detail = await queries.plan_detail(plan, today=today_london())
-    await audit.record("actionplan.view", request=request, object_type="action_plan", object_id=plan_id)
+    today = today_london()
+    # Kept until anything is written (tracker.cache): who may read it is still asked every time.
+    reads = await cached(("action plan page", plan_id, today), lambda: _plan_page_reads(plan_id, today))
+    plan = await plan_for_request(request, plan_id, reads["plan"] if reads else None)
+    await audit.record_read("actionplan.view", request=request, object_type="action_plan", object_id=plan_id)
     return render(
         request,
         "actionplans/plan.html",
-        detail=detail,
-        milestone=await queries.milestone(plan["inspection"]),
-        published_on=await queries.published_on(plan["inspection"]),
-        events=await queries.events(plan_id),
-        stages=await queries.stages(plan["inspection"]),
-        comment=await queries.latest_comment(plan_id) if plan["status"] == "returned" else None,
-        files=await queries.files(plan_id),
+        detail=reads["detail"],
+        milestone=reads["milestone"],
+        published_on=reads["published_on"],
+        events=reads["events"],
+        stages=reads["stages"],
+        comment=reads["comment"],
+        files=reads["files"],
         done=request.query_params.get("done", ""),
         EVENT_LABELS=EVENT_LABELS,
         **page_context(plan),

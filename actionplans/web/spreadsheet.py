@@ -69,7 +69,9 @@ async def export_download(request: Request, plan_id: FromPath[int]) -> Response:
     content = spreadsheet.build_workbook(
         detail["items"], title="Action plan", export=True, today=today, progress=latest
     )
-    await audit.record("actionplan.export", request=request, object_type="action_plan", object_id=plan_id)
+    await audit.record_read(
+        "actionplan.export", request=request, object_type="action_plan", object_id=plan_id
+    )
     return _download(content, _file_stem(plan), XLSX_TYPE)
 
 
