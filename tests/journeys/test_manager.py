@@ -147,7 +147,7 @@ def _open(page, link: str, *then: str) -> None:
 def _dashboard_clicks_through_to_each_overdue_item(page, world) -> None:
     _open(page, "Dashboard")
     expect(page.get_by_role("heading", name="7 items: overdue")).to_be_visible()
-    expect(page.get_by_text("4 with HMIP, 3 with HMPPS")).to_be_visible()
+    expect(page.locator("main").get_by_text("4 with HMIP, 3 with HMPPS.", exact=True)).to_be_visible()
     for entry in (
         "Fact check returned to HMIP: 2",
         "Debrief note to HMPPS HQ: 1",
@@ -162,7 +162,7 @@ def _dashboard_clicks_through_to_each_overdue_item(page, world) -> None:
     page.get_by_role("link", name="clear filters").click()
     page.get_by_role("link", name="Fact check returned to HMIP: 2").click()
     expect(page.get_by_role("heading", name="2 items: overdue")).to_be_visible()
-    expect(page.get_by_text("2 with HMPPS")).to_be_visible()
+    expect(page.locator("main").get_by_text("2 with HMPPS.", exact=True)).to_be_visible()
     look(page)
     page.get_by_role("link", name="clear filters").click()
     expect(page.get_by_role("heading", name="7 items: overdue")).to_be_visible()
@@ -291,7 +291,7 @@ def test_an_hmpps_executive_director_gets_their_prison_groups_week(page, live_se
     look(page)
     _open(page, "Dashboard")
     expect(page.get_by_role("heading", name="2 items: overdue")).to_be_visible()
-    expect(page.get_by_text("2 with HMPPS")).to_be_visible()
+    expect(page.locator("main").get_by_text("2 with HMPPS.", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Yorkshire: 2")).to_be_visible()
     look(page)
     _chooses_the_weekly_email(page)

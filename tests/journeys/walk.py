@@ -11,6 +11,7 @@ PHONE = {"width": 390, "height": 844}
 
 def look(page) -> None:
     """Checks the page as it is now at both widths, then leaves it at desktop width."""
+    page.wait_for_load_state()  # a click that navigates returns once the new page has begun to load
     problems = []
     for name, size in (("1280 px", DESKTOP), ("390 px", PHONE)):
         page.set_viewport_size(size)

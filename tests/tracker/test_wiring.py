@@ -64,6 +64,7 @@ def test_wiring_twice_changes_nothing(settings, db):
     assert [item.label for item in once["navigation"]][:3] == ["Inspections", "My work", "Establishments"]
     assert [panel.__module__ for panel in once["home panels"]] == [
         "factcheck.web.queue",
+        "factcheck.web.queue",
         "actionplans.panels",
         "actionplans.panels",
         "actionplans.panels",
@@ -104,4 +105,4 @@ def test_importing_a_domain_registers_nothing_and_create_app_wires_them_all(tmp_
     )
     imported, wired = result.stdout.splitlines()
     assert imported.split() == ["0", "0", "0", "0", "0", "0"]
-    assert wired.split() == ["20", "5", "3", "1", "4", "4"]
+    assert wired.split() == ["20", "6", "3", "1", "4", "4"]
