@@ -89,7 +89,7 @@ async def debrief_form(request: Request, inspection_id: FromPath[int]) -> Respon
 
 
 async def _step_page(
-    request: Request, row: dict, step: str, values: dict, errors: dict, *, data=None
+    request: Request, row: dict, step: str, values: dict, errors: dict, *, data=None, status_code: int = 200
 ) -> Response:
     context = await _context(row)
     sequence = steps.steps_for(row["kind"])
@@ -110,6 +110,7 @@ async def _step_page(
         attached=values.get("note_file_name", ""),
         has_stored_file=await has_note_file(row["id"]),
         data=data,
+        status_code=status_code,
         **context,
     )
     response.headers.update(NO_STORE)
@@ -118,7 +119,8 @@ async def _step_page(
 
 async def _note_file(request: Request, form: Form, values: dict, inspection_id: int):
     """The note file chosen on the note page, or carried since: checked and scanned each time it is
-    sent (so a carried file is never trusted), kept in `values` to carry on. None when there is none."""
+    sent (so a carried file is never trusted), kept in `values` to carry on. None when there is none;
+    with the status to answer with (413 for a file over the limit)."""
     limit_mb = uploads.limit_mb_for(request, NOTE_FILE_LIMIT_MB)
     carried = steps.file_from_fields(values)
     try:
@@ -137,7 +139,7 @@ async def _note_file(request: Request, form: Form, values: dict, inspection_id: 
             form.error("note_file", str(refused))
         for name in steps.FILE_FIELDS:
             values.pop(name, None)
-        return None
+        return None, refused.status_code
     result = await scanning.scan(content, request.app.state.settings)
     if result.status == scanning.INFECTED:
         form.error("note_file", result.message)
@@ -149,9 +151,9 @@ async def _note_file(request: Request, form: Form, values: dict, inspection_id: 
             outcome="refused",
             detail=result.audit_detail(),
         )
-        return None
+        return None, 200
     values.update(steps.file_fields(name, content))
-    return (name, checked.media_type, content, result.status)
+    return (name, checked.media_type, content, result.status), 200
 
 
 @post("/inspections/{inspection_id:int}/debrief", opt=LEADERS)
@@ -171,13 +173,13 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
     context = await _context(row)
     data = read_debrief(form, context["follow_ups"])
     check_debrief(data, row, context["follow_ups"], form.errors)
-    note_file = await _note_file(request, form, values, inspection_id)
+    note_file, status_code = await _note_file(request, form, values, inspection_id)
     if not data.note_text.strip() and note_file is None and "note_file" not in form.errors:
         if not await has_note_file(inspection_id):
             form.error("note_text", NO_NOTE)
     if step != steps.CHECK:
         if mine := steps.errors_of(form.errors, step):
-            return await _step_page(request, row, step, values, mine)
+            return await _step_page(request, row, step, values, mine, status_code=status_code)
         upcoming = steps.CHECK if values.get("changing") else steps.following(sequence, step)
         return await _step_page(request, row, upcoming, values, {}, data=data)
     if form.ok:
@@ -205,7 +207,8 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             response.headers.update(NO_STORE)
             return response
     first = steps.first_step_with_errors(sequence, form.errors)
-    return await _step_page(request, row, first, values, steps.errors_of(form.errors, first))
+    errors = steps.errors_of(form.errors, first)
+    return await _step_page(request, row, first, values, errors, status_code=status_code)
 
 
 @get("/inspections/{inspection_id:int}/debrief/done", opt=LEADERS)
