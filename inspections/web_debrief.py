@@ -10,6 +10,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from inspections import debrief_steps as steps
 from inspections.constants import (
     ABSENCE_NOTICE,
     ATTENDEES,
@@ -18,7 +19,7 @@ from inspections.constants import (
     PROGRESS,
     SCORES,
 )
-from inspections.forms import debrief_prefill, kept, read_debrief
+from inspections.forms import date_fields, debrief_prefill, kept, read_debrief
 from inspections.operations.debrief import NO_NOTE, check_debrief, has_note_file, save_debrief
 from inspections.permissions import (
     LEADERS,
@@ -69,11 +70,11 @@ async def _context(row: dict) -> dict:
 
 @get("/inspections/{inspection_id:int}/debrief", opt=LEADERS)
 async def debrief_form(request: Request, inspection_id: FromPath[int]) -> Response:
+    """The first page: when and who attended (answers from an earlier record, if any)."""
     row = await load_for_edit(request, inspection_id)
     existing = await debrief_of(inspection_id)
     if existing:
-        note = await note_of(inspection_id)
-        form = debrief_prefill(existing, note)
+        form = debrief_prefill(existing, await note_of(inspection_id))
         await audit.record(
             "debrief_note.view",
             request=request,
@@ -82,61 +83,114 @@ async def debrief_form(request: Request, inspection_id: FromPath[int]) -> Respon
             detail="edit form",
         )
     else:
-        from inspections.forms import date_fields
+        start, end, today = row["start_date"], row["end_date"], today_london()
+        form = date_fields("held_on", min(today, end) if today >= start else end)
+    return await _step_page(request, row, steps.ATTENDANCE, form, {})
 
-        form = date_fields(
-            "held_on",
-            min(today_london(), row["end_date"]) if today_london() >= row["start_date"] else row["end_date"],
-        )
-    response = render(request, "inspections/debrief_form.html", form=form, errors={}, **await _context(row))
+
+async def _step_page(
+    request: Request, row: dict, step: str, values: dict, errors: dict, *, data=None, status_code: int = 200
+) -> Response:
+    context = await _context(row)
+    sequence = steps.steps_for(row["kind"])
+    title = steps.TITLES[step]
+    if step == steps.JUDGEMENTS and row["kind"] == "irp":
+        title = steps.IRP_JUDGEMENTS_TITLE
+    response = render(
+        request,
+        steps.TEMPLATES[step],
+        form=values,
+        errors=errors,
+        step=step,
+        title=title,
+        hidden=steps.carried(values, step),
+        everything=steps.carried(values, None),
+        back_to=steps.preceding(sequence, step),
+        sequence=sequence,
+        attached=values.get("note_file_name", ""),
+        has_stored_file=await has_note_file(row["id"]),
+        data=data,
+        status_code=status_code,
+        **context,
+    )
     response.headers.update(NO_STORE)
     return response
 
 
-@post("/inspections/{inspection_id:int}/debrief", opt=LEADERS)
-async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Response:
-    principal = current(request)
-    row = await load_for_edit(request, inspection_id)
-    today = today_london()
-    form = await Form.from_request(request)
-    context = await _context(row)
-    data = read_debrief(form, context["follow_ups"])
-    check_debrief(data, row, context["follow_ups"], form.errors)
-    note_file = None
-    status_code = 200
+async def _note_file(request: Request, form: Form, values: dict, inspection_id: int):
+    """The note file chosen on the note page, or carried since: checked and scanned each time it is
+    sent (so a carried file is never trusted), kept in `values` to carry on. None when there is none;
+    with the status to answer with (413 for a file over the limit)."""
+    limit_mb = uploads.limit_mb_for(request, NOTE_FILE_LIMIT_MB)
+    carried = steps.file_from_fields(values)
     try:
-        checked, content, name = await uploads.receive(
-            form.data.get("note_file"),
-            NOTE_FILE_TYPES,
-            limit_mb=uploads.limit_mb_for(request, NOTE_FILE_LIMIT_MB),
-            missing="",
-        )
+        if carried and not getattr(form.data.get("note_file"), "filename", ""):
+            name, content = carried
+            checked = uploads.check_upload(
+                content, NOTE_FILE_TYPES, limit_bytes=uploads.limit_bytes_for(limit_mb), limit_mb=limit_mb,
+                filename=name,
+            )
+        else:
+            checked, content, name = await uploads.receive(
+                form.data.get("note_file"), NOTE_FILE_TYPES, limit_mb=limit_mb, missing=""
+            )
     except uploads.UploadRefused as refused:
         if str(refused):  # an empty message: no file chosen, which is allowed
             form.error("note_file", str(refused))
-            status_code = refused.status_code
-    else:
-        result = await scanning.scan(content, request.app.state.settings)
-        if result.status == scanning.INFECTED:
-            form.error("note_file", result.message)
-            await audit.record(
-                "debrief_note.upload.refused",
-                request=request,
-                object_type="inspection",
-                object_id=inspection_id,
-                outcome="refused",
-                detail=result.audit_detail(),
-            )
-        else:
-            note_file = (name, checked.media_type, content, result.status)
-    version = parse_version(form.raw("version"), when_missing=None)
+        for name in steps.FILE_FIELDS:
+            values.pop(name, None)
+        return None, refused.status_code
+    result = await scanning.scan(content, request.app.state.settings)
+    if result.status == scanning.INFECTED:
+        form.error("note_file", result.message)
+        await audit.record(
+            "debrief_note.upload.refused",
+            request=request,
+            object_type="inspection",
+            object_id=inspection_id,
+            outcome="refused",
+            detail=result.audit_detail(),
+        )
+        return None, 200
+    values.update(steps.file_fields(name, content))
+    return (name, checked.media_type, content, result.status), 200
+
+
+@post("/inspections/{inspection_id:int}/debrief", opt=LEADERS)
+async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Response:
+    """Each page posts here with its `step`: its errors shown at once, or the next page. The check
+    page's confirmation (or all the answers sent at once, with no step) records the debrief."""
+    row = await load_for_edit(request, inspection_id)
+    form = await Form.from_request(request)
+    sequence = steps.steps_for(row["kind"])
+    step = form.raw("step") if form.raw("step") in sequence else steps.CHECK
+    values = kept(form)
+    go = form.raw("go")
+    if go == "back" and steps.preceding(sequence, step):
+        return await _step_page(request, row, steps.preceding(sequence, step), values, {})
+    if go in sequence:  # a "Change" link on the check page: back to it once that page is done
+        return await _step_page(request, row, go, values | {"changing": "yes"}, {})
+    context = await _context(row)
+    data = read_debrief(form, context["follow_ups"])
+    check_debrief(data, row, context["follow_ups"], form.errors)
+    note_file, status_code = await _note_file(request, form, values, inspection_id)
     if not data.note_text.strip() and note_file is None and "note_file" not in form.errors:
         if not await has_note_file(inspection_id):
             form.error("note_text", NO_NOTE)
+    if step != steps.CHECK:
+        if mine := steps.errors_of(form.errors, step):
+            return await _step_page(request, row, step, values, mine, status_code=status_code)
+        upcoming = steps.CHECK if values.get("changing") else steps.following(sequence, step)
+        return await _step_page(request, row, upcoming, values, {}, data=data)
     if form.ok:
         try:
             await save_debrief(
-                Actor(principal, request), row, data, today=today, version=version, note_file=note_file
+                Actor(current(request), request),
+                row,
+                data,
+                today=today_london(),
+                version=parse_version(form.raw("version"), when_missing=None),
+                note_file=note_file,
             )
             return Redirect(path=f"/inspections/{inspection_id}/debrief/done")
         except Refused as refusal:
@@ -152,16 +206,9 @@ async def debrief_save(request: Request, inspection_id: FromPath[int]) -> Respon
             )
             response.headers.update(NO_STORE)
             return response
-    response = render(
-        request,
-        "inspections/debrief_form.html",
-        form=kept(form),
-        errors=form.errors,
-        status_code=status_code,
-        **context,
-    )
-    response.headers.update(NO_STORE)
-    return response
+    first = steps.first_step_with_errors(sequence, form.errors)
+    errors = steps.errors_of(form.errors, first)
+    return await _step_page(request, row, first, values, errors, status_code=status_code)
 
 
 @get("/inspections/{inspection_id:int}/debrief/done", opt=LEADERS)

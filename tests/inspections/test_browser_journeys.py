@@ -67,13 +67,15 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
 
     # The final debrief: the PGD could not attend and said so in advance.
     page.get_by_role("link", name="Log the final debrief").first.click()
-    expect(page.get_by_role("heading", name="Final debrief")).to_be_visible()
+    expect(page.get_by_role("heading", name="When the debrief was held and who attended")).to_be_visible()
     assert axe_violations(page) == []
     _date(page, "held_on", END)
     page.get_by_label("Governor or Director").check()
     page.get_by_label("Chair of the Independent Monitoring Board").check()
     page.get_by_label("Yes, they told the team leader in advance").check()
     _date(page, "notice_given_on", date(2025, 3, 12))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Indicative healthy prison test judgements")).to_be_visible()
     for test, score in (
         ("safety", "2"),
         ("respect", "3"),
@@ -81,7 +83,11 @@ def test_team_leader_creates_an_inspection_logs_the_debrief_and_raises_an_urgent
         ("preparation_for_release", "3"),
     ):
         page.locator(f"input[name='judgement_{test}'][value='{score}']").check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Debrief note", exact=True).fill("Indicative findings: violence is high on C wing.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your answers before recording the debrief")).to_be_visible()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Save the debrief").click()
     expect(page.get_by_role("heading", name="Debrief recorded")).to_be_visible()
     expect(page.get_by_text(
@@ -202,18 +208,25 @@ def test_debrief_and_list_work_without_javascript(browser, live_server):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("2 inspections")).to_be_visible()
     page.goto(f"{live_server.url}/inspections/{w['ia']}/debrief")
-    page.get_by_role("button", name="Save the debrief").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")
         .get_by_role("link", name="Select who attended the debrief")).to_be_visible()
     _date(page, "held_on", END)
     page.get_by_label("Governor or Director").check()
     page.get_by_label("Prison Group Director", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
     for test in ("safety", "respect", "purposeful_activity", "preparation_for_release"):
         page.locator(f"input[name='judgement_{test}'][value='3']").check()
-    page.get_by_role("button", name="Save the debrief").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")
         .get_by_role("link", name="Enter the debrief note, or upload it as a file")).to_be_visible()
     page.get_by_label("Debrief note", exact=True).fill("Key judgements: safety needs attention.")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Back").click()  # the back link keeps every answer
+    expect(page.get_by_label("Debrief note", exact=True)).to_have_value("Key judgements: safety needs attention.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("3 – reasonably good").first).to_be_visible()
     page.get_by_role("button", name="Save the debrief").click()
     expect(page.get_by_text(
         "Debrief note to HMPPS HQ: due Friday 21 March 2025 (the week following)"

@@ -64,20 +64,31 @@ def test_debrief_records_the_fact_and_shows_when_the_note_is_due(client):
 
 
 def test_debrief_errors(client):
+    """Each page shows every error of its own fields at once, keeping what was typed elsewhere."""
     w = world()
     sign_in(client, "leader")
-    response = post_form(client, f"/inspections/{w['ia']}/debrief", {"note_text": NOTE})
+    path = f"/inspections/{w['ia']}/debrief"
+    response = post_form(client, path, {"step": "attendance", "note_text": NOTE})
     assert response.status_code == 200
     for message in (
         "Enter the date of the debrief",
         "Select who attended the debrief",
         "gave notice they could not attend",
+    ):
+        assert message in response.text, message
+    assert "Select the indicative judgement" not in response.text  # the next page's question
+    assert NOTE in response.text  # nothing typed is lost
+    assert response.headers["cache-control"] == "no-store"
+    judgements = post_form(client, path, {"step": "judgements", "note_text": NOTE})
+    for message in (
         "Select the indicative judgement for safety",
         "Select the indicative judgement for preparation for release",
     ):
-        assert message in response.text, message
-    assert NOTE in response.text  # nothing typed is lost
-    assert response.headers["cache-control"] == "no-store"
+        assert message in judgements.text, message
+    assert "Enter the date of the debrief" not in judgements.text
+    # all the answers sent at once (no page named): the first page with a problem
+    at_once = post_form(client, path, {"note_text": NOTE})
+    assert "Select who attended the debrief" in at_once.text
     no_date = _debrief(
         client,
         w["ia"],
@@ -111,7 +122,12 @@ def test_pgd_attending_needs_no_notice_and_irp_judges_progress(client):
 
     run(set_follow_ups(Actor.system("test"), run(inspection_row(irp)), [recs[0]["id"]]))
     sign_in(client, "leader")
-    form = client.get(f"/inspections/{irp}/debrief").text
+    form = post_form(
+        client,
+        f"/inspections/{irp}/debrief",
+        {"step": "attendance", **date_fields("held_on", date(2025, 12, 3)), "attendees": ["governor", "pgd"]},
+    ).text
+    assert "Progress on each recommendation followed up" in form
     assert "Reduce violence" in form and "More education" not in form
     assert "Safety" not in form
     missing = post_form(
