@@ -49,10 +49,6 @@ def is_irp(principal: Principal, row: dict) -> bool:
 HMPPS_SIDE = ("scrutiny", "establishment", "hmpps")
 
 
-def hmip_deadline(principal: Principal, row: dict) -> bool:
-    return row["owner"] == "hmip"
-
-
 def hmpps_deadline(principal: Principal, row: dict) -> bool:
     return row["owner"] in HMPPS_SIDE
 
@@ -92,11 +88,12 @@ POLICY = {
     f"fact.{SCRUTINY}": (grant(R.HMPPS_SCRUTINY),),
     f"fact.{ESTABLISHMENT}": (grant(R.ESTABLISHMENT, when=their_establishment),),
     "debrief.record": hmip_lead(has_a_debrief),
-    # An agreed extension of a milestone (DOMAIN.md, "Extensions"): HMIP's own deadlines by an HMIP
-    # manager; HMPPS's by the Scrutiny Team or an HMPPS manager for the establishment, with HMIP's
-    # agreement recorded. Rows: the inspection row with the milestone's "owner".
+    # An agreed extension of a milestone (DOMAIN.md, "Extensions"): any deadline by an HMIP manager
+    # (JOURNEYS.md: the Scrutiny Team asks for two more days on a fact check and an HMIP manager
+    # records the agreed extension); HMPPS's also by the Scrutiny Team or an HMPPS manager for the
+    # establishment, with HMIP's agreement recorded. Rows: the inspection row with the milestone's "owner".
     "deadline.extend": (
-        grant(R.HMIP_MANAGER, when=hmip_deadline),
+        grant(R.HMIP_MANAGER),
         grant(R.HMPPS_SCRUTINY, when=hmpps_deadline),
         grant(R.HMPPS_MANAGER, when=all_of(hmpps_deadline, their_establishment)),
     ),

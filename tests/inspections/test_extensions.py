@@ -63,7 +63,7 @@ def test_every_problem_at_once_and_the_date_must_be_after_the_rules(db):
         ("scrutiny", "draft_report", False),
         ("scrutiny", "factcheck_return", True),
         ("hmppsmanager", "factcheck_return", True),
-        ("hmipmanager", "factcheck_return", False),
+        ("hmipmanager", "factcheck_return", True),
         ("governor", "factcheck_return", False),
     ],
 )

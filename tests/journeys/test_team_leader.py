@@ -47,6 +47,7 @@ def _world() -> dict:
     example = make_establishment("HMP Example")
     leader = make_user("leader", Role.HMIP_TEAM_LEADER)
     scrutiny = make_user("scrutiny", Role.HMPPS_SCRUTINY)
+    make_user("hmipmanager", Role.HMIP_MANAGER)
     inspection = make_inspection(example, start=START, end=END, team_leader_id=leader)
     other = make_inspection(make_establishment("HMP Brookside", code="BRK"), start=START, end=END,
                             team_leader_id=leader)
@@ -222,12 +223,10 @@ def test_team_leader_logs_the_debrief_and_gets_the_report_out_on_time(page, live
     expect(timeline.get_by_text("19 June 2025").first).to_be_visible()
     _sign_out(page)
 
-    # The Scrutiny Team asks for two more days on another fact check; HMIP agrees, and the extension
-    # is recorded; the original date stays visible. JOURNEYS.md has an HMIP manager record it, but
-    # the policy (inspections/policy.py "deadline.extend", tests/inspections/test_extensions.py)
-    # gives HMPPS's deadlines to the Scrutiny Team, with HMIP's agreement named: reported to the lead.
+    # The Scrutiny Team asks for two more days on another fact check; an HMIP manager records the
+    # agreed extension; the original date stays visible.
     record_draft(w["other"], OTHER_DRAFT, w["leader"])
-    browser_sign_in(page, live_server, "scrutiny")
+    browser_sign_in(page, live_server, "hmipmanager")
     _open_inspection(page, "HMP Brookside")
     row = _milestone(page, "factcheck_return")
     original = calendar().add_working_days(OTHER_DRAFT, 15)
