@@ -197,6 +197,16 @@ def wrk(url: str, cookie: str | None, connections: int, duration: int) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if requests still hold it after 20 s (the table is printed either way)."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def server_pids(process: subprocess.Popen) -> list[int]:
     """The server process and every process under it (uvicorn's workers)."""
     pids, queue = [], [process.pid]
@@ -281,8 +291,7 @@ def main() -> None:
         rss = peak_rss_mb(server)
     finally:
         for process in (server, floor_server):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
+            stop(process)
 
     how = (
         f"`tracker serve --workers {args.workers}` (production mode)"
