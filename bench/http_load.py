@@ -277,7 +277,10 @@ def main() -> None:
                 url = host + template.format(**ids)
                 cookie = cookies[user.format(**ids)] if user else None
                 headers = {"Cookie": cookie} if cookie else {}
-                status = httpx.get(url, headers=headers, timeout=60).status_code
+                try:
+                    status = httpx.get(url, headers=headers, timeout=60).status_code
+                except httpx.TimeoutException:
+                    status = "no answer in 60 s"
                 if status != 200:
                     rows.append((label, concurrency, None, f"skipped: status {status}", 0.0))
                     continue
