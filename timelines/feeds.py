@@ -79,7 +79,11 @@ async def user_for_token(token: str) -> int | None:
     now = now_utc()
     if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_RESOLUTION:
         await CalendarFeedToken.update({CalendarFeedToken.last_used_at: now}).where(
-            CalendarFeedToken.id == row["id"]
+            (CalendarFeedToken.id == row["id"])
+            & (
+                CalendarFeedToken.last_used_at.is_null()
+                | (CalendarFeedToken.last_used_at < now - LAST_USED_RESOLUTION)
+            )
         )
     return row["user"]
 

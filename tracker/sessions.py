@@ -57,7 +57,11 @@ async def principal_for_session(token: str, settings: Settings) -> Principal | N
     if principal is None:
         return None
     if now - row["last_seen_at"] > LAST_SEEN_RESOLUTION:
-        await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
+        # Only the first of the requests that read the same kept row writes: each write moves the
+        # data version, and every kept page would be rebuilt once for each (tracker.cache).
+        await UserSession.update({UserSession.last_seen_at: now}).where(
+            (UserSession.id == row["id"]) & (UserSession.last_seen_at < now - LAST_SEEN_RESOLUTION)
+        )
     return principal
 
 
