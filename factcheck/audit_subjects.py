@@ -117,19 +117,29 @@ def _held(link: str, with_what_it_holds: str, by_its_id: str) -> tuple[str, str]
     return (with_what_it_holds, link) if link else (by_its_id, "")
 
 
-async def data_item_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
-    rows = await DataItem.select(
-        DataItem.id, DataItem.description, *inspection_columns(DataItem.inspection)
-    ).where(DataItem.id.is_in(ids))
+async def _names_of_held(
+    principal: Principal | None, ids: list[int], table, text, anchor: str, noun: str, one: str
+):
+    """Unpublished data and photographs: named by what they hold for those who may open the fact
+    check, by number for anyone else."""
+    rows = await table.select(table.id, text.as_alias("text"), *inspection_columns(table.inspection)).where(
+        table.id.is_in(ids)
+    )
     link = _linker(principal, await _policy_rows(principal, rows))
     return {
         row["id"]: _held(
-            link(row, "data"),
-            f"Unpublished data '{_short(row['description'])}' for {about_inspection(row)}",
-            f"Unpublished data item {row['id']} for {about_inspection(row)}",
+            link(row, anchor),
+            f"{noun} '{_short(row['text'])}' for {about_inspection(row)}",
+            f"{one} {row['id']} for {about_inspection(row)}",
         )
         for row in rows
     }
+
+
+async def data_item_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
+    return await _names_of_held(
+        principal, ids, DataItem, DataItem.description, "data", "Unpublished data", "Unpublished data item"
+    )
 
 
 def data_items_matching(words: str):
@@ -137,18 +147,9 @@ def data_items_matching(words: str):
 
 
 async def photograph_names(principal: Principal | None, ids: list[int]) -> dict[int, tuple[str, str]]:
-    rows = await Photograph.select(
-        Photograph.id, Photograph.caption, *inspection_columns(Photograph.inspection)
-    ).where(Photograph.id.is_in(ids))
-    link = _linker(principal, await _policy_rows(principal, rows))
-    return {
-        row["id"]: _held(
-            link(row, "photographs"),
-            f"Photograph '{_short(row['caption'])}' for {about_inspection(row)}",
-            f"Photograph {row['id']} for {about_inspection(row)}",
-        )
-        for row in rows
-    }
+    return await _names_of_held(
+        principal, ids, Photograph, Photograph.caption, "photographs", "Photograph", "Photograph"
+    )
 
 
 def photographs_matching(words: str):
