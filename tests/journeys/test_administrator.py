@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.walk import look
+from tests.journeys.walk import look, open_from_header
 from tests.support import (
     api_token,
     browser_sign_in,
@@ -69,22 +69,12 @@ def build_world() -> dict:
     return {"example": example, "inspection": inspection}
 
 
-def _open(page, link: str, *then: str) -> None:
-    """A header link, as a person clicks it (on a phone, behind the Menu button), then each of
-    `then` on the pages it leads to (a page that lists others: Administration, Your account)."""
-    if page.viewport_size["width"] < 641:  # GOV.UK's tablet breakpoint: the Menu button shows below it
-        page.get_by_role("button", name="Menu").first.click()
-    page.get_by_role("link", name=link, exact=True).click()
-    for name in then:
-        page.locator("main").get_by_role("link", name=name, exact=True).click()
-
-
 def _user_row(page, username: str):
     return page.get_by_role("table").locator("tr", has=page.get_by_role("cell", name=username, exact=True))
 
 
 def _adds_a_liaison_officer(page) -> str:
-    _open(page, "Administration", "Users")
+    open_from_header(page, "Administration", "Users")
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     look(page)
     page.get_by_role("link", name="Add a user").click()
@@ -129,11 +119,11 @@ def _new_user_sets_password_and_two_step(browser, link: str, live_server) -> Non
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as Lia Ison")).to_be_visible()
     look(page)
-    _open(page, "Establishments")  # scoped to their establishment
+    open_from_header(page, "Establishments")  # scoped to their establishment
     expect(page.get_by_role("link", name="HMP Example")).to_be_visible()
     expect(page.get_by_text("HMP Leeds")).to_have_count(0)
     look(page)
-    _open(page, "Your account", "Two-step sign-in")
+    open_from_header(page, "Your account", "Two-step sign-in")
     expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     look(page)
     secret = page.locator("code.app-secret").inner_text().replace(" ", "")
@@ -152,7 +142,7 @@ def _new_user_sets_password_and_two_step(browser, link: str, live_server) -> Non
 
 
 def _changes_roles(page) -> None:
-    _open(page, "Administration", "Users")
+    open_from_header(page, "Administration", "Users")
     page.get_by_role("link", name="Change mover’s details").click()
     page.get_by_label("HMIP team leader").check()
     look(page)
@@ -172,7 +162,7 @@ def _deactivates_a_leaver_whose_session_ends(page, leaver_page, live_server) -> 
     expect(page.get_by_text("Leaver has been deactivated.")).to_be_visible()
     expect(_user_row(page, "leaver")).to_contain_text("Deactivated")
     look(page)
-    _open(leaver_page, "My work")  # their next click
+    open_from_header(leaver_page, "My work")  # their next click
     expect(leaver_page.get_by_role("button", name="Sign in")).to_be_visible()
     look(leaver_page)
     assert page.request.get(f"{live_server.url}/api/v1/me", headers=token).status == 401  # and their token
@@ -189,7 +179,7 @@ def _reactivates_a_returner(page) -> None:
 
 
 def _adds_a_bank_holiday(page) -> None:
-    _open(page, "Administration", "Bank holidays")
+    open_from_header(page, "Administration", "Bank holidays")
     expect(page.get_by_role("heading", name="Bank holidays")).to_be_visible()
     look(page)
     page.get_by_label("Day", exact=True).fill("28")
@@ -211,7 +201,7 @@ def _finds_who_read_the_debrief_note(page) -> None:
     from tracker.templating import govuk_datetime
 
     read = audit_rows("debrief_note.view")[0]
-    _open(page, "Administration", "Audit log")
+    open_from_header(page, "Administration", "Audit log")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     look(page)
     page.get_by_label("About", exact=True).fill("HMP Example")

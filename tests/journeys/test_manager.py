@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.walk import look
+from tests.journeys.walk import look, open_from_header
 from tests.support import browser_sign_in, make_establishment, make_inspection, make_user, record_fact
 from tests.timelines_web import conftest as timelines_fixtures
 from tracker.roles import Role
@@ -133,18 +133,8 @@ def build_world() -> dict:
     return {"place": place, "users": users}
 
 
-def _open(page, link: str, *then: str) -> None:
-    """A header link, as a person clicks it (on a phone, behind the Menu button), then each of
-    `then` on the pages it leads to (a page that lists others: Administration, Your account)."""
-    if page.viewport_size["width"] < 641:  # GOV.UK's tablet breakpoint: the Menu button shows below it
-        page.get_by_role("button", name="Menu").first.click()
-    page.get_by_role("link", name=link, exact=True).click()
-    for name in then:
-        page.locator("main").get_by_role("link", name=name, exact=True).click()
-
-
 def _dashboard_clicks_through_to_each_overdue_item(page, world) -> None:
-    _open(page, "Dashboard")
+    open_from_header(page, "Dashboard")
     expect(page.get_by_role("heading", name="7 items: overdue")).to_be_visible()
     expect(page.locator("main").get_by_text("4 with HMIP, 3 with HMPPS.", exact=True)).to_be_visible()
     for entry in (
@@ -185,7 +175,7 @@ def _dashboard_clicks_through_to_each_overdue_item(page, world) -> None:
 def _last_business_year_on_time_and_in_excel(page, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    _open(page, "Dashboard", "On-time performance")
+    open_from_header(page, "Dashboard", "On-time performance")
     page.get_by_label("Business year").select_option(label="April 2023 to March 2024")
     expect(page.get_by_role("heading", name="April 2023 to March 2024")).to_be_visible()
     chart = page.get_by_role("region", name="Chart: Draft reports within 32 working days")
@@ -214,7 +204,7 @@ def _last_business_year_on_time_and_in_excel(page, tmp_path) -> None:
 
 
 def _the_programme(page) -> None:
-    _open(page, "Programme")
+    open_from_header(page, "Programme")
     expect(page.get_by_role("heading", name="Inspection programme")).to_be_visible()
     late = page.get_by_role("table", name="Establishments past a programme limit")
     expect(late.locator("tr", has_text="HMP Dartmoor")).to_contain_text(
@@ -236,7 +226,7 @@ def _the_programme(page) -> None:
 
 
 def _chooses_the_weekly_email(page) -> None:
-    _open(page, "Your account", "Reminder emails")
+    open_from_header(page, "Your account", "Reminder emails")
     expect(page.get_by_role("heading", name="Reminder emails")).to_be_visible()
     look(page)
     page.get_by_label("Weekly, on Monday").check()
@@ -288,7 +278,7 @@ def test_an_hmpps_executive_director_gets_their_prison_groups_week(page, live_se
     build_world()
     browser_sign_in(page, live_server, "yorks")
     look(page)
-    _open(page, "Dashboard")
+    open_from_header(page, "Dashboard")
     expect(page.get_by_role("heading", name="2 items: overdue")).to_be_visible()
     expect(page.locator("main").get_by_text("2 with HMPPS.", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Yorkshire: 2")).to_be_visible()

@@ -31,3 +31,13 @@ def header_navigation_fits(page) -> None:
         ".map(item => Math.round(item.getBoundingClientRect().top))"
     )
     assert len(set(tops)) <= 1, f"the navigation wraps onto {len(set(tops))} rows"
+
+
+def open_from_header(page, link: str, *then: str) -> None:
+    """A header link, as a person clicks it (on a phone, behind the Menu button), then each of
+    `then` on the pages it leads to (a page that lists others: Administration, Your account)."""
+    if page.viewport_size["width"] < 641:  # GOV.UK's tablet breakpoint: the Menu button shows below it
+        page.get_by_role("button", name="Menu").first.click()
+    page.get_by_role("link", name=link, exact=True).click()
+    for name in then:
+        page.locator("main").get_by_role("link", name=name, exact=True).click()
