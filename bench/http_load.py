@@ -14,11 +14,13 @@ otherwise bench/python_load.py, a Python load generator; the table says which on
 The floor is a bare Litestar app rendering a 50-row Jinja table (bench/floor_app.py), served by its
 own uvicorn process with one worker and measured in the same run, before the pages at each number of
 clients. --serve uvicorn (default) serves the service with uvicorn (`tracker.app:create_app`);
---serve tracker runs `tracker serve --workers N` in production mode (TRACKER_ENV=production).
+--serve tracker runs `tracker serve --workers N`. Both run with production settings
+(TRACKER_ENV=production: templates are not re-read from disk, cookies are the __Host- ones).
 
 The database must already hold data (see `tracker demo --inspections N`). Each user is signed
 in by starting a session in the database (tracker.sessions.start_session), so any user works,
-including the scale data's (whose passwords nobody knows).
+including the scale data's (whose passwords nobody knows); each request then carries the session
+and CSRF cookies a browser holds after its first page.
 """
 
 from __future__ import annotations
@@ -93,13 +95,16 @@ def uvicorn(factory: str, port: int, workers: int, env: dict) -> subprocess.Pope
 
 def start_server(database_url: str, port: int, workers: int, serve: str) -> subprocess.Popen:
     # RUN_JOBS off: the daily jobs would otherwise start with the server and share the CPU.
-    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_ENV": "local", "RUN_JOBS": "off"}
+    # Production settings either way (templates not re-read, __Host- cookies), as users are served.
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RUN_JOBS": "off",
+        "TRACKER_ENV": "production",
+        "SECRET_KEY": "benchmark-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
     if serve == "tracker":
-        env.update(
-            TRACKER_ENV="production",
-            SECRET_KEY="benchmark-secret-key-" + "x" * 40,
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-        )
         command = [str(ROOT / ".venv/bin/tracker"), "serve", "--port", str(port), "--workers", str(workers)]
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
@@ -174,6 +179,17 @@ def prepare(database_url: str, production: bool) -> tuple[dict[str, str], dict[s
         return ids, cookies
 
     return asyncio.run(go())
+
+
+def with_csrf_cookies(base: str, cookies: dict[str, str]) -> dict[str, str]:
+    """Each user's cookies as a browser holds them after its first page: the session and the
+    CSRF cookie (without it every response would make and set a new one)."""
+    held = {}
+    for user, cookie in cookies.items():
+        response = httpx.get(f"{base}/accessibility", headers={"Cookie": cookie}, timeout=60)
+        csrf = [c.split(";", 1)[0] for c in response.headers.get_list("set-cookie") if "csrftoken=" in c]
+        held[user] = "; ".join([cookie, *csrf])
+    return held
 
 
 def wrk(url: str, cookie: str | None, connections: int, duration: int) -> dict:
@@ -260,7 +276,7 @@ def main() -> None:
     load_with = wrk if tool == "wrk" else python_load
 
     production = args.serve == "tracker"
-    ids, cookies = prepare(args.database_url, production)
+    ids, cookies = prepare(args.database_url, production=True)
     pages = PAGES
     if args.only:
         words = args.only.split(",")
@@ -269,6 +285,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(args.database_url, port, args.workers, args.serve)
     floor_server = start_floor(floor_port)
+    cookies = with_csrf_cookies(base, cookies)
     rows, floor_rps = [], {}
     try:
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
@@ -299,7 +316,7 @@ def main() -> None:
     how = (
         f"`tracker serve --workers {args.workers}` (production mode)"
         if production
-        else f"uvicorn, {args.workers} worker(s)"
+        else f"uvicorn, {args.workers} worker(s), production settings"
     )
     table = [
         f"HTTP benchmark, {kind_of(args.database_url)}, {how}, "

@@ -44,7 +44,7 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL or pass --database-url")
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("TRACKER_ENV", "local")
-    ids, cookies = prepare(args.database_url, production=False)
+    ids, cookies = prepare(args.database_url, production=os.environ["TRACKER_ENV"] == "production")
 
     import asyncio
 
@@ -60,7 +60,7 @@ def main() -> None:
     if args.only:
         pages = [p for p in pages if any(w in p[0] for w in args.only.split(","))]
     if args.profile:
-        pages = [p for p in pages if p[0] == args.profile]
+        pages = [p for p in pages if p[0].startswith(args.profile)]
 
     async def go() -> list[tuple[str, int, float, float]]:
         rows = []
@@ -95,7 +95,7 @@ def main() -> None:
                     for _ in range(args.repeat):
                         await client.get(path, headers=headers)
                     profiler.stop()
-                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+                    print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
                     continue
                 times = []
                 for _ in range(args.repeat):
