@@ -11,7 +11,9 @@ change on a quiet data set; bench/http_load.py is the real benchmark.
 
 --cold empties the per-worker page cache (tracker.cache) before every request, as after a write.
 --queries also prints the SQL of one request to each page.
---profile LABEL prints a pyinstrument profile of that page (repeated) instead of the table.
+--profile LABEL prints a pyinstrument profile of the page whose label starts so (repeated) instead
+of the table; --profile-all shows the libraries' frames too. With TRACKER_ENV=production (and
+SECRET_KEY, ALLOWED_HOSTS) the app runs as it is served.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--only", default="", help="comma-separated words: pages whose label has one")
     parser.add_argument("--profile", default="", help="profile the page with this label (pyinstrument)")
+    parser.add_argument("--profile-all", action="store_true", help="--profile with library frames shown")
     parser.add_argument("--queries", action="store_true", help="also print each page's queries")
     parser.add_argument(
         "--cold", action="store_true", help="empty tracker.cache before every request (nothing kept)"
@@ -95,7 +98,8 @@ def main() -> None:
                     for _ in range(args.repeat):
                         await client.get(path, headers=headers)
                     profiler.stop()
-                    print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
+                    text = profiler.output_text(unicode=True, color=False, show_all=args.profile_all)
+                    print(text)
                     continue
                 times = []
                 for _ in range(args.repeat):
