@@ -1,15 +1,13 @@
 """A small per-worker cache of computed page parts that stays correct across workers.
 
-Every entry is stored under the database's *data version* at the moment it was computed, and
-served only while that version has not moved, so a change written by any worker (or the CLI)
-is seen by the next request everywhere. The version is cheap to read:
+Every entry is stored under the database's *change count* (tracker.changes) at the moment it
+was computed, and served only while the count has not moved, so a change written by any worker
+(or the CLI) is seen by the next request everywhere. The writes that reading makes (audit rows,
+last-seen times) do not move it. It is cheap to read:
 
-- SQLite: ``PRAGMA data_version`` on a connection of our own that never writes: it changes
-  whenever any other connection (another worker, the pool, the CLI) commits to the file.
-- PostgreSQL: ``pg_current_snapshot()``: the next transaction id and those still running. A
-  transaction gets an id only when it writes, so the snapshot moves when a write starts and
-  again when it commits or rolls back, and never for reads. (The write-ahead log position was
-  used first, but reads move it too, pruning pages, so nothing was kept for long.)
+- SQLite: ``PRAGMA data_version`` on a connection of our own that never writes changes whenever
+  any other connection commits to the file; only then is the count itself read.
+- PostgreSQL: the count's row, once per GET (`one_version_per_request`).
 
 Entries also expire after ``MAX_AGE`` seconds, a bound on staleness even if a version read
 misses something, and the cache holds at most ``MAX_ENTRIES`` (oldest dropped first).
@@ -34,17 +32,21 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from tracker import changes
+
 MAX_ENTRIES = 512
 MAX_AGE = 30.0
 
 _entries: OrderedDict[Hashable, tuple[Any, float, Any]] = OrderedDict()
 _lock = threading.Lock()
-_watchers: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
+# per SQLite file: [file identity, watching connection, last data_version, the count then]
+_watchers: dict[str, list] = {}
 _in_flight: dict[Hashable, asyncio.Future] = {}
 
 
 def _sqlite_version(path: str) -> tuple:
-    """(file identity, data_version) for a SQLite file, from a connection kept for this."""
+    """(file identity, change count) for a SQLite file, from a connection kept for this. The
+    count is read again only when ``PRAGMA data_version`` says something was committed."""
     stat = os.stat(path)
     identity = (stat.st_dev, stat.st_ino)
     with _lock:
@@ -53,13 +55,24 @@ def _sqlite_version(path: str) -> tuple:
             if known is not None:
                 known[1].close()
             connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            _watchers[path] = known = (identity, connection)
-        (value,) = known[1].execute("PRAGMA data_version").fetchone()
-    return (path, identity, value)
+            known = _watchers[path] = [identity, connection, None, None]
+        (committed,) = known[1].execute("PRAGMA data_version").fetchone()
+        if committed != known[2]:
+            known[2], known[3] = committed, _sqlite_count(known[1], committed)
+        count = known[3]
+    return (path, identity, count)
+
+
+def _sqlite_count(connection: sqlite3.Connection, committed: int) -> object:
+    try:
+        (count,) = connection.execute(changes.READ).fetchone()
+    except sqlite3.OperationalError:  # not migrated since the count came: every commit counts
+        return ("commit", committed)
+    return count
 
 
 async def data_version() -> tuple:
-    """Changes whenever anything is committed to the database."""
+    """Moves whenever a change that a page could show is committed (tracker.changes)."""
     from tracker.db import is_sqlite
     from tracker.tables import AppUser
 
@@ -69,8 +82,8 @@ async def data_version() -> tuple:
     seen = _request_version.get()
     if seen:
         return seen[0]
-    rows = await AppUser.raw("SELECT pg_current_snapshot()::text AS snapshot")
-    version = (id(engine), rows[0]["snapshot"])
+    rows = await AppUser.raw(changes.READ)
+    version = (id(engine), rows[0]["n"])
     if seen is not None:
         seen.append(version)
     return version
@@ -81,10 +94,10 @@ _request_version: ContextVar[list | None] = ContextVar("tracker_request_version"
 
 @contextmanager
 def one_version_per_request() -> Iterator[None]:
-    """Inside a GET, PostgreSQL's snapshot is read once: the session, the person and the page then
-    ask one query, not three. A GET writes nothing a page shows (its audit rows, a session's
-    last-seen time), so what it reads at the version it began with is what it would have shown
-    a moment earlier; anything it keeps is only ever served at that version."""
+    """Inside a GET, PostgreSQL's change count is read once: the session, the person and the page
+    then ask one query, not three. A GET writes nothing a page shows (its audit rows, a session's
+    last-seen time), so what it reads at the count it began with is what it would have shown
+    a moment earlier; anything it keeps is only ever served at that count."""
     token = _request_version.set([])
     try:
         yield

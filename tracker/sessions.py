@@ -50,6 +50,12 @@ async def principal_for_session(token: str, settings: Settings) -> Principal | N
     now = now_utc()
     idle = timedelta(minutes=settings.session_idle_minutes)
     absolute = timedelta(hours=settings.session_absolute_hours)
+    if now - row["last_seen_at"] > idle:
+        # A kept row's last-seen time can be behind the stored one (moving it does not empty
+        # what is kept: tracker.changes), so ask the database before ending a session as idle.
+        row = await _read_open_session(token_hash(token))
+        if row is None:
+            return None
     if now - row["last_seen_at"] > idle or now - row["created_at"] > absolute:
         await UserSession.update({UserSession.ended_at: now}).where(UserSession.id == row["id"])
         return None
@@ -57,30 +63,32 @@ async def principal_for_session(token: str, settings: Settings) -> Principal | N
     if principal is None:
         return None
     if now - row["last_seen_at"] > LAST_SEEN_RESOLUTION:
-        # Only the first of the requests that read the same kept row writes: each write moves the
-        # data version, and every kept page would be rebuilt once for each (tracker.cache).
+        # At most one write a minute for each session in each worker: the kept row is moved on
+        # too, whether this worker's write or another's landed.
         await UserSession.update({UserSession.last_seen_at: now}).where(
             (UserSession.id == row["id"]) & (UserSession.last_seen_at < now - LAST_SEEN_RESOLUTION)
         )
+        row["last_seen_at"] = now
     return principal
 
 
 async def _open_session(hashed: str) -> dict | None:
-    """The open session with this token's hash. Kept (tracker.cache) until anything is written to
-    the database: ending a session, or moving its last-seen time, is a write, so the idle and
-    absolute limits below are checked against what is stored now, on every request."""
+    """The open session with this token's hash. Kept (tracker.cache) until a change is written:
+    ending a session is one, so a session ended anywhere is refused by the next request in every
+    worker. Moving its last-seen time is not (tracker.changes): see principal_for_session."""
     from tracker.cache import cached
 
-    async def read() -> dict | None:
-        return (
-            await UserSession.select(
-                UserSession.id, UserSession.user, UserSession.created_at, UserSession.last_seen_at
-            )
-            .where((UserSession.token_hash == hashed) & UserSession.ended_at.is_null())
-            .first()
-        )
+    return await cached(("session", hashed), lambda: _read_open_session(hashed))
 
-    return await cached(("session", hashed), read)
+
+async def _read_open_session(hashed: str) -> dict | None:
+    return (
+        await UserSession.select(
+            UserSession.id, UserSession.user, UserSession.created_at, UserSession.last_seen_at
+        )
+        .where((UserSession.token_hash == hashed) & UserSession.ended_at.is_null())
+        .first()
+    )
 
 
 async def touch_session(session_id: int | None) -> None:
