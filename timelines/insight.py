@@ -79,7 +79,7 @@ async def performance_export(request: Request) -> Response:
         detail=f"format={fmt} by={by} year={year or 'all'}",
     )
     title = export_title("On-time performance", [period, f"by {performance.GROUPINGS[by].lower()}"])
-    return export_response(frame(rows, performance.EXPORT_COLUMNS), fmt, "on-time-performance", title)
+    return await export_response(frame(rows, performance.EXPORT_COLUMNS), fmt, "on-time-performance", title)
 
 
 # -- the inspection page's section ------------------------------------------------------------------

@@ -122,7 +122,7 @@ async def my_work_export(request: Request) -> Response:
     )
     picked = dict(QUICK_PICKS).get(pick, "Everything")
     title = export_title(f"My work ({principal.display_name})", [f"deadlines due: {picked.lower()}"])
-    return export_response(frame(items, MILESTONE_COLUMNS), fmt, "my-work", title)
+    return await export_response(frame(items, MILESTONE_COLUMNS), fmt, "my-work", title)
 
 
 async def home_panel(request: Request, principal) -> dict | None:
@@ -215,7 +215,7 @@ async def _dashboard_file(filters: dict, scope: Scope, today, fmt: str) -> tuple
         f"Deadlines dashboard: {dashboard.STATUS_CHOICES[filters['status']].lower()}",
         [", ".join(a["label"] for a in active)],
     )
-    return export_file(frame(rows, MILESTONE_COLUMNS), fmt, title), len(rows)
+    return await export_file(frame(rows, MILESTONE_COLUMNS), fmt, title), len(rows)
 
 
 @get("/dashboard/export", opt=DASHBOARD_ROLES)
