@@ -187,9 +187,13 @@ def with_csrf_cookies(base: str, cookies: dict[str, str]) -> dict[str, str]:
     held = {}
     for user, cookie in cookies.items():
         response = httpx.get(f"{base}/accessibility", headers={"Cookie": cookie}, timeout=60)
-        csrf = [c.split(";", 1)[0] for c in response.headers.get_list("set-cookie") if "csrftoken=" in c]
-        held[user] = "; ".join([cookie, *csrf])
+        held[user] = with_csrf_cookie(cookie, response)
     return held
+
+
+def with_csrf_cookie(cookie: str, response: httpx.Response) -> str:
+    csrf = [c.split(";", 1)[0] for c in response.headers.get_list("set-cookie") if "csrftoken=" in c]
+    return "; ".join([cookie, *csrf])
 
 
 def wrk(url: str, cookie: str | None, connections: int, duration: int) -> dict:

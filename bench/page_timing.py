@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.http_load import PAGES, prepare  # noqa: E402
+from bench.http_load import PAGES, prepare, with_csrf_cookie  # noqa: E402
 
 
 def main() -> None:
@@ -79,6 +79,9 @@ def main() -> None:
                     return await raw.get(path, headers=headers)
 
             client = Client()
+            for user, cookie in cookies.items():  # as a browser holds them after its first page
+                first = await raw.get("/accessibility", headers={"Cookie": cookie})
+                cookies[user] = with_csrf_cookie(cookie, first)
             for label, user, template in pages:
                 path = template.format(**ids)
                 headers = {"Cookie": cookies[user.format(**ids)]} if user else {}

@@ -7,6 +7,7 @@ marked while the person is on it. The header stays one row at desktop width (iss
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.principal import Principal
 from tracker.roles import Role
@@ -34,21 +35,33 @@ def register(*items: NavItem) -> None:
         if item.href not in {i.href for i in _ITEMS}:
             _ITEMS.append(item)
     _ITEMS.sort(key=lambda i: i.order)
+    _visible_to.cache_clear()
+    _header_for.cache_clear()
 
 
-def _visible(principal: Principal | None) -> list[NavItem]:
-    if principal is None:
-        return []
-    return [item for item in _ITEMS if principal.roles & item.roles]
+def _visible(principal: Principal | None) -> tuple[NavItem, ...]:
+    return () if principal is None else _visible_to(principal.roles)
+
+
+# Worked out once per set of roles (and path) in each process: roles are enum members, whose
+# hashing is Python code, and the header is drawn on every page.
+@lru_cache(maxsize=64)
+def _visible_to(roles: frozenset[Role]) -> tuple[NavItem, ...]:
+    return tuple(item for item in _ITEMS if roles & item.roles)
 
 
 def items_for(principal: Principal | None, current_path: str) -> list[dict]:
     """The header's items for this person; the one the page is in is marked: aria-current="page"
     on that very page, "true" on a page inside it."""
-    visible = _visible(principal)
+    return [] if principal is None else list(_header_for(principal.roles, current_path))
+
+
+@lru_cache(maxsize=1024)
+def _header_for(roles: frozenset[Role], current_path: str) -> tuple[dict, ...]:
+    visible = _visible_to(roles)
     header = [item for item in visible if not item.under]
     section = _header_item_of(_longest_match(visible, current_path), visible)
-    return [
+    return tuple(
         {
             "text": i.label,
             "href": i.href,
@@ -56,7 +69,7 @@ def items_for(principal: Principal | None, current_path: str) -> list[dict]:
             "current": i is section and i.href == current_path,
         }
         for i in header
-    ]
+    )
 
 
 def pages_under(principal: Principal | None, href: str) -> list[dict]:
