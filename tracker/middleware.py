@@ -7,7 +7,6 @@ import hashlib
 import re
 from http.cookies import SimpleCookie
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.cache import one_version_per_request
@@ -94,24 +93,35 @@ class ContextMiddleware:
         return await principal_for_session(morsel.value, self.settings)
 
 
+def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
 def security_headers_hook(settings: Settings):
-    """A before-send hook, so 404, 405, 413, 500 and static files carry the headers too."""
+    """A before-send hook, so 404, 405, 413, 500 and static files carry the headers too. The
+    headers are encoded once, and put in place of any of the same name in one pass."""
+    always = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if settings.secure_cookies:
+        always["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    for_static = _encoded(always)  # static files keep their own Cache-Control
+    for_pages = _encoded({**always, "Cache-Control": "no-store"})
+    static_names = {name for name, _value in for_static}
+    page_names = {name for name, _value in for_pages}
 
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "same-origin"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if settings.secure_cookies:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        path = scope.get("path", "")
-        if not path.startswith(STATIC_PREFIXES):
-            headers["Cache-Control"] = "no-store"
+        static = scope.get("path", "").startswith(STATIC_PREFIXES)
+        ours, names = (for_static, static_names) if static else (for_pages, page_names)
+        kept = [header for header in message.get("headers", ()) if header[0].lower() not in names]
+        message["headers"] = kept + ours
 
     return before_send
 
