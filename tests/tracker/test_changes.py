@@ -94,3 +94,25 @@ def test_someone_active_in_another_worker_is_not_signed_out_as_idle(client):
         )
     )
     assert client.get("/", follow_redirects=False).status_code == 302  # idle in the database too
+
+
+def test_a_session_last_seen_is_written_at_most_once_a_minute_in_a_worker(client, db):
+    """Reading is not writing: of several requests a minute after the last write, one moves the
+    session's last-seen time and the rest find the kept row already moved."""
+    from tests.performance.helpers import count_queries
+
+    user_id = make_user("sam", Role.HMPPS_SCRUTINY)
+    sign_in(client, "sam")
+    client.get("/")
+    two_minutes_ago = now_utc() - timedelta(minutes=2)
+    run(UserSession.update({UserSession.last_seen_at: two_minutes_ago}).where(UserSession.user == user_id))
+    for key, (_v, _t, row) in list(cache._entries.items()):
+        if key[0] == "session":
+            row["last_seen_at"] = two_minutes_ago
+    with count_queries(db) as queries:
+        for _ in range(3):
+            assert client.get("/", follow_redirects=False).status_code == 200
+    writes = [q for q in queries if q.lstrip().upper().startswith("UPDATE") and "user_session" in q]
+    assert len(writes) == 1
+    stored = run(UserSession.select(UserSession.last_seen_at).where(UserSession.user == user_id).first())
+    assert stored["last_seen_at"] > two_minutes_ago + timedelta(minutes=1)
