@@ -7,7 +7,9 @@ last-seen times) do not move it. It is cheap to read:
 
 - SQLite: ``PRAGMA data_version`` on a connection of our own that never writes changes whenever
   any other connection commits to the file; only then is the count itself read.
-- PostgreSQL: the count's row, once per GET (`one_version_per_request`).
+- PostgreSQL: the count's row.
+
+Either is read once per GET (`one_version_per_request`).
 
 Entries also expire after ``MAX_AGE`` seconds, a bound on staleness even if a version read
 misses something, and the cache holds at most ``MAX_ENTRIES`` (oldest dropped first).
@@ -76,14 +78,15 @@ async def data_version() -> tuple:
     from tracker.db import is_sqlite
     from tracker.tables import AppUser
 
-    engine = AppUser._meta.db  # every table is on the one engine (tracker.db.bind_engine)
-    if is_sqlite(engine):
-        return _sqlite_version(engine.connection_kwargs["database"])
     seen = _request_version.get()
     if seen:
         return seen[0]
-    rows = await AppUser.raw(changes.READ)
-    version = (id(engine), rows[0]["n"])
+    engine = AppUser._meta.db  # every table is on the one engine (tracker.db.bind_engine)
+    if is_sqlite(engine):
+        version = _sqlite_version(engine.connection_kwargs["database"])
+    else:
+        rows = await AppUser.raw(changes.READ)
+        version = (id(engine), rows[0]["n"])
     if seen is not None:
         seen.append(version)
     return version
@@ -94,8 +97,8 @@ _request_version: ContextVar[list | None] = ContextVar("tracker_request_version"
 
 @contextmanager
 def one_version_per_request() -> Iterator[None]:
-    """Inside a GET, PostgreSQL's change count is read once: the session, the person and the page
-    then ask one query, not three. A GET writes nothing a page shows (its audit rows, a session's
+    """Inside a GET, the change count is read once: the session, the person and the page then
+    ask once, not three times. A GET writes nothing a page shows (its audit rows, a session's
     last-seen time), so what it reads at the count it began with is what it would have shown
     a moment earlier; anything it keeps is only ever served at that count."""
     token = _request_version.set([])
