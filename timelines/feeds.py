@@ -65,15 +65,12 @@ async def revoke_feed_tokens(user_id: int) -> int:
 
 
 async def user_for_token(token: str) -> int | None:
-    """The feed's owner. When it was last used is kept to the minute: a calendar app polling the
-    feed writes to the database at most once a minute, not on every fetch."""
-    row = (
-        await CalendarFeedToken.select(
-            CalendarFeedToken.id, CalendarFeedToken.user, CalendarFeedToken.last_used_at
-        )
-        .where(CalendarFeedToken.token_hash == token_hash(token), CalendarFeedToken.revoked_at.is_null())
-        .first()
-    )
+    """The feed's owner. The token's row is kept (tracker.cache) until a change is written, so
+    a revoked token is refused at once. When it was last used is kept to the minute: a calendar
+    app polling the feed writes at most once a minute in each worker, not on every fetch (and
+    that write empties nothing kept: tracker.changes)."""
+    hashed = token_hash(token)
+    row = await cached(("feed token", hashed), lambda: _live_token(hashed))
     if row is None:
         return None
     now = now_utc()
@@ -85,7 +82,18 @@ async def user_for_token(token: str) -> int | None:
                 | (CalendarFeedToken.last_used_at < now - LAST_USED_RESOLUTION)
             )
         )
+        row["last_used_at"] = now  # the kept row too, whether this write or another worker's landed
     return row["user"]
+
+
+async def _live_token(hashed: str) -> dict | None:
+    return (
+        await CalendarFeedToken.select(
+            CalendarFeedToken.id, CalendarFeedToken.user, CalendarFeedToken.last_used_at
+        )
+        .where(CalendarFeedToken.token_hash == hashed, CalendarFeedToken.revoked_at.is_null())
+        .first()
+    )
 
 
 def build_calendar(items: list[dict], recurring: list[dict], *, name: str, stamp) -> bytes:
