@@ -121,11 +121,16 @@ async def awaits_hq_copy(principal: Principal, row: dict) -> bool:
 
 
 async def kept_inspection_row(inspection_id: int) -> dict | None:
-    """inspection_row, kept until anything is written (tracker.cache): for pages that only
-    read. Never in a write: inside a transaction the kept row would not show its own changes."""
+    """inspection_row with its team, kept until a change is written (tracker.cache; a change of
+    team is one): for pages that only read. Never in a write: inside a transaction the kept row
+    would not show its own changes."""
     from tracker.cache import cached
 
-    row = await cached(("inspection row", inspection_id), lambda: inspection_row(inspection_id))
+    async def read() -> dict | None:
+        row = await inspection_row(inspection_id)
+        return await with_team(row) if row is not None else None
+
+    row = await cached(("inspection row", inspection_id), read)
     return dict(row) if row is not None else None
 
 

@@ -68,3 +68,20 @@ def test_establishment_list_kept_for_a_manager_is_not_shown_to_a_governor(client
     sign_in(client, "boss")
     make_establishment("HMP Yak")
     assert "HMP Yak" in client.get("/establishments").text
+
+
+def test_a_kept_inspection_follows_its_team(client, db):
+    """The inspection's row is kept with its team: an inspector added to the team reads the page at
+    once, and one taken off it no longer can."""
+    from inspections.tables import InspectionTeamMember
+    from tests.support import run
+
+    lead = make_user("lead", Role.HMIP_TEAM_LEADER)
+    newbie = make_user("newbie", Role.HMIP_INSPECTOR)
+    inspection_id = _inspection(make_establishment("HMP Aardvark"), lead)
+    sign_in(client, "newbie")
+    assert client.get(f"/inspections/{inspection_id}").status_code == 404
+    run(InspectionTeamMember.insert(InspectionTeamMember(inspection=inspection_id, user=newbie)))
+    assert client.get(f"/inspections/{inspection_id}").status_code == 200
+    run(InspectionTeamMember.delete().where(InspectionTeamMember.user == newbie))
+    assert client.get(f"/inspections/{inspection_id}").status_code == 404
