@@ -23,7 +23,6 @@ from piccolo.engine.base import Engine
 
 from tracker.db import all_tables, is_sqlite
 
-TABLE = "tracker_change"
 READ = "SELECT n FROM tracker_change WHERE id = 1"
 TRIGGER_PREFIX = "tracker_change_"
 # Writes that reading makes: no write to these tables moves the count...
@@ -63,10 +62,10 @@ def _columns(names: list[str]) -> str:
 
 def _sqlite_statements() -> list[str]:
     statements = [
-        f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
-        f"INSERT OR IGNORE INTO {TABLE} (id, n) VALUES (1, 0)",
+        "CREATE TABLE IF NOT EXISTS tracker_change (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        "INSERT OR IGNORE INTO tracker_change (id, n) VALUES (1, 0)",
     ]
-    bump = f"BEGIN UPDATE {TABLE} SET n = n + 1 WHERE id = 1; END"
+    bump = "BEGIN UPDATE tracker_change SET n = n + 1 WHERE id = 1; END"
     for table, columns in counted_tables().items():
         events = {"insert": "INSERT", "delete": "DELETE", "update": f"UPDATE OF {_columns(columns)}"}
         for event, clause in events.items():
@@ -80,12 +79,12 @@ def _sqlite_statements() -> list[str]:
 
 def _postgres_statements() -> list[str]:
     statements = [
-        f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY, n BIGINT NOT NULL, tx BIGINT)",
-        f"INSERT INTO {TABLE} (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        "CREATE TABLE IF NOT EXISTS tracker_change (id INTEGER PRIMARY KEY, n BIGINT NOT NULL, tx BIGINT)",
+        "INSERT INTO tracker_change (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         # Once per transaction: the later rows of the same commit find tx already theirs.
-        f"""CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}count() RETURNS trigger LANGUAGE plpgsql AS $$
+        """CREATE OR REPLACE FUNCTION tracker_change_count() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE {TABLE} SET n = n + 1, tx = txid_current()
+            UPDATE tracker_change SET n = n + 1, tx = txid_current()
             WHERE id = 1 AND tx IS DISTINCT FROM txid_current();
             RETURN NULL;
         END $$""",
@@ -96,6 +95,6 @@ def _postgres_statements() -> list[str]:
             f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"',
             f'CREATE CONSTRAINT TRIGGER "{name}" AFTER INSERT OR DELETE OR UPDATE OF {_columns(columns)} '
             f'ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
-            f"EXECUTE FUNCTION {TRIGGER_PREFIX}count()",
+            "EXECUTE FUNCTION tracker_change_count()",
         ]
     return statements
