@@ -32,10 +32,10 @@ from tracker.sessions import load_principal
 from tracker.tables import AuditEvent
 from tracker.templating import render
 from tracker.tokens import new_token, token_hash
+from tracker.uses import note_use
 
 PRODID = "-//HMIP and HMPPS//Inspection tracker//EN"
 UID_DOMAIN = "inspection-tracker"
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 MISSES_PER_MINUTE = 20
 MINUTE = timedelta(minutes=1)
 KEPT_CLIENTS = 10_000
@@ -66,23 +66,13 @@ async def revoke_feed_tokens(user_id: int) -> int:
 
 async def user_for_token(token: str) -> int | None:
     """The feed's owner. The token's row is kept (tracker.cache) until a change is written, so
-    a revoked token is refused at once. When it was last used is kept to the minute: a calendar
-    app polling the feed writes at most once a minute in each worker, not on every fetch (and
-    that write empties nothing kept: tracker.changes)."""
+    a revoked token is refused at once. A calendar app polling the feed notes its use at most
+    once a minute (tracker.uses), not on every fetch."""
     hashed = token_hash(token)
     row = await cached(("feed token", hashed), lambda: _live_token(hashed))
     if row is None:
         return None
-    now = now_utc()
-    if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_RESOLUTION:
-        await CalendarFeedToken.update({CalendarFeedToken.last_used_at: now}).where(
-            (CalendarFeedToken.id == row["id"])
-            & (
-                CalendarFeedToken.last_used_at.is_null()
-                | (CalendarFeedToken.last_used_at < now - LAST_USED_RESOLUTION)
-            )
-        )
-        row["last_used_at"] = now  # the kept row too, whether this write or another worker's landed
+    await note_use(CalendarFeedToken.last_used_at, row, now_utc())
     return row["user"]
 
 

@@ -10,9 +10,8 @@ from tracker.roles import Role
 from tracker.settings import Settings
 from tracker.tables import ApiToken, AppUser, UserRole, UserSession
 from tracker.tokens import new_token, token_hash
+from tracker.uses import note_use
 
-# Writing last_seen on every request would turn each read into a write; a minute is precise enough.
-LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 366
 
@@ -62,13 +61,7 @@ async def principal_for_session(token: str, settings: Settings) -> Principal | N
     principal = await load_principal(row["user"], session_id=row["id"])
     if principal is None:
         return None
-    if now - row["last_seen_at"] > LAST_SEEN_RESOLUTION:
-        # At most one write a minute for each session in each worker: the kept row is moved on
-        # too, whether this worker's write or another's landed.
-        await UserSession.update({UserSession.last_seen_at: now}).where(
-            (UserSession.id == row["id"]) & (UserSession.last_seen_at < now - LAST_SEEN_RESOLUTION)
-        )
-        row["last_seen_at"] = now
+    await note_use(UserSession.last_seen_at, row, now)
     return principal
 
 
@@ -116,23 +109,28 @@ async def create_api_token(user_id: int, label: str = "", days: int = DEFAULT_TO
 
 
 async def principal_for_api_token(token: str) -> Principal | None:
+    """The token's owner, flagged as coming through a token. The token's row is kept
+    (tracker.cache) until a change is written, so a revoked token is refused at once."""
+    from tracker.cache import cached
+
+    hashed = token_hash(token)
+    row = await cached(("api token", hashed), lambda: _live_api_token(hashed))
     now = now_utc()
-    row = (
-        await ApiToken.select(ApiToken.id, ApiToken.user)
-        .where(
-            (ApiToken.token_hash == token_hash(token))
-            & ApiToken.revoked_at.is_null()
-            & (ApiToken.expires_at > now)
-        )
-        .first()
-    )
-    if row is None:
+    if row is None or row["expires_at"] <= now:
         return None
-    await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    await note_use(ApiToken.last_used_at, row, now)
     principal = await load_principal(row["user"])
     if principal is None:
         return None
     return Principal(**{**principal.__dict__, "via_token": True})  # a flag, not a password  # nosec B105
+
+
+async def _live_api_token(hashed: str) -> dict | None:
+    return (
+        await ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.expires_at, ApiToken.last_used_at)
+        .where((ApiToken.token_hash == hashed) & ApiToken.revoked_at.is_null())
+        .first()
+    )
 
 
 async def api_tokens_of(user_id: int) -> list[dict]:

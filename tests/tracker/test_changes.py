@@ -116,3 +116,35 @@ def test_a_session_last_seen_is_written_at_most_once_a_minute_in_a_worker(client
     assert len(writes) == 1
     stored = run(UserSession.select(UserSession.last_seen_at).where(UserSession.user == user_id).first())
     assert stored["last_seen_at"] > two_minutes_ago + timedelta(minutes=1)
+
+
+def test_an_api_token_notes_its_use_at_most_once_a_minute(client, db, monkeypatch):
+    """A script calling the API every few seconds does not write on every call; its "last used"
+    is still right to the minute, and a revoked token is refused at once."""
+    from tests.performance.helpers import count_queries
+
+    user_id = make_user("sam", Role.HMPPS_SCRUTINY)
+    token = run(create_api_token(user_id, "spreadsheet"))
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    def last_used():
+        return run(ApiToken.select(ApiToken.last_used_at).where(ApiToken.user == user_id).first())[
+            "last_used_at"
+        ]
+
+    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+    first = last_used()
+    assert first is not None
+    with count_queries(db) as queries:
+        for _ in range(3):
+            assert client.get("/api/v1/me", headers=bearer).status_code == 200
+    assert not [q for q in queries if q.lstrip().upper().startswith("UPDATE") and "api_token" in q]
+    assert last_used() == first
+
+    later = first + timedelta(minutes=2)
+    monkeypatch.setattr("tracker.sessions.now_utc", lambda: later)
+    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+    assert last_used() == later
+
+    run(ApiToken.update({ApiToken.revoked_at: now_utc()}).where(ApiToken.user == user_id))
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401
