@@ -1,4 +1,5 @@
-"""The managers' overdue dashboard: filters (from the URL), counts by dimension, the rows."""
+"""The managers' overdue dashboard: filters (from the URL), counts by dimension, the rows a
+page at a time (`page_of`, which pages My work too)."""
 
 from __future__ import annotations
 
@@ -129,15 +130,17 @@ def describe(filters: Mapping[str, str], options: Mapping[str, list[tuple[str, s
     return result
 
 
-def page_of(rows: list[dict], requested: str | None, filters: Mapping[str, str]) -> dict:
-    """One page of PAGE_SIZE rows, with GOV.UK pagination links that keep the filters."""
+def page_of(rows: list[dict], requested: str | None, filters: Mapping[str, str], *, path: str) -> dict:
+    """One page of PAGE_SIZE rows, with GOV.UK pagination links to ``path`` that keep the
+    filters (the dashboard's, My work's period). A page that is not a number is the first, one
+    past the end the last."""
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     number = whole_number(requested) or 1
     number = min(max(number, 1), pages)
     first = (number - 1) * PAGE_SIZE
 
     def href(n: int) -> str:
-        return "/dashboard?" + query(filters, page=str(n) if n > 1 else "")
+        return f"{path}?" + query(filters, page=str(n) if n > 1 else "")
 
     window = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
     items: list[dict] = []

@@ -179,7 +179,7 @@ async def _dashboard_items(filters: dict, scope: Scope, today) -> list[dict]:
 async def _dashboard_body(request: Request, filters: dict, scope: Scope, today, page_number) -> Markup:
     rows = await _dashboard_items(filters, scope, today)
     options = await open_item_options(scope)
-    page = dashboard.page_of(rows, page_number, filters)
+    page = dashboard.page_of(rows, page_number, filters, path="/dashboard")
     return render_part(
         request,
         "timelines/_dashboard_body.html",
