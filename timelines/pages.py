@@ -71,28 +71,21 @@ def _format(request: Request) -> str:
 
 @get("/my-work", opt=signed_in(), name="my_work")
 async def my_work(request: Request) -> Template:
+    """Their deadlines in the period, a page of dashboard.PAGE_SIZE at a time; the counts and
+    the total are of the whole period."""
     principal = current(request)
     today = clock.today_london()
     pick, within = _within(request.query_params.get("within"))
 
-    async def work() -> tuple[Markup, list[dict]]:
+    async def reads() -> tuple[list[dict], dict[str, int], list[dict]]:
         calendar = await current_calendar()
         items = await my_items(principal, today=today, calendar=calendar, within=within)
-        html = render_part(
-            request,
-            "timelines/_my_work_results.html",
-            items=items,
-            counts=counts(items),
-            pick=pick,
-            picks=QUICK_PICKS,
-            today=today,
-        )
-        return html, await my_recurring(principal, today=today, calendar=calendar)
+        return items, counts(items), await my_recurring(principal, today=today, calendar=calendar)
 
-    # kept (tracker.cache) until anything is written to the database, the results table
-    # already rendered (most of the page's cost); the key holds all that decides what is theirs
+    # kept (tracker.cache) until anything is written to the database: what is theirs (read once
+    # for every page) and each page's results table already rendered; the key holds all that
+    # decides what is theirs
     key = (
-        "my_work",
         today,
         within,
         principal.user_id,
@@ -100,9 +93,23 @@ async def my_work(request: Request) -> Template:
         frozenset(principal.establishment_ids),
         principal.prison_group,
     )
-    results, recurring = await cached(key, work)
+    items, item_counts, recurring = await cached(("my_work items", *key), reads)
+    page = dashboard.page_of(items, request.query_params.get("page"), {"within": pick}, path="/my-work")
+
+    async def results() -> Markup:
+        return render_part(
+            request,
+            "timelines/_my_work_results.html",
+            page=page,
+            counts=item_counts,
+            pick=pick,
+            picks=QUICK_PICKS,
+            today=today,
+        )
+
+    html = await cached(("my_work", *key, page["number"]), results)
     return render(
-        request, "timelines/my_work.html", fragment="kept_fragment.html", results=results, recurring=recurring
+        request, "timelines/my_work.html", fragment="kept_fragment.html", results=html, recurring=recurring
     )
 
 

@@ -85,3 +85,26 @@ def test_a_kept_inspection_follows_its_team(client, db):
     assert client.get(f"/inspections/{inspection_id}").status_code == 200
     run(InspectionTeamMember.delete().where(InspectionTeamMember.user == newbie))
     assert client.get(f"/inspections/{inspection_id}").status_code == 404
+
+
+def test_my_work_pages_share_one_read_of_what_is_theirs(client, db):
+    """What is theirs is read once and kept: the second page (or a page asked as junk) asks the
+    database no more than a page already kept, yet shows its own rows."""
+    from tracker import cache
+
+    lead = make_user("lead", Role.HMIP_TEAM_LEADER)
+    for n in range(16):
+        _inspection(make_establishment(f"HMP Number {n:02d}", code=f"N{n:02d}"), lead)
+    sign_in(client, "lead")
+    cache.clear()
+    with count_queries(db) as cold:
+        first = client.get("/my-work?within=all").text
+    with count_queries(db) as kept:
+        assert client.get("/my-work?within=all").text == first
+    with count_queries(db) as second_page:
+        second = client.get("/my-work?within=all&page=2").text
+    assert "Showing 51 to" in second and second != first
+    assert len(kept) == len(second_page) < len(cold)
+    with count_queries(db) as junk:
+        assert client.get("/my-work?within=all&page=abc").text == first
+    assert len(junk) == len(kept)

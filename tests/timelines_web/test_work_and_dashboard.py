@@ -3,12 +3,22 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
-from tests.support import audit_rows, date_fields, make_inspection, post_form, sign_in
+from tests.support import (
+    audit_rows,
+    date_fields,
+    make_establishment,
+    make_inspection,
+    make_user,
+    post_form,
+    record_fact,
+    sign_in,
+)
 from tests.timelines_web.helpers import build_world
+from tracker.roles import Role
 
 
 def _rows(html: str) -> list[str]:
@@ -63,6 +73,78 @@ def test_overdue_first_and_quick_picks(client, today):
     assert "Draft report to the Scrutiny Team" not in today_only
     assert "Letter and debrief summary published" in today_only
     assert 'aria-current="page"' in today_only
+
+
+def _counts(html: str) -> list[tuple[str, str]]:
+    """The figures at the top of My work: overdue, due today, due soon."""
+    return re.findall(r'govuk-heading-l govuk-!-margin-bottom-0">(\d+)</span> ([a-z ]+)<', html)
+
+
+def _lead_with_much_work(today, inspections: int) -> None:
+    """A team leader whose inspections ended 10, 13, 16... days ago with only the debrief held:
+    four open deadlines each, some overdue, one due today, some due soon, some later."""
+    lead = make_user("lead", Role.HMIP_TEAM_LEADER)
+    for n in range(inspections):
+        end = today - timedelta(days=10 + 3 * n)
+        establishment = make_establishment(f"HMP Number {n:02d}", code=f"N{n:02d}")
+        inspection = make_inspection(establishment, end=end, team_leader_id=lead)
+        record_fact(inspection, "debrief_held", end, today=today)
+
+
+def test_my_work_shows_fifty_deadlines_a_page_earliest_due_first(client, today):
+    _lead_with_much_work(today, 16)
+    sign_in(client, "lead")
+    exported = _csv(client.get("/my-work/export?within=all&format=csv"))
+    total = len(exported)
+    assert 50 < total <= 100
+    first = client.get("/my-work?within=all").text.replace("&#39;", "'")
+    second = client.get("/my-work?within=all&page=2").text.replace("&#39;", "'")
+    assert len(_rows(first)) == 50 and len(_rows(second)) == total - 50
+    assert f"Showing 1 to 50 of {total} deadlines, earliest due first." in first
+    assert f"Showing 51 to {total} of {total} deadlines, earliest due first." in second
+    assert 'href="/my-work?within=all&amp;page=2" rel="next"' in first
+    assert 'href="/my-work?within=all" rel="prev"' in second
+    assert 'aria-label="Pages of deadlines"' in first
+    # page 2 carries on where page 1 stopped: the export's order (overdue first, then by due)
+    shown = _rows(first) + _rows(second)
+    for r, row in zip(exported, shown, strict=True):
+        assert r["Establishment"] in row and r["Stage"] in row, (r, row)
+    # the counts and the total are of everything in the period, on every page
+    statuses = [r["Status"] for r in exported]
+    expected = [(str(statuses.count(s)), s.lower()) for s in ("Overdue", "Due today", "Due soon")]
+    assert _counts(first) == _counts(second) == expected
+    assert all(f"{total} deadlines due in this period" in page for page in (first, second))
+    # the quick picks start again at page 1; the export is still of everything
+    picks = second.split('aria-label="Show deadlines due"', 1)[1].split("</nav>", 1)[0]
+    quick_picks = [f"within={w}" for w in ("0", "3", "5", "10", "all")]
+    assert re.findall(r'href="/my-work\?([^"]+)"', picks) == quick_picks
+    assert 'href="/my-work/export?within=all&amp;format=csv"' in second
+    # a page that is not a number is the first; one past the end is the last
+    assert _rows(client.get("/my-work?within=all&page=abc").text.replace("&#39;", "'")) == _rows(first)
+    assert _rows(client.get("/my-work?within=all&page=999").text.replace("&#39;", "'")) == _rows(second)
+
+
+def test_my_work_keeps_the_period_in_its_page_links(client, today):
+    _lead_with_much_work(today, 30)
+    sign_in(client, "lead")
+    total = len(_csv(client.get("/my-work/export?within=5&format=csv")))
+    assert total > 50
+    page = client.get("/my-work").text  # the default period: the next 5 working days
+    assert 'href="/my-work?within=5&amp;page=2" rel="next"' in page
+    assert f"Showing 1 to 50 of {total} deadlines" in page
+    last = client.get("/my-work?within=5&page=2").text
+    assert f"Showing 51 to {total} of {total} deadlines" in last
+    assert 'href="/my-work?within=5" rel="prev"' in last
+
+
+def test_my_work_with_fewer_than_fifty_deadlines_has_no_pages(client, today):
+    build_world()
+    sign_in(client, "boss")
+    page = client.get("/my-work?within=all").text
+    total = len(_rows(page))
+    assert 0 < total < 50
+    assert f"{total} deadlines due in this period" in page
+    assert "govuk-pagination" not in page and "Showing 1 to" not in page
 
 
 def test_home_panel_summarises_my_work(client, today):
