@@ -200,10 +200,11 @@ def owner_database_url(database_url):
 
 @pytest.fixture
 def db(database_url):
-    from tracker import audit, cache
+    from tracker import audit, cache, change_feed
     from tracker.db import bind_engine, engine_from_url
 
     cache.clear()  # what one test's world kept (cache.kept_for) is not another's
+    change_feed.forget()
     audit.forget_reads()
     engine = engine_from_url(database_url)
     bind_engine(engine)

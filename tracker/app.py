@@ -15,10 +15,10 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tracker import twofactor
+from tracker import change_feed, twofactor
 from tracker.access import access_guard, public, signed_in
 from tracker.api import api_router
-from tracker.db import bind_engine, engine_from_url
+from tracker.db import bind_engine, engine_from_url, is_sqlite
 from tracker.errors import EXCEPTION_HANDLERS
 from tracker.logs import RequestLog, use_structlog
 from tracker.middleware import ContextMiddleware, HostCheck, security_headers_hook
@@ -78,12 +78,17 @@ def create_app(settings: Settings | None = None, engine=None) -> Litestar:
         served = app.state.engine  # tests point one app at each test's database in turn
         if pooled:
             await served.start_connection_pool(max_size=10)
+        listening = app.state.settings.db_listen and not is_sqlite(served)
+        if listening:
+            await change_feed.start(served)
         jobs = _start_jobs() if app.state.settings.run_jobs else None
         try:
             yield
         finally:
             if jobs:
                 await _stop_jobs(*jobs)
+            if listening:
+                await change_feed.stop(served)
             if pooled:
                 await served.close_connection_pool()
 

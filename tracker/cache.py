@@ -7,7 +7,7 @@ last-seen times) do not move it. It is cheap to read:
 
 - SQLite: ``PRAGMA data_version`` on a connection of our own that never writes changes whenever
   any other connection commits to the file; only then is the count itself read.
-- PostgreSQL: the count's row.
+- PostgreSQL: the count each worker hears (tracker.change_feed), or else the count's row.
 
 Either is read once per GET (`one_version_per_request`).
 
@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from tracker import changes
+from tracker import change_feed, changes
 
 MAX_ENTRIES = 512
 MAX_AGE = 30.0
@@ -85,11 +85,26 @@ async def data_version() -> tuple:
     if is_sqlite(engine):
         version = _sqlite_version(engine.connection_kwargs["database"])
     else:
-        rows = await AppUser.raw(changes.READ)
-        version = (id(engine), rows[0]["n"])
+        version = (id(engine), await change_feed.count(engine, _ask_postgres))
     if seen is not None:
         seen.append(version)
     return version
+
+
+async def _ask_postgres() -> int:
+    from tracker.tables import AppUser
+
+    rows = await AppUser.raw(changes.READ)
+    return rows[0]["n"]
+
+
+async def count_after_write() -> int | None:
+    """After a request that may have written (tracker.middleware): see change_feed.after_write."""
+    from tracker.db import is_sqlite
+    from tracker.tables import AppUser
+
+    engine = AppUser._meta.db
+    return None if is_sqlite(engine) else await change_feed.after_write(engine, _ask_postgres)
 
 
 _request_version: ContextVar[list | None] = ContextVar("tracker_request_version", default=None)

@@ -15,6 +15,8 @@ when, the change is committed:
 - PostgreSQL: a constraint trigger deferred to the commit, which moves the count once per
   transaction. Deferring it keeps the counter's row lock to the moment of commit, when the
   transaction holds every other lock it will take, so writers queue for it but never deadlock.
+  It also sends the new count to the workers listening (tracker.change_feed), delivered at
+  the commit, so they need not ask for it.
 """
 
 from __future__ import annotations
@@ -82,10 +84,16 @@ def _postgres_statements() -> list[str]:
         "CREATE TABLE IF NOT EXISTS tracker_change (id INTEGER PRIMARY KEY, n BIGINT NOT NULL, tx BIGINT)",
         "INSERT INTO tracker_change (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         # Once per transaction: the later rows of the same commit find tx already theirs.
+        # ...and tells every worker listening (tracker.change_feed) the new count at the commit.
         """CREATE OR REPLACE FUNCTION tracker_change_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE counted BIGINT;
         BEGIN
             UPDATE tracker_change SET n = n + 1, tx = txid_current()
-            WHERE id = 1 AND tx IS DISTINCT FROM txid_current();
+            WHERE id = 1 AND tx IS DISTINCT FROM txid_current()
+            RETURNING n INTO counted;
+            IF FOUND THEN
+                PERFORM pg_notify('tracker_change', counted::text);
+            END IF;
             RETURN NULL;
         END $$""",
     ]

@@ -9,7 +9,8 @@ from http.cookies import SimpleCookie
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from tracker.cache import one_version_per_request
+from tracker import change_feed
+from tracker.cache import count_after_write, one_version_per_request
 from tracker.errors import refuse_host
 from tracker.logs import PROBE_PATHS, bind_user
 from tracker.sessions import principal_for_api_token, principal_for_session
@@ -60,6 +61,7 @@ class ContextMiddleware:
         self.app = app
         self.settings = settings
         self.cookie_name = session_cookie_name(settings)
+        self.seen_cookie = change_feed.seen_cookie_name(settings.secure_cookies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,30 +69,55 @@ class ContextMiddleware:
             return
         path = scope["path"]
         anonymous = path.startswith(STATIC_PREFIXES) or path in PROBE_PATHS
+        cookies = {} if anonymous else _cookies(scope)
         if scope["method"] not in ("GET", "HEAD"):
-            await self._serve(scope, receive, send, anonymous)
+            await self._serve(scope, receive, self._noting_the_write(send), anonymous, cookies)
             return
-        with one_version_per_request():
-            await self._serve(scope, receive, send, anonymous)
+        with one_version_per_request(), change_feed.wanting(_whole(cookies.get(self.seen_cookie))):
+            await self._serve(scope, receive, send, anonymous, cookies)
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, anonymous: bool) -> None:
-        scope["user"] = None if anonymous else await self._principal(scope)
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, anonymous: bool, cookies) -> None:
+        scope["user"] = None if anonymous else await self._principal(scope, cookies)
         bind_user(scope["user"].user_id if scope["user"] else None)
         await self.app(scope, receive, send)
 
-    async def _principal(self, scope: Scope):
+    async def _principal(self, scope: Scope, cookies):
         authorization = _header(scope, b"authorization")
         if authorization.lower().startswith("bearer "):
             return await principal_for_api_token(authorization[7:].strip())
-        cookies = SimpleCookie()
-        try:
-            cookies.load(_header(scope, b"cookie"))
-        except Exception:  # noqa: BLE001 - a malformed cookie header means no session
+        token = cookies.get(self.cookie_name)
+        if not token:
             return None
-        morsel = cookies.get(self.cookie_name)
-        if morsel is None or not morsel.value:
-            return None
-        return await principal_for_session(morsel.value, self.settings)
+        return await principal_for_session(token, self.settings)
+
+    def _noting_the_write(self, send: Send) -> Send:
+        """After a request that may have written, the change count it left: this worker waits to
+        hear it, and the browser carries it to the others (tracker.change_feed)."""
+
+        async def noting(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                count = await count_after_write()
+                if count is not None:
+                    cookie = f"{self.seen_cookie}={count}; Path=/; HttpOnly; SameSite=Lax"
+                    if self.settings.secure_cookies:
+                        cookie += "; Secure"
+                    message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        return noting
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    cookies = SimpleCookie()
+    try:
+        cookies.load(_header(scope, b"cookie"))
+    except Exception:  # noqa: BLE001 - a malformed cookie header means no cookies
+        return {}
+    return {name: morsel.value for name, morsel in cookies.items()}
+
+
+def _whole(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 20 else 0
 
 
 def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

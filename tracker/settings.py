@@ -61,6 +61,9 @@ class Settings:
     openapi_enabled: bool = True
     sos_receipt_fact: str = "un_letter_sent"
     db_pool: bool = False
+    # Each worker hears the change count from PostgreSQL (tracker.change_feed) instead of asking
+    # on every page; off, it asks (the tests, but for those of hearing it).
+    db_listen: bool = False
     audit_retention_days: int = 730
     # The role that owns the tables (PostgreSQL): `tracker migrate`, `retention`, `backup` and
     # `restore` connect as it; the app, as DATABASE_URL's role, may only add and read audit rows.
@@ -144,6 +147,7 @@ def load_settings() -> Settings:
         openapi_enabled=_bool("OPENAPI_ENABLED", not production),
         sos_receipt_fact=os.environ.get("SOS_RECEIPT_FACT", "un_letter_sent"),
         db_pool=_bool("DB_POOL", True),
+        db_listen=_bool("DB_LISTEN", True),
         audit_retention_days=_int("AUDIT_RETENTION_DAYS", 730),
         owner_database_url=os.environ.get("OWNER_DATABASE_URL", ""),
         health_required=_health_required(),
