@@ -67,10 +67,9 @@ def main() -> None:
 
     async def go() -> list[tuple[str, int, float, float]]:
         rows = []
-        if app.state.settings.db_pool:
-            await engine.start_connection_pool(max_size=10)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as raw:
+        # as `tracker serve` runs it: the pool, and on PostgreSQL the change feed (tracker.change_feed)
+        async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as raw:
 
             class Client:
                 async def get(self, path: str, headers: dict) -> httpx.Response:
@@ -110,8 +109,6 @@ def main() -> None:
                     await client.get(path, headers=headers)
                     times.append((time.perf_counter() - start) * 1000)
                 rows.append((label, len(queries), statistics.median(times), min(times)))
-        if app.state.settings.db_pool:
-            await engine.close_connection_pool()
         return rows
 
     rows = asyncio.run(go())
