@@ -70,6 +70,14 @@ def heard(engine: Any) -> int | None:
     return feed.heard if feed is not None else None
 
 
+def state(engine: Any) -> str:
+    """For /health: "listening", "reconnecting" (pages ask meanwhile) or "off" (pages ask)."""
+    feed = _feeds.get(id(engine))
+    if feed is None:
+        return "off"
+    return "listening" if feed.heard is not None else "reconnecting"
+
+
 def connections(engine: Any) -> int:
     feed = _feeds.get(id(engine))
     return feed.connections if feed is not None else 0

@@ -22,6 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import quote
 
+from tracker import change_feed
 from tracker.db import is_sqlite
 from tracker.scanning import clamav_database
 from tracker.settings import Settings
@@ -89,7 +90,7 @@ async def check_database(engine) -> dict:
         await loop.run_in_executor(_THREADS, _read_sqlite, engine.path)
         return {"engine": "sqlite"}
     await loop.run_in_executor(_THREADS, _ask_postgresql, engine.config["dsn"])
-    return {"engine": "postgresql"}
+    return {"engine": "postgresql", "changeFeed": change_feed.state(engine)}
 
 
 async def check_smtp(settings: Settings) -> dict:

@@ -144,9 +144,11 @@ def test_while_the_connection_is_lost_pages_ask(listening, db, monkeypatch):
     make_user("sam", Role.HMPPS_SCRUTINY)
     sign_in(client, "sam")
     assert signed_in_as(client) == "Sam"
+    assert client.get("/health").json()["components"]["database"]["details"]["changeFeed"] == "listening"
     monkeypatch.setattr(change_feed, "RETRY_SECONDS", (3600.0,))  # not back during this test
     run(db.run_ddl(TERMINATE_THE_FEED))
     wait_until(lambda: change_feed.heard(db) is None)
+    assert client.get("/health").json()["components"]["database"]["details"]["changeFeed"] == "reconnecting"
     rename("sam", "Samira")
     with count_queries(db) as queries:
         assert signed_in_as(client) == "Samira"
