@@ -106,16 +106,21 @@ async def _keep_listening(feed: _Feed) -> None:
 
 
 async def _listen(feed: _Feed, connection: Any) -> None:
+    noticed = 0  # the highest count heard on this connection
+
     def on_notice(_connection, _pid, _channel, payload: str) -> None:
+        nonlocal noticed
+        noticed = max(noticed, int(payload))
         if feed.heard is not None:
-            feed.heard = max(feed.heard, int(payload))
+            feed.heard = max(feed.heard, noticed)
 
     closed = asyncio.Event()
     connection.add_termination_listener(lambda _connection: closed.set())
     await connection.add_listener(CHANNEL, on_notice)
-    # Read after LISTEN, so no change committed from here on goes unheard; a fresh connection
-    # takes the count as it is (a restored database's count may be lower than one heard before).
-    feed.heard = await connection.fetchval(changes.READ)
+    # Read after LISTEN, so no change committed from here on goes unheard, nor one whose notice
+    # came while reading. A fresh connection takes the count as it is (a restored database's
+    # count may be lower than one heard before).
+    feed.heard = max(await connection.fetchval(changes.READ), noticed)
     while not closed.is_set():
         try:
             await asyncio.wait_for(closed.wait(), RESYNC_SECONDS)
