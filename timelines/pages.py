@@ -77,10 +77,17 @@ async def my_work(request: Request) -> Template:
     today = clock.today_london()
     pick, within = _within(request.query_params.get("within"))
 
-    async def reads() -> tuple[list[dict], dict[str, int], list[dict]]:
+    async def reads() -> tuple[list[dict], dict[str, int], dict | None, list[dict]]:
         calendar = await current_calendar()
         items = await my_items(principal, today=today, calendar=calendar, within=within)
-        return items, counts(items), await my_recurring(principal, today=today, calendar=calendar)
+        # nothing in the period: their next deadline, so "nothing is due" does not read as "nothing"
+        later = (
+            await my_items(principal, today=today, calendar=calendar)
+            if within is not None and not items
+            else []
+        )
+        recurring = await my_recurring(principal, today=today, calendar=calendar)
+        return items, counts(items), (later[0] if later else None), recurring
 
     # kept (tracker.cache) until anything is written to the database: what is theirs (read once
     # for every page) and each page's results table already rendered; the key holds all that
@@ -93,7 +100,7 @@ async def my_work(request: Request) -> Template:
         frozenset(principal.establishment_ids),
         principal.prison_group,
     )
-    items, item_counts, recurring = await cached(("my_work items", *key), reads)
+    items, item_counts, upcoming, recurring = await cached(("my_work items", *key), reads)
     page = dashboard.page_of(items, request.query_params.get("page"), {"within": pick}, path="/my-work")
 
     async def results() -> Markup:
@@ -102,6 +109,7 @@ async def my_work(request: Request) -> Template:
             "timelines/_my_work_results.html",
             page=page,
             counts=item_counts,
+            upcoming=upcoming,
             pick=pick,
             picks=QUICK_PICKS,
             today=today,

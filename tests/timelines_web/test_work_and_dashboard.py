@@ -287,3 +287,30 @@ def test_calculator_shows_the_date_and_the_holidays_skipped(client, today):
         "/calculator?rule=full-inspection:draft_report&start-day=30&start-month=2&start-year=2025"
     )
     assert error.status_code == 200 and "The start date must be a real date" in error.text
+
+
+def test_with_nothing_due_in_the_period_my_work_names_the_next_deadline(client, today):
+    """A governor whose only deadline is the action plan, months away, is not told only that
+    nothing is due: the page names what is next, when, and by which rule."""
+    brixton = make_establishment("HMP Brixton")
+    make_user("govbrixton", Role.ESTABLISHMENT, establishment_ids=[brixton])
+    done = make_inspection(brixton, end=date(2024, 12, 6), team_leader_id=None)
+    for kind, day in [
+        ("debrief_held", date(2024, 12, 6)),
+        ("debrief_note_sent", date(2024, 12, 12)),
+        ("draft_sent", date(2025, 1, 24)),
+        ("factcheck_returned", date(2025, 2, 14)),
+        ("hmip_response_sent", date(2025, 2, 21)),
+        ("press_release_shared", date(2025, 3, 12)),
+        ("published", date(2025, 3, 14)),
+    ]:
+        record_fact(done, kind, day, today=today)
+    sign_in(client, "govbrixton")
+    page = client.get("/my-work").text
+    assert "Nothing of yours is due in this period." in page
+    assert "Your next deadline" in page and "Action plan in place and available" in page
+    assert "14 June 2025" in page and "MoU" in page  # three months after publication, with its source
+    assert f'href="/inspections/{done}' in page
+    assert 'href="/my-work?within=all"' in page
+    everything = client.get("/my-work?within=all").text
+    assert "Your next deadline" not in everything and "HMP Brixton" in everything
