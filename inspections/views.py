@@ -49,12 +49,17 @@ def offset_words(process: str, key: str) -> str:
 def days_text(m: dict) -> str:
     status, days = m["status"], m["working_days"] or 0
     unit = "working day" if days == 1 else "working days"
+    if status == "overdue" and days == 0:  # a calendar-day deadline that fell at the weekend
+        return f"Overdue since {govuk_date(m['due'])}"
     if status == "overdue":
         return f"{days} {unit} overdue"
     if status in ("not_yet_due", "due_soon"):
         return f"{days} {unit} left"
     if status == "due_today":
         return "Due today"
+    if status == "done_late" and days == 0:  # late by calendar days only (done at the weekend)
+        late = (m["done_on"] - m["due"]).days
+        return f"Done {govuk_date(m['done_on'])}, {late} {'day' if late == 1 else 'days'} late"
     if status == "done_late":
         return f"Done {govuk_date(m['done_on'])}, {days} {unit} late"
     if status in ("done_on_time", "done"):
