@@ -8,6 +8,7 @@ from datetime import date
 from inspections.constants import EVENT_LABELS, EVENT_SOURCES, OWNER_SHORT, STATUS_TAGS
 from timelines.core.engine import OPEN_STATUSES
 from timelines.core.rules import rules_for
+from timelines.words import late_by
 from tracker.principal import Principal
 from tracker.roles import Role
 from tracker.templating import govuk_date, govuk_datetime
@@ -57,11 +58,8 @@ def days_text(m: dict) -> str:
         return f"{days} {unit} left"
     if status == "due_today":
         return "Due today"
-    if status == "done_late" and days == 0:  # late by calendar days only (done at the weekend)
-        late = (m["done_on"] - m["due"]).days
-        return f"Done {govuk_date(m['done_on'])}, {late} {'day' if late == 1 else 'days'} late"
     if status == "done_late":
-        return f"Done {govuk_date(m['done_on'])}, {days} {unit} late"
+        return f"Done {govuk_date(m['done_on'])}, {late_by(m)} late"
     if status in ("done_on_time", "done"):
         return f"Done {govuk_date(m['done_on'])}" if m["done_on"] else "Done"
     if status == "done_early":

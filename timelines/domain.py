@@ -15,6 +15,7 @@ from timelines import (
 )
 from timelines.core.rules import deadline_rule
 from timelines.tables import SentReminder
+from timelines.words import late_by
 from tracker.extensions import Domain, Retained
 from tracker.navigation import ADMINISTRATION, YOUR_ACCOUNT, NavItem
 from tracker.roles import Role
@@ -83,7 +84,7 @@ TIMELINES = Domain(
     inspection_sections=[insight.stages_section],
     commands=[cli.dates, cli.timeline, cli.scenarios, *jobs.COMMANDS],
     policy=policy.POLICY,
-    template_globals={"deadline_rule": deadline_rule},
+    template_globals={"deadline_rule": deadline_rule, "late_by": late_by},
     demo=demo.load,
     jobs=jobs.JOBS,
     retained=[Retained("sent reminders", SentReminder, "sent_at", days=730)],  # 2 years (SECURITY.md F7)

@@ -38,3 +38,13 @@ def test_overdue_by_no_working_day_says_since_when():
     saturday = {"status": "overdue", "working_days": 0, "due": date(2025, 2, 22)}
     assert days_text(saturday) == "Overdue since 22 February 2025"
     assert days_text({**saturday, "working_days": 2}) == "2 working days overdue"
+
+
+def test_late_by_counts_working_days_or_else_days():
+    from timelines.words import late_by
+
+    friday, monday = date(2025, 2, 21), date(2025, 2, 24)
+    assert late_by({"working_days": 1, "due": friday, "done_on": monday}) == "1 working day"
+    assert late_by({"working_days": 3, "due": friday, "done_on": date(2025, 2, 26)}) == "3 working days"
+    assert late_by({"working_days": 0, "due": friday, "done_on": date(2025, 2, 22)}) == "1 day"
+    assert late_by({"working_days": 0, "due": friday, "done_on": date(2025, 2, 23)}) == "2 days"
