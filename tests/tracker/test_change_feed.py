@@ -176,3 +176,14 @@ def test_in_production_the_count_rides_in_a_host_only_secure_cookie(listening, d
     answer = post_form(client, "/login", {"username": "sam", "password": PASSWORD, "next": "/"})
     sent = [c for c in answer.headers.get_list("set-cookie") if c.startswith("__Host-seen=")]
     assert len(sent) == 1 and "; Secure" in sent[0] and "; Path=/" in sent[0] and "Domain" not in sent[0]
+
+
+def test_the_cookies_page_names_the_count_cookie(listening, db):
+    from tests.tracker.test_admin_footer_pages import cookies_set_by_signing_in
+
+    client = listening()
+    set_cookies = cookies_set_by_signing_in(client)
+    assert change_feed.seen_cookie_name(False) in set_cookies
+    page = client.get("/cookies").text
+    for name in set_cookies:
+        assert f"<code>{name}</code>" in page, name

@@ -6,7 +6,7 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.response import Template
 
-from tracker import retention, submissions, twofactor
+from tracker import change_feed, retention, submissions, twofactor
 from tracker.access import public
 from tracker.extensions import RETAINED
 from tracker.middleware import session_cookie_name
@@ -27,6 +27,7 @@ async def cookies(request: Request) -> Template:
         session_cookie=session_cookie_name(settings),
         challenge_cookie=challenge_cookie_name(settings),
         csrf_cookie=csrf_cookie_name(request),
+        seen_cookie=change_feed.seen_cookie_name(settings.secure_cookies),
         idle_minutes=settings.session_idle_minutes,
         absolute_hours=settings.session_absolute_hours,
         challenge_minutes=int(twofactor.CHALLENGE_LIFETIME.total_seconds() // 60),
