@@ -29,7 +29,7 @@ from typing import Any
 
 from tracker import changes
 
-CHANNEL = "tracker_change"
+CHANNEL = changes.CHANNEL  # tests may point one app elsewhere
 APPLICATION_NAME = "tracker change feed"  # as pg_stat_activity shows it
 RESYNC_SECONDS = 10.0
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)

@@ -26,6 +26,7 @@ from piccolo.engine.base import Engine
 from tracker.db import all_tables, is_sqlite
 
 READ = "SELECT n FROM tracker_change WHERE id = 1"
+CHANNEL = "tracker_change"  # where the PostgreSQL trigger sends each new count (tracker.change_feed)
 TRIGGER_PREFIX = "tracker_change_"
 # Writes that reading makes: no write to these tables moves the count...
 QUIET_TABLES = frozenset({"audit_event"})
@@ -85,14 +86,14 @@ def _postgres_statements() -> list[str]:
         "INSERT INTO tracker_change (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         # Once per transaction: the later rows of the same commit find tx already theirs.
         # ...and tells every worker listening (tracker.change_feed) the new count at the commit.
-        """CREATE OR REPLACE FUNCTION tracker_change_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION tracker_change_count() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE counted BIGINT;
         BEGIN
             UPDATE tracker_change SET n = n + 1, tx = txid_current()
             WHERE id = 1 AND tx IS DISTINCT FROM txid_current()
             RETURNING n INTO counted;
             IF FOUND THEN
-                PERFORM pg_notify('tracker_change', counted::text);
+                PERFORM pg_notify('{CHANNEL}', counted::text);
             END IF;
             RETURN NULL;
         END $$""",
